@@ -1,0 +1,17 @@
+"""Shared fixtures for every test suite."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from tests.support.infra import CHROMIUM, require
+
+
+@pytest.fixture
+
+def chromium_path() -> str:
+    """Path to Debian's Chromium for Playwright; skips (or fails in CI) when absent."""
+    require(os.path.exists(CHROMIUM), f"Chromium at {CHROMIUM}")
+    return CHROMIUM
