@@ -1,0 +1,1 @@
+"""Adapters: the outside world (persistence, Slack, HTTP, CLI) plugged into the ports."""

@@ -1,0 +1,63 @@
+"""Who is acting, and the checks every use case makes before it touches anything."""
+
+from __future__ import annotations
+
+import attrs
+
+from application.ports import UnitOfWork
+from domain.connection import Connection
+from domain.errors import NotAllowed, NotFound
+from domain.ids import ConnectionId, OrganizationId, ProgramId, UserId
+from domain.people import Member, Role
+from domain.program import Program
+
+ADMIN_ROLES = frozenset({Role.GLOBAL_ADMIN, Role.PROGRAM_ADMIN})
+
+
+@attrs.frozen(kw_only=True)
+class Actor:
+    """The authenticated caller: a user acting inside one organization."""
+
+    user_id: UserId
+    organization_id: OrganizationId
+    role: Role
+
+    def require(self, *roles: Role) -> None:
+        if self.role not in roles:
+            allowed = " or ".join(r.value.replace("_", " ") for r in roles)
+            raise NotAllowed(f"Only a {allowed} can do that.")
+
+    def require_admin(self) -> None:
+        self.require(Role.GLOBAL_ADMIN, Role.PROGRAM_ADMIN)
+
+
+SYSTEM = Actor(user_id=UserId("system"), organization_id=OrganizationId("*"), role=Role.SUPPORT)
+
+
+async def program_of(uow: UnitOfWork, actor: Actor, program_id: ProgramId) -> Program:
+    """The program, if it belongs to the actor's organization (otherwise: not found)."""
+    program = await uow.programs.get(program_id)
+    if program.organization_id != actor.organization_id:
+        raise NotFound("No such program.")
+    return program
+
+
+async def member_of(uow: UnitOfWork, actor: Actor, program_id: ProgramId) -> Member:
+    """The actor's own membership in the program."""
+    await program_of(uow, actor, program_id)
+    member = await uow.members.find(program_id, actor.user_id)
+    if member is None:
+        raise NotAllowed("You are not a member of this program.")
+    return member
+
+
+async def connection_of(
+    uow: UnitOfWork, actor: Actor, connection_id: ConnectionId
+) -> tuple[Connection, Member]:
+    """A connection the actor takes part in, with the actor's membership."""
+    connection = await uow.connections.get(connection_id)
+    if connection.organization_id != actor.organization_id:
+        raise NotFound("No such connection.")
+    member = await member_of(uow, actor, connection.program_id)
+    connection.ensure_participant(member.id)
+    return connection, member

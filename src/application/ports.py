@@ -1,0 +1,195 @@
+"""Ports: what the use cases need from the outside world, as Protocols adapters satisfy."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from types import TracebackType
+from typing import Any, Protocol, Self
+
+import attrs
+
+from application.tokens import ApiToken
+from domain.connection import Connection
+from domain.ids import (
+    AssignmentId,
+    ConnectionId,
+    InstallationId,
+    MeetingId,
+    MemberId,
+    MentorRequestId,
+    OrganizationId,
+    ProgramId,
+    SurveyId,
+    UserId,
+)
+from domain.installation import WorkspaceInstallation
+from domain.meeting import MeetingProposal
+from domain.mentor_request import MentorRequest
+from domain.organization import Organization
+from domain.people import Member, User
+from domain.program import Program
+from domain.survey import Survey, SurveyAssignment
+
+
+class Clock(Protocol):
+    """The current time, timezone-aware UTC. Injected so tests control it."""
+
+    def now(self) -> datetime: ...
+
+
+@attrs.frozen(kw_only=True)
+class OutboxMessage:
+    """A domain event waiting for delivery, written in the same transaction as the change."""
+
+    id: int
+    topic: str
+    organization_id: str
+    payload: dict[str, Any]
+    created_at: datetime
+    status: str = "pending"
+
+
+class OrganizationRepository(Protocol):
+    """Organizations by id."""
+
+    async def add(self, organization: Organization) -> None: ...
+    async def get(self, id: OrganizationId) -> Organization: ...
+    async def list(self) -> Sequence[Organization]: ...
+
+
+class ProgramRepository(Protocol):
+    """Programs; `get` raises NotFound."""
+
+    async def add(self, program: Program) -> None: ...
+    async def get(self, id: ProgramId) -> Program: ...
+    async def list_for_organization(self, organization_id: OrganizationId) -> Sequence[Program]: ...
+
+
+class UserRepository(Protocol):
+    """Platform users; emails are unique within an organization."""
+
+    async def add(self, user: User) -> None: ...
+    async def get(self, id: UserId) -> User: ...
+    async def find_by_email(self, organization_id: OrganizationId, email: str) -> User | None: ...
+    async def list_for_organization(self, organization_id: OrganizationId) -> Sequence[User]: ...
+
+
+class MemberRepository(Protocol):
+    """Program memberships; one per (program, user)."""
+
+    async def add(self, member: Member) -> None: ...
+    async def get(self, id: MemberId) -> Member: ...
+    async def find(self, program_id: ProgramId, user_id: UserId) -> Member | None: ...
+    async def list_for_program(self, program_id: ProgramId) -> Sequence[Member]: ...
+    async def list_for_user(self, user_id: UserId) -> Sequence[Member]: ...
+    def guard(self, member: Member) -> None:
+        """Make this transaction's commit fail if the member changes concurrently."""
+        ...
+
+
+class ConnectionRepository(Protocol):
+    """Connections with their tasks and messages."""
+
+    async def add(self, connection: Connection) -> None: ...
+    async def get(self, id: ConnectionId) -> Connection: ...
+    async def list_for_member(self, member_id: MemberId) -> Sequence[Connection]: ...
+    async def active_mentee_counts(self, program_id: ProgramId) -> dict[MemberId, int]:
+        """For each mentor of the program: how many mentees they have in active connections."""
+        ...
+
+
+class MentorRequestRepository(Protocol):
+    """Mentor requests; `list_overdue` finds pending ones past their deadline."""
+
+    async def add(self, request: MentorRequest) -> None: ...
+    async def get(self, id: MentorRequestId) -> MentorRequest: ...
+    async def list_pending_for_member(self, member_id: MemberId) -> Sequence[MentorRequest]: ...
+    async def find_pending(self, mentee_id: MemberId, mentor_id: MemberId) -> MentorRequest | None: ...
+    async def list_overdue(self, now: datetime, limit: int) -> Sequence[MentorRequest]: ...
+
+
+class MeetingRepository(Protocol):
+    """Meeting proposals by connection."""
+
+    async def add(self, meeting: MeetingProposal) -> None: ...
+    async def get(self, id: MeetingId) -> MeetingProposal: ...
+    async def list_for_connection(self, connection_id: ConnectionId) -> Sequence[MeetingProposal]: ...
+    async def list_overdue(self, now: datetime, limit: int) -> Sequence[MeetingProposal]:
+        """Pending proposals whose every slot has started."""
+        ...
+
+
+class SurveyRepository(Protocol):
+    """Survey definitions."""
+
+    async def add(self, survey: Survey) -> None: ...
+    async def get(self, id: SurveyId) -> Survey: ...
+    async def list_for_program(self, program_id: ProgramId) -> Sequence[Survey]: ...
+
+
+class SurveyAssignmentRepository(Protocol):
+    """Surveys handed to connections, with their responses."""
+
+    async def add(self, assignment: SurveyAssignment) -> None: ...
+    async def get(self, id: AssignmentId) -> SurveyAssignment: ...
+    async def find(self, survey_id: SurveyId, connection_id: ConnectionId) -> SurveyAssignment | None: ...
+    async def list_for_connection(self, connection_id: ConnectionId) -> Sequence[SurveyAssignment]: ...
+
+
+class InstallationRepository(Protocol):
+    """Slack workspaces connected to organizations."""
+
+    async def add(self, installation: WorkspaceInstallation) -> None: ...
+    async def get(self, id: InstallationId) -> WorkspaceInstallation: ...
+    async def list_for_organization(
+        self, organization_id: OrganizationId
+    ) -> Sequence[WorkspaceInstallation]: ...
+
+
+class ApiTokenRepository(Protocol):
+    """API tokens, found by the hash of their secret (the secret itself is never stored)."""
+
+    async def add(self, token: ApiToken) -> None: ...
+    async def find_by_hash(self, token_hash: str) -> ApiToken | None: ...
+
+
+class Outbox(Protocol):
+    """Read side of the outbox (the writing happens inside `UnitOfWork.commit`)."""
+
+    async def list_pending(self, limit: int = 100) -> Sequence[OutboxMessage]: ...
+
+
+class UnitOfWork(Protocol):
+    """One transaction. Changes to loaded or added aggregates and their events are written
+    together on `commit()`; leaving the block without committing rolls everything back.
+    A concurrent change to the same aggregate makes `commit()` raise ConcurrencyConflict."""
+
+    organizations: OrganizationRepository
+    programs: ProgramRepository
+    users: UserRepository
+    members: MemberRepository
+    connections: ConnectionRepository
+    mentor_requests: MentorRequestRepository
+    meetings: MeetingRepository
+    surveys: SurveyRepository
+    survey_assignments: SurveyAssignmentRepository
+    installations: InstallationRepository
+    api_tokens: ApiTokenRepository
+    outbox: Outbox
+
+    async def __aenter__(self) -> Self: ...
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+    async def commit(self) -> None: ...
+    async def rollback(self) -> None: ...
+
+
+class UnitOfWorkFactory(Protocol):
+    """Makes a fresh unit of work per use case run."""
+
+    def __call__(self) -> UnitOfWork: ...

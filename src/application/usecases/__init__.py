@@ -1,0 +1,1 @@
+"""One module per workflow: a frozen command and its handler."""

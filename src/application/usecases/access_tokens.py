@@ -1,0 +1,72 @@
+"""API tokens: issue one for a user (shown once) and turn a presented secret into an Actor."""
+
+from __future__ import annotations
+
+import attrs
+
+from application.actors import Actor
+from application.ports import Clock, UnitOfWork
+from application.tokens import ApiToken, hash_secret, new_secret
+from domain.errors import NotAllowed
+from domain.ids import OrganizationId, UserId, new_id
+from domain.people import Role, User
+
+
+@attrs.frozen(kw_only=True)
+class IssueToken:
+    """Creates the user when the email is new in the organization."""
+
+    organization_id: OrganizationId
+    email: str
+    name: str
+    role: Role
+    label: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class IssuedToken:
+    secret: str
+    user: User
+
+
+async def issue_token(cmd: IssueToken, actor: Actor, uow: UnitOfWork, clock: Clock) -> IssuedToken:
+    actor.require(Role.SUPPORT)
+    async with uow:
+        organization = await uow.organizations.get(cmd.organization_id)
+        user = await uow.users.find_by_email(organization.id, cmd.email)
+        if user is None:
+            user = User(
+                id=UserId(new_id()),
+                organization_id=organization.id,
+                email=cmd.email,
+                name=cmd.name,
+                role=cmd.role,
+            )
+            await uow.users.add(user)
+        elif user.role is not cmd.role:
+            raise NotAllowed(f"{user.email} already has the role {user.role.value}.")
+        secret = new_secret()
+        await uow.api_tokens.add(
+            ApiToken(
+                id=new_id(),
+                token_hash=hash_secret(secret),
+                user_id=user.id,
+                organization_id=organization.id,
+                label=cmd.label or f"{cmd.role.value} token",
+                created_at=clock.now(),
+            )
+        )
+        await uow.commit()
+        return IssuedToken(secret=secret, user=user)
+
+
+async def authenticate(secret: str, uow: UnitOfWork) -> Actor | None:
+    """The actor behind a bearer secret, or None for an unknown, revoked or deactivated one."""
+    async with uow:
+        token = await uow.api_tokens.find_by_hash(hash_secret(secret))
+        if token is None or token.revoked:
+            return None
+        user = await uow.users.get(token.user_id)
+        if not user.active:
+            return None
+        return Actor(user_id=user.id, organization_id=user.organization_id, role=user.role)

@@ -1,0 +1,102 @@
+"""People: platform users with an organization role, and their membership in programs."""
+
+from __future__ import annotations
+
+import enum
+import re
+
+import attrs
+
+from domain.aggregate import Aggregate
+from domain.errors import InvalidInput
+from domain.ids import MemberId, OrganizationId, ProgramId, UserId
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class Role(enum.StrEnum):
+    """What a user may do in their organization."""
+
+    SUPPORT = "support"
+    GLOBAL_ADMIN = "global_admin"
+    PROGRAM_ADMIN = "program_admin"
+    MEMBER = "member"
+
+
+class ProgramRole(enum.StrEnum):
+    MENTOR = "mentor"
+    MENTEE = "mentee"
+
+
+@attrs.define(kw_only=True, eq=False)
+class User(Aggregate):
+    """Someone who signs in. Deactivated users keep their history but cannot act."""
+
+    id: UserId
+    organization_id: OrganizationId
+    email: str
+    name: str
+    role: Role = Role.MEMBER
+    active: bool = True
+
+    def __attrs_post_init__(self) -> None:
+        self.email = self.email.strip().lower()
+        if not _EMAIL.match(self.email):
+            raise InvalidInput(f"{self.email!r} is not an email address.")
+        if not self.name.strip():
+            raise InvalidInput("A user needs a name.")
+
+    def deactivate(self) -> None:
+        self.active = False
+
+
+@attrs.frozen(kw_only=True)
+class Profile:
+    """What a member offers or seeks. Tags are compared case-insensitively."""
+
+    expertise: frozenset[str] = frozenset()
+    goals: frozenset[str] = frozenset()
+    bio: str = ""
+
+    @staticmethod
+    def of(expertise: list[str] | None = None, goals: list[str] | None = None, bio: str = "") -> Profile:
+        def tags(values: list[str] | None) -> frozenset[str]:
+            return frozenset(v.strip().lower() for v in values or [] if v.strip())
+
+        if len(bio) > 2000:
+            raise InvalidInput("A bio is at most 2000 characters.")
+        return Profile(expertise=tags(expertise), goals=tags(goals), bio=bio.strip())
+
+
+@attrs.define(kw_only=True, eq=False)
+class Member(Aggregate):
+    """A user's place in one program: mentor and/or mentee, with a profile and a capacity."""
+
+    id: MemberId
+    organization_id: OrganizationId
+    program_id: ProgramId
+    user_id: UserId
+    name: str
+    roles: frozenset[ProgramRole]
+    profile: Profile = attrs.field(factory=Profile)
+    capacity: int | None = None  # mentees this mentor takes; None = the program's default
+
+    def __attrs_post_init__(self) -> None:
+        if not self.roles:
+            raise InvalidInput("A member is a mentor, a mentee, or both.")
+        if self.capacity is not None and not 0 <= self.capacity <= 50:
+            raise InvalidInput("A mentor's capacity is between 0 and 50 mentees.")
+
+    @property
+    def is_mentor(self) -> bool:
+        return ProgramRole.MENTOR in self.roles
+
+    @property
+    def is_mentee(self) -> bool:
+        return ProgramRole.MENTEE in self.roles
+
+    def mentee_capacity(self, program_default: int) -> int:
+        """How many mentees this member takes at once as a mentor."""
+        if not self.is_mentor:
+            return 0
+        return program_default if self.capacity is None else self.capacity

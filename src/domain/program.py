@@ -1,0 +1,58 @@
+"""Mentoring programs: their rules (capacity, request expiry) and their own Slack opt-in."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import ClassVar
+
+import attrs
+
+from domain.aggregate import Aggregate
+from domain.errors import IllegalTransition, InvalidInput
+from domain.events import DomainEvent
+from domain.ids import OrganizationId, ProgramId
+
+
+@attrs.frozen(kw_only=True)
+class ProgramSlackOptInChanged(DomainEvent):
+    topic: ClassVar[str] = "program.slack_opt_in_changed"
+    program_id: str
+    opted_in: bool
+
+
+@attrs.define(kw_only=True, eq=False)
+class Program(Aggregate):
+    """A program inside an organization. Slack delivery is on by default once the org has it."""
+
+    id: ProgramId
+    organization_id: OrganizationId
+    name: str
+    slack_opt_in: bool = True
+    mentees_per_mentor: int = 3
+    request_expiry_days: int = 14
+
+    def __attrs_post_init__(self) -> None:
+        if not self.name.strip():
+            raise InvalidInput("A program needs a name.")
+        if not 1 <= self.mentees_per_mentor <= 50:
+            raise InvalidInput("Mentees per mentor must be between 1 and 50.")
+        if not 1 <= self.request_expiry_days <= 365:
+            raise InvalidInput("Request expiry must be between 1 and 365 days.")
+
+    def request_deadline(self, now: datetime) -> datetime:
+        """When a mentor request sent now expires if nobody answers it."""
+        return now + timedelta(days=self.request_expiry_days)
+
+    def set_slack_opt_in(self, opted_in: bool, *, now: datetime) -> None:
+        if self.slack_opt_in == opted_in:
+            state = "already uses" if opted_in else "already does not use"
+            raise IllegalTransition(f"Program {self.name} {state} Slack.")
+        self.slack_opt_in = opted_in
+        self.record(
+            ProgramSlackOptInChanged(
+                organization_id=self.organization_id,
+                occurred_at=now,
+                program_id=self.id,
+                opted_in=opted_in,
+            )
+        )

@@ -1,0 +1,65 @@
+"""Recommended mentors: rank a program's mentors for one mentee, each with a reason in words."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import attrs
+
+from domain.ids import MemberId
+from domain.people import Member
+
+
+@attrs.frozen(kw_only=True)
+class Recommendation:
+    mentor_id: MemberId
+    name: str
+    score: float
+    reason: str
+    open_places: int
+
+
+def recommend_mentors(
+    mentee: Member,
+    mentors: Iterable[Member],
+    *,
+    loads: Mapping[MemberId, int],
+    default_capacity: int,
+    excluded: set[MemberId],
+    limit: int = 10,
+) -> list[Recommendation]:
+    """Mentors with room, best first: shared goals/expertise weigh most, free places break ties.
+
+    `loads` is each mentor's number of active mentees; `excluded` holds current partners and
+    mentors the mentee already has a pending request with.
+    """
+    ranked: list[Recommendation] = []
+    for mentor in mentors:
+        if not mentor.is_mentor or mentor.id == mentee.id or mentor.id in excluded:
+            continue
+        places = mentor.mentee_capacity(default_capacity) - loads.get(mentor.id, 0)
+        if places <= 0:
+            continue
+        goal_match = sorted(mentee.profile.goals & mentor.profile.expertise)
+        shared = sorted((mentee.profile.expertise & mentor.profile.expertise) - set(goal_match))
+        score = 3.0 * len(goal_match) + 1.0 * len(shared) + min(places, 5) * 0.1
+        ranked.append(
+            Recommendation(
+                mentor_id=mentor.id,
+                name=mentor.name,
+                score=round(score, 2),
+                reason=_reason(goal_match, shared, places),
+                open_places=places,
+            )
+        )
+    ranked.sort(key=lambda r: (-r.score, r.name, r.mentor_id))
+    return ranked[:limit]
+
+
+def _reason(goal_match: list[str], shared: list[str], places: int) -> str:
+    room = f"{places} open place{'s' if places != 1 else ''}"
+    if goal_match:
+        return f"Can help with your goals: {', '.join(goal_match[:3])}; {room}."
+    if shared:
+        return f"Shares your expertise in {', '.join(shared[:3])}; {room}."
+    return f"Has {room} in this program."
