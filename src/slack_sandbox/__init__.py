@@ -1,0 +1,1 @@
+"""A local stand-in for Slack: Web API, interactivity and a browser UI."""
