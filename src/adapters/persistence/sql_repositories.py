@@ -1,0 +1,310 @@
+"""Repositories over SQLAlchemy Core: each maps rows to aggregates through the codec and the
+unit of work's identity map; writes happen in `SqlUnitOfWork.commit`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from sqlalchemy import ColumnElement, Select, Table, and_, func, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from adapters.persistence import tables as t
+from adapters.persistence.codec import load
+from application.ports import OutboxMessage
+from application.tokens import ApiToken
+from domain.aggregate import Aggregate
+from domain.connection import Connection, ConnectionStatus
+from domain.errors import NotFound
+from domain.installation import WorkspaceInstallation
+from domain.meeting import MeetingProposal, MeetingStatus
+from domain.mentor_request import MentorRequest, RequestStatus
+from domain.organization import Organization
+from domain.people import Member, User
+from domain.program import Program
+from domain.survey import Survey, SurveyAssignment
+
+if TYPE_CHECKING:
+    from adapters.persistence.sql_uow import SqlUnitOfWork
+
+A = TypeVar("A", bound=Aggregate)
+
+
+class SqlTable(Generic[A]):
+    """Shared behaviour: `columns` gives the query columns stored beside the encoded state."""
+
+    table: Table
+    kind: type[A]
+    noun: str
+
+    def __init__(self, uow: SqlUnitOfWork) -> None:
+        self._uow = uow
+
+    @property
+    def name(self) -> str:
+        return self.table.name
+
+    def columns(self, aggregate: A) -> dict[str, Any]:
+        return {}
+
+    async def after_insert(self, conn: AsyncConnection, aggregate: A) -> None:
+        """Rows that hang off the aggregate and never change (none by default)."""
+
+    async def _select(self, *where: ColumnElement[bool], order: Any = None) -> list[A]:
+        query: Select[Any] = select(self.table.c.id, self.table.c.version, self.table.c.data)
+        query = query.where(*where)
+        if order is not None:
+            query = query.order_by(*order)
+        rows = (await self._uow.connection.execute(query)).all()
+        return [self._track(row.data, row.version) for row in rows]
+
+    def _track(self, data: dict[str, Any], version: int) -> A:
+        aggregate = self._uow.seen.loaded(self.name, load(self.kind, data, version))
+        assert isinstance(aggregate, self.kind)
+        return aggregate
+
+    async def add(self, aggregate: A) -> None:
+        self._uow.seen.added(self.name, aggregate)
+
+    async def get(self, id: str) -> A:
+        found = await self._select(self.table.c.id == id)
+        if not found:
+            raise NotFound(f"No such {self.noun}.")
+        return found[0]
+
+
+class SqlOrganizations(SqlTable[Organization]):
+    table, kind, noun = t.organizations, Organization, "organization"
+
+    async def list(self) -> Sequence[Organization]:
+        return await self._select(order=[t.organizations.c.id])
+
+
+class SqlPrograms(SqlTable[Program]):
+    table, kind, noun = t.programs, Program, "program"
+
+    def columns(self, aggregate: Program) -> dict[str, Any]:
+        return {"organization_id": aggregate.organization_id}
+
+    async def list_for_organization(self, organization_id: str) -> Sequence[Program]:
+        return await self._select(t.programs.c.organization_id == organization_id)
+
+
+class SqlUsers(SqlTable[User]):
+    table, kind, noun = t.users, User, "user"
+
+    def columns(self, aggregate: User) -> dict[str, Any]:
+        return {"organization_id": aggregate.organization_id, "email": aggregate.email}
+
+    async def find_by_email(self, organization_id: str, email: str) -> User | None:
+        c = t.users.c
+        found = await self._select(
+            c.organization_id == organization_id, c.email == email.strip().lower()
+        )
+        return found[0] if found else None
+
+    async def list_for_organization(self, organization_id: str) -> Sequence[User]:
+        return await self._select(t.users.c.organization_id == organization_id)
+
+
+class SqlMembers(SqlTable[Member]):
+    table, kind, noun = t.members, Member, "member"
+
+    def columns(self, aggregate: Member) -> dict[str, Any]:
+        return {"program_id": aggregate.program_id, "user_id": aggregate.user_id}
+
+    async def find(self, program_id: str, user_id: str) -> Member | None:
+        c = t.members.c
+        found = await self._select(c.program_id == program_id, c.user_id == user_id)
+        return found[0] if found else None
+
+    async def list_for_program(self, program_id: str) -> Sequence[Member]:
+        return await self._select(t.members.c.program_id == program_id)
+
+    async def list_for_user(self, user_id: str) -> Sequence[Member]:
+        return await self._select(t.members.c.user_id == user_id)
+
+    def guard(self, member: Member) -> None:
+        self._uow.seen.guard(self.name, member)
+
+
+class SqlConnections(SqlTable[Connection]):
+    table, kind, noun = t.connections, Connection, "connection"
+
+    def columns(self, aggregate: Connection) -> dict[str, Any]:
+        return {
+            "program_id": aggregate.program_id,
+            "status": aggregate.status.value,
+            "created_at": aggregate.created_at,
+        }
+
+    async def after_insert(self, conn: AsyncConnection, aggregate: Connection) -> None:
+        rows = [
+            {"connection_id": aggregate.id, "member_id": m, "role": "mentor"}
+            for m in aggregate.mentor_ids
+        ] + [
+            {"connection_id": aggregate.id, "member_id": m, "role": "mentee"}
+            for m in aggregate.mentee_ids
+        ]
+        await conn.execute(t.connection_participants.insert(), rows)
+
+    async def list_for_member(self, member_id: str) -> Sequence[Connection]:
+        p = t.connection_participants.c
+        mine = select(p.connection_id).where(p.member_id == member_id)
+        c = t.connections.c
+        return await self._select(c.id.in_(mine), order=[c.created_at, c.id])
+
+    async def active_mentee_counts(self, program_id: str) -> dict[Any, int]:
+        mentor = t.connection_participants.alias("mentor")
+        mentee = t.connection_participants.alias("mentee")
+        c = t.connections.c
+        query = (
+            select(mentor.c.member_id, func.count())
+            .select_from(mentor)
+            .join(mentee, and_(mentee.c.connection_id == mentor.c.connection_id, mentee.c.role == "mentee"))
+            .join(t.connections, c.id == mentor.c.connection_id)
+            .where(
+                mentor.c.role == "mentor",
+                c.program_id == program_id,
+                c.status == ConnectionStatus.ACTIVE.value,
+            )
+            .group_by(mentor.c.member_id)
+        )
+        rows = (await self._uow.connection.execute(query)).all()
+        return {row[0]: int(row[1]) for row in rows}
+
+
+class SqlMentorRequests(SqlTable[MentorRequest]):
+    table, kind, noun = t.mentor_requests, MentorRequest, "mentor request"
+
+    def columns(self, aggregate: MentorRequest) -> dict[str, Any]:
+        return {
+            "program_id": aggregate.program_id,
+            "mentee_id": aggregate.mentee_id,
+            "mentor_id": aggregate.mentor_id,
+            "status": aggregate.status.value,
+            "created_at": aggregate.created_at,
+            "expires_at": aggregate.expires_at,
+        }
+
+    async def list_pending_for_member(self, member_id: str) -> Sequence[MentorRequest]:
+        c = t.mentor_requests.c
+        return await self._select(
+            c.status == RequestStatus.PENDING.value,
+            (c.mentee_id == member_id) | (c.mentor_id == member_id),
+            order=[c.created_at, c.id],
+        )
+
+    async def find_pending(self, mentee_id: str, mentor_id: str) -> MentorRequest | None:
+        c = t.mentor_requests.c
+        found = await self._select(
+            c.status == RequestStatus.PENDING.value, c.mentee_id == mentee_id, c.mentor_id == mentor_id
+        )
+        return found[0] if found else None
+
+    async def list_overdue(self, now: datetime, limit: int) -> Sequence[MentorRequest]:
+        c = t.mentor_requests.c
+        found = await self._select(
+            c.status == RequestStatus.PENDING.value, c.expires_at <= now, order=[c.expires_at, c.id]
+        )
+        return found[:limit]
+
+
+class SqlMeetings(SqlTable[MeetingProposal]):
+    table, kind, noun = t.meetings, MeetingProposal, "meeting"
+
+    def columns(self, aggregate: MeetingProposal) -> dict[str, Any]:
+        return {
+            "connection_id": aggregate.connection_id,
+            "status": aggregate.status.value,
+            "created_at": aggregate.created_at,
+            "last_slot_start": max(s.start for s in aggregate.slots),
+        }
+
+    async def list_for_connection(self, connection_id: str) -> Sequence[MeetingProposal]:
+        c = t.meetings.c
+        return await self._select(c.connection_id == connection_id, order=[c.created_at, c.id])
+
+    async def list_overdue(self, now: datetime, limit: int) -> Sequence[MeetingProposal]:
+        c = t.meetings.c
+        found = await self._select(
+            c.status == MeetingStatus.PENDING.value,
+            c.last_slot_start <= now,
+            order=[c.last_slot_start, c.id],
+        )
+        return found[:limit]
+
+
+class SqlSurveys(SqlTable[Survey]):
+    table, kind, noun = t.surveys, Survey, "survey"
+
+    def columns(self, aggregate: Survey) -> dict[str, Any]:
+        return {"program_id": aggregate.program_id}
+
+    async def list_for_program(self, program_id: str) -> Sequence[Survey]:
+        return await self._select(t.surveys.c.program_id == program_id)
+
+
+class SqlSurveyAssignments(SqlTable[SurveyAssignment]):
+    table, kind, noun = t.survey_assignments, SurveyAssignment, "survey assignment"
+
+    def columns(self, aggregate: SurveyAssignment) -> dict[str, Any]:
+        return {
+            "survey_id": aggregate.survey_id,
+            "connection_id": aggregate.connection_id,
+            "assigned_at": aggregate.assigned_at,
+        }
+
+    async def find(self, survey_id: str, connection_id: str) -> SurveyAssignment | None:
+        c = t.survey_assignments.c
+        found = await self._select(c.survey_id == survey_id, c.connection_id == connection_id)
+        return found[0] if found else None
+
+    async def list_for_connection(self, connection_id: str) -> Sequence[SurveyAssignment]:
+        c = t.survey_assignments.c
+        return await self._select(c.connection_id == connection_id, order=[c.assigned_at, c.id])
+
+
+class SqlInstallations(SqlTable[WorkspaceInstallation]):
+    table, kind, noun = t.installations, WorkspaceInstallation, "workspace installation"
+
+    def columns(self, aggregate: WorkspaceInstallation) -> dict[str, Any]:
+        return {"organization_id": aggregate.organization_id, "team_id": aggregate.team_id}
+
+    async def list_for_organization(self, organization_id: str) -> Sequence[WorkspaceInstallation]:
+        return await self._select(t.installations.c.organization_id == organization_id)
+
+
+class SqlApiTokens:
+    def __init__(self, uow: SqlUnitOfWork) -> None:
+        self._uow = uow
+
+    async def add(self, token: ApiToken) -> None:
+        self._uow.new_tokens.append(token)
+
+    async def find_by_hash(self, token_hash: str) -> ApiToken | None:
+        query = select(t.api_tokens).where(t.api_tokens.c.token_hash == token_hash)
+        row = (await self._uow.connection.execute(query)).mappings().first()
+        return None if row is None else ApiToken(**dict(row))
+
+
+class SqlOutbox:
+    def __init__(self, uow: SqlUnitOfWork) -> None:
+        self._uow = uow
+
+    async def list_pending(self, limit: int = 100) -> Sequence[OutboxMessage]:
+        c = t.outbox.c
+        query = select(t.outbox).where(c.status == "pending").order_by(c.id).limit(limit)
+        rows = (await self._uow.connection.execute(query)).mappings().all()
+        return [
+            OutboxMessage(
+                id=r["id"],
+                topic=r["topic"],
+                organization_id=r["organization_id"],
+                payload=r["payload"],
+                created_at=r["created_at"],
+                status=r["status"],
+            )
+            for r in rows
+        ]

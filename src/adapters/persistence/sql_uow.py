@@ -1,0 +1,161 @@
+"""The unit of work on SQLAlchemy: one connection and one transaction per use case run."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Any, Self
+
+from sqlalchemy import and_, update
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from adapters.persistence import sql_repositories as r
+from adapters.persistence import tables as t
+from adapters.persistence.tracking import Seen, Tracked
+from application.tokens import ApiToken
+from domain.errors import ConcurrencyConflict
+
+_CONFLICT = "Someone else changed this at the same time; reload and try again."
+
+
+class SqlUnitOfWork:
+    """Rolls back unless `commit()` is called. Updates check the version they loaded."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+        self._connection: AsyncConnection | None = None
+        self.seen = Seen()
+        self.new_tokens: list[ApiToken] = []
+        self.organizations = r.SqlOrganizations(self)
+        self.programs = r.SqlPrograms(self)
+        self.users = r.SqlUsers(self)
+        self.members = r.SqlMembers(self)
+        self.connections = r.SqlConnections(self)
+        self.mentor_requests = r.SqlMentorRequests(self)
+        self.meetings = r.SqlMeetings(self)
+        self.surveys = r.SqlSurveys(self)
+        self.survey_assignments = r.SqlSurveyAssignments(self)
+        self.installations = r.SqlInstallations(self)
+        self.api_tokens = r.SqlApiTokens(self)
+        self.outbox = r.SqlOutbox(self)
+        self._tables: dict[str, r.SqlTable[Any]] = {
+            repo.name: repo
+            for repo in (
+                self.organizations, self.programs, self.users, self.members, self.connections,
+                self.mentor_requests, self.meetings, self.surveys, self.survey_assignments,
+                self.installations,
+            )
+        }  # fmt: skip
+
+    @property
+    def connection(self) -> AsyncConnection:
+        if self._connection is None:
+            raise RuntimeError("Use the unit of work inside `async with`.")
+        return self._connection
+
+    async def __aenter__(self) -> Self:
+        self._connection = await self._engine.connect()
+        await self._connection.begin()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            await self.rollback()
+        finally:
+            if self._connection is not None:
+                await self._connection.close()
+                self._connection = None
+
+    async def rollback(self) -> None:
+        if self._connection is not None and self._connection.in_transaction():
+            await self._connection.rollback()
+        self.seen.clear()
+        self.new_tokens.clear()
+
+    async def commit(self) -> None:
+        conn = self.connection
+        written: list[tuple[Tracked, int]] = []
+        try:
+            for tracked in list(self.seen.items.values()):
+                version = await self._write(conn, tracked)
+                if version is not None:
+                    written.append((tracked, version))
+            if self.new_tokens:
+                await conn.execute(
+                    t.api_tokens.insert(),
+                    [{**_token_row(token)} for token in self.new_tokens],
+                )
+            outbox_rows = [
+                {
+                    "topic": event.topic,
+                    "organization_id": event.organization_id,
+                    "payload": event.payload(),
+                    "created_at": event.occurred_at,
+                    "available_at": event.occurred_at,
+                    "status": "pending",
+                    "attempts": 0,
+                }
+                for tracked in self.seen.items.values()
+                for event in tracked.aggregate.events
+            ]
+            if outbox_rows:
+                await conn.execute(t.outbox.insert(), outbox_rows)
+            await conn.commit()
+        except IntegrityError as error:
+            await self.rollback()
+            raise ConcurrencyConflict("That already exists.") from error
+        except OperationalError as error:
+            # SQLite refuses a write whose snapshot went stale ("database is locked"): the same
+            # situation as a version mismatch, so the caller gets the same clear conflict.
+            await self.rollback()
+            if "locked" in str(error).lower():
+                raise ConcurrencyConflict(_CONFLICT) from error
+            raise
+        except ConcurrencyConflict:
+            await self.rollback()
+            raise
+        for tracked, version in written:
+            tracked.aggregate.version = version
+        for tracked in self.seen.items.values():
+            tracked.aggregate.pull_events()
+        self.seen.clear()
+        self.new_tokens.clear()
+
+    async def _write(self, conn: AsyncConnection, tracked: Tracked) -> int | None:
+        repo = self._tables[tracked.table]
+        state = tracked.current()
+        columns = repo.columns(tracked.aggregate)
+        if tracked.is_new():
+            await conn.execute(
+                repo.table.insert().values(id=state["id"], version=1, data=state, **columns)
+            )
+            await repo.after_insert(conn, tracked.aggregate)
+            return 1
+        if not tracked.needs_update(state):
+            return None
+        table = repo.table
+        result = await conn.execute(
+            update(table)
+            .where(and_(table.c.id == state["id"], table.c.version == tracked.loaded_version))
+            .values(version=tracked.loaded_version + 1, data=state, **columns)
+        )
+        if result.rowcount != 1:
+            raise ConcurrencyConflict(_CONFLICT)
+        return tracked.loaded_version + 1
+
+
+def _token_row(token: ApiToken) -> dict[str, Any]:
+    return {
+        "token_hash": token.token_hash,
+        "id": token.id,
+        "user_id": token.user_id,
+        "organization_id": token.organization_id,
+        "label": token.label,
+        "created_at": token.created_at,
+        "revoked": token.revoked,
+    }

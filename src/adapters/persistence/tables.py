@@ -1,0 +1,156 @@
+"""The relational schema. Each aggregate is one row: its encoded state in `data` (the codec's
+JSON), its `version` for optimistic concurrency, and the columns queries filter on."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Stores UTC without a zone (SQLite has none), always returns an aware UTC datetime."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are not stored")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+Document = JSON().with_variant(JSONB(), "postgresql")
+Id = String(32)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+def _aggregate(name: str, *columns: Any) -> Table:
+    return Table(
+        name,
+        metadata,
+        Column("id", Id, primary_key=True),
+        Column("version", Integer, nullable=False),
+        Column("data", Document, nullable=False),
+        *columns,
+    )
+
+
+organizations = _aggregate("organizations")
+programs = _aggregate(
+    "programs", Column("organization_id", Id, ForeignKey("organizations.id"), nullable=False, index=True)
+)
+users = _aggregate(
+    "users",
+    Column("organization_id", Id, ForeignKey("organizations.id"), nullable=False),
+    Column("email", String(320), nullable=False),
+    UniqueConstraint("organization_id", "email", name="uq_users_organization_email"),
+)
+members = _aggregate(
+    "members",
+    Column("program_id", Id, ForeignKey("programs.id"), nullable=False, index=True),
+    Column("user_id", Id, ForeignKey("users.id"), nullable=False, index=True),
+    UniqueConstraint("program_id", "user_id", name="uq_members_program_user"),
+)
+connections = _aggregate(
+    "connections",
+    Column("program_id", Id, ForeignKey("programs.id"), nullable=False, index=True),
+    Column("status", String(16), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+connection_participants = Table(
+    "connection_participants",
+    metadata,
+    Column("connection_id", Id, ForeignKey("connections.id"), primary_key=True),
+    Column("member_id", Id, ForeignKey("members.id"), primary_key=True),
+    Column("role", String(8), nullable=False),
+    Index("ix_connection_participants_member", "member_id"),
+)
+mentor_requests = _aggregate(
+    "mentor_requests",
+    Column("program_id", Id, ForeignKey("programs.id"), nullable=False),
+    Column("mentee_id", Id, ForeignKey("members.id"), nullable=False, index=True),
+    Column("mentor_id", Id, ForeignKey("members.id"), nullable=False, index=True),
+    Column("status", String(16), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Index("ix_mentor_requests_due", "status", "expires_at"),
+)
+meetings = _aggregate(
+    "meetings",
+    Column("connection_id", Id, ForeignKey("connections.id"), nullable=False, index=True),
+    Column("status", String(16), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("last_slot_start", UtcDateTime, nullable=False),
+    Index("ix_meetings_due", "status", "last_slot_start"),
+)
+surveys = _aggregate(
+    "surveys", Column("program_id", Id, ForeignKey("programs.id"), nullable=False, index=True)
+)
+survey_assignments = _aggregate(
+    "survey_assignments",
+    Column("survey_id", Id, ForeignKey("surveys.id"), nullable=False),
+    Column("connection_id", Id, ForeignKey("connections.id"), nullable=False, index=True),
+    Column("assigned_at", UtcDateTime, nullable=False),
+    UniqueConstraint("survey_id", "connection_id", name="uq_survey_assignments_survey_connection"),
+)
+installations = _aggregate(
+    "installations",
+    Column("organization_id", Id, ForeignKey("organizations.id"), nullable=False, index=True),
+    Column("team_id", String(32), nullable=False, unique=True),
+)
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("id", Id, nullable=False, unique=True),
+    Column("user_id", Id, ForeignKey("users.id"), nullable=False),
+    Column("organization_id", Id, ForeignKey("organizations.id"), nullable=False),
+    Column("label", String(200), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("revoked", Boolean, nullable=False, default=False),
+)
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("topic", String(100), nullable=False),
+    Column("organization_id", String(32), nullable=False),
+    Column("payload", Document, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("status", String(16), nullable=False, default="pending"),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("available_at", UtcDateTime, nullable=False),
+    Column("last_error", Text, nullable=True),
+    Index("ix_outbox_pending", "status", "available_at"),
+)
