@@ -296,7 +296,9 @@ class MemoryUnitOfWork:
                 other
                 for other, (_, row) in self.store.table(name).items()
                 if other != key and unique(row) == unique(state)
-            ] + [k for n, k, _, s in writes if n == name and k != key and unique(s) == unique(state)]
+            ] + [
+                k for n, k, _, s in writes if n == name and k != key and unique(s) == unique(state)
+            ]
             if clash:
                 raise ConcurrencyConflict(f"That {name[:-1]} already exists.")
 

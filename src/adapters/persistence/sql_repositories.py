@@ -162,7 +162,10 @@ class SqlConnections(SqlTable[Connection]):
         query = (
             select(mentor.c.member_id, func.count())
             .select_from(mentor)
-            .join(mentee, and_(mentee.c.connection_id == mentor.c.connection_id, mentee.c.role == "mentee"))
+            .join(
+                mentee,
+                and_(mentee.c.connection_id == mentor.c.connection_id, mentee.c.role == "mentee"),
+            )
             .join(t.connections, c.id == mentor.c.connection_id)
             .where(
                 mentor.c.role == "mentor",
@@ -199,7 +202,9 @@ class SqlMentorRequests(SqlTable[MentorRequest]):
     async def find_pending(self, mentee_id: str, mentor_id: str) -> MentorRequest | None:
         c = t.mentor_requests.c
         found = await self._select(
-            c.status == RequestStatus.PENDING.value, c.mentee_id == mentee_id, c.mentor_id == mentor_id
+            c.status == RequestStatus.PENDING.value,
+            c.mentee_id == mentee_id,
+            c.mentor_id == mentor_id,
         )
         return found[0] if found else None
 

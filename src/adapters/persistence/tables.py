@@ -68,7 +68,8 @@ def _aggregate(name: str, *columns: Any) -> Table:
 
 organizations = _aggregate("organizations")
 programs = _aggregate(
-    "programs", Column("organization_id", Id, ForeignKey("organizations.id"), nullable=False, index=True)
+    "programs",
+    Column("organization_id", Id, ForeignKey("organizations.id"), nullable=False, index=True),
 )
 users = _aggregate(
     "users",

@@ -1,0 +1,55 @@
+"""Configuration from the environment (names in DESIGN.md). Read only when asked, never at import."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+import attrs
+
+DEFAULT_DATABASE = "sqlite:///./mentorlink.db"
+SLACK_API = "https://slack.com/api/"
+SLACK_OAUTH = "https://slack.com/oauth/v2/authorize"
+DEV_SECRET = "dev-only-secret-change-me"
+
+
+@attrs.frozen(kw_only=True)
+class Settings:
+    """Everything the composition root needs. `database_url="memory://"` uses the in-memory store."""
+
+    database_url: str = DEFAULT_DATABASE
+    secret_keys: tuple[str, ...] = (DEV_SECRET,)
+    public_url: str = "http://127.0.0.1:8000"
+    slack_client_id: str = ""
+    slack_client_secret: str = ""
+    slack_signing_secret: str = ""
+    slack_api_url: str = SLACK_API
+    slack_oauth_url: str = SLACK_OAUTH
+    debug: bool = False
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        e = os.environ if env is None else env
+        keys = tuple(k.strip() for k in e.get("MENTORLINK_SECRET_KEY", "").split(",") if k.strip())
+        return cls(
+            database_url=e.get("MENTORLINK_DATABASE_URL", DEFAULT_DATABASE),
+            secret_keys=keys or (DEV_SECRET,),
+            public_url=e.get("MENTORLINK_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
+            slack_client_id=e.get("SLACK_CLIENT_ID", ""),
+            slack_client_secret=e.get("SLACK_CLIENT_SECRET", ""),
+            slack_signing_secret=e.get("SLACK_SIGNING_SECRET", ""),
+            slack_api_url=e.get("MENTORLINK_SLACK_API_URL", SLACK_API),
+            slack_oauth_url=e.get("MENTORLINK_SLACK_OAUTH_URL", SLACK_OAUTH),
+            debug=e.get("MENTORLINK_DEBUG", "") in ("1", "true"),
+        )
+
+    @property
+    def uses_memory(self) -> bool:
+        return self.database_url == "memory://"
+
+    @property
+    def talks_to_real_slack(self) -> bool:
+        """Real credentials and Slack's own API: `make run` then skips the sandbox."""
+        return bool(self.slack_client_id and self.slack_client_secret) and (
+            self.slack_api_url == SLACK_API
+        )

@@ -1,0 +1,73 @@
+"""The composition root: the only module that knows every concrete class.
+
+`create_app()` is what `mentorlink serve` (uvicorn --factory) runs; tests call
+`create_container(Settings(database_url="memory://"))` or override providers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from dependency_injector import containers, providers
+from litestar import Litestar
+
+from adapters.clock import SystemClock
+from adapters.http.app import build_app
+from adapters.persistence.database import create_engine
+from adapters.persistence.memory import MemoryStore, MemoryUnitOfWork, memory_uow_factory
+from adapters.persistence.sql_uow import SqlUnitOfWork
+from adapters.settings import Settings
+from application.actors import Actor
+from application.ports import UnitOfWork
+from application.running import UseCaseRunner
+from application.usecases.access_tokens import authenticate
+from sqlalchemy.ext.asyncio import AsyncEngine  # noqa: I001
+
+
+def _sql_uow_factory(engine: AsyncEngine) -> Callable[[], UnitOfWork]:
+    return lambda: SqlUnitOfWork(engine)
+
+
+def _uow_factory(
+    settings: Settings, engine: Callable[[], AsyncEngine], store: MemoryStore
+) -> Callable[[], UnitOfWork]:
+    if settings.uses_memory:
+        factory: Callable[[], MemoryUnitOfWork] = memory_uow_factory(store)
+        return factory
+    return _sql_uow_factory(engine())
+
+
+class Container(containers.DeclarativeContainer):
+    """Wires settings -> database -> units of work -> use case runner -> web app."""
+
+    settings = providers.Dependency(instance_of=Settings)
+    clock = providers.Singleton(SystemClock)
+    engine = providers.Singleton(lambda s: create_engine(s.database_url), settings)
+    memory_store = providers.Singleton(MemoryStore)
+    uow_factory = providers.Singleton(_uow_factory, settings, engine.provider, memory_store)
+    runner = providers.Singleton(UseCaseRunner, uow_factory, clock)
+
+
+def create_container(settings: Settings | None = None) -> Container:
+    return Container(settings=settings or Settings.from_env())
+
+
+def create_app(settings: Settings | None = None, container: Container | None = None) -> Litestar:
+    """The web application, fully wired."""
+    container = container or create_container(settings)
+    uow_factory = container.uow_factory()
+
+    async def authenticate_secret(secret: str) -> Actor | None:
+        return await authenticate(secret, uow_factory())
+
+    app = build_app(
+        runner=container.runner(),
+        authenticate=authenticate_secret,
+        debug=container.settings().debug,
+    )
+
+    async def dispose() -> None:
+        if not container.settings().uses_memory:
+            await container.engine().dispose()
+
+    app.on_shutdown.append(dispose)
+    return app

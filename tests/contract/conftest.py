@@ -1,0 +1,97 @@
+"""Every adapter of the persistence port, behind one fixture: the same suite runs on each."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import uuid
+from collections.abc import AsyncIterator, Callable, Iterator
+from pathlib import Path
+
+import asyncpg
+import pytest
+from sqlalchemy import text
+
+from adapters.persistence.database import create_engine
+from adapters.persistence.memory import MemoryStore, memory_uow_factory
+from adapters.persistence.migrate import upgrade
+from adapters.persistence.sql_uow import SqlUnitOfWork
+from adapters.persistence.tables import metadata
+from application.ports import UnitOfWork
+from tests.support.infra import require
+
+PG_ADMIN = os.environ.get("MENTORLINK_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+async def _pg_reachable() -> bool:
+    try:
+        conn = await asyncpg.connect(PG_ADMIN, timeout=3)
+    except (OSError, asyncpg.PostgresError):
+        return False
+    await conn.close()
+    return True
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file, copied for each test (migrating once keeps the suite fast)."""
+    path = tmp_path_factory.mktemp("db") / "template.db"
+    upgrade(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str | None]:
+    """A fresh, migrated PostgreSQL database for this session; dropped afterwards."""
+    if not asyncio.run(_pg_reachable()):
+        yield None
+        return
+    name = f"mentorlink_test_{uuid.uuid4().hex[:10]}"
+
+    async def admin(sql: str) -> None:
+        conn = await asyncpg.connect(PG_ADMIN)
+        try:
+            await conn.execute(sql)
+        finally:
+            await conn.close()
+
+    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
+    url = PG_ADMIN.rsplit("/", 1)[0] + "/" + name
+    upgrade(url)
+    yield url
+    asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+async def _truncate(url: str) -> None:
+    engine = create_engine(url)
+    async with engine.begin() as conn:
+        names = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
+        await conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    await engine.dispose()
+
+
+@pytest.fixture(params=["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+async def uow_factory(
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    sqlite_template: Path,
+    postgres_url: str | None,
+) -> AsyncIterator[Callable[[], UnitOfWork]]:
+    """A factory of units of work on one empty database of the requested kind."""
+    kind = request.param
+    if kind == "memory":
+        yield memory_uow_factory(MemoryStore())
+        return
+    if kind == "sqlite":
+        path = tmp_path / "contract.db"
+        shutil.copy(sqlite_template, path)
+        url = f"sqlite:///{path}"
+    else:
+        require(postgres_url is not None, "PostgreSQL at 127.0.0.1:5432")
+        assert postgres_url is not None
+        url = postgres_url
+        await _truncate(url)
+    engine = create_engine(url)
+    yield lambda: SqlUnitOfWork(engine)
+    await engine.dispose()
