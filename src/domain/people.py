@@ -59,7 +59,9 @@ class Profile:
     bio: str = ""
 
     @staticmethod
-    def of(expertise: list[str] | None = None, goals: list[str] | None = None, bio: str = "") -> Profile:
+    def of(
+        expertise: list[str] | None = None, goals: list[str] | None = None, bio: str = ""
+    ) -> Profile:
         def tags(values: list[str] | None) -> frozenset[str]:
             return frozenset(v.strip().lower() for v in values or [] if v.strip())
 
