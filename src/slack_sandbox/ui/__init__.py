@@ -1,0 +1,1 @@
+"""The browser UI: pick a workspace user, see their DMs and Home tab, click and submit."""
