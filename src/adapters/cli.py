@@ -1,0 +1,162 @@
+"""The `mentorlink` command: migrate, serve, seed, tokens, the sandbox, and `run-local`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import subprocess
+import sys
+from collections.abc import Sequence
+
+from adapters.settings import Settings
+from domain.errors import DomainError
+from domain.people import Role
+
+DEV_SIGNING_SECRET = "mentorlink-sandbox-signing-secret"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["sandbox"]:
+        from slack_sandbox.cli import main as sandbox_main  # the sandbox stands alone
+
+        return sandbox_main(args[1:])
+    parsed = _parser().parse_args(args)
+    if not hasattr(parsed, "command"):
+        _parser().print_help()
+        return 2
+    try:
+        return int(parsed.command(parsed) or 0)
+    except DomainError as error:
+        print(f"error: {error.message}", file=sys.stderr)
+        return 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="mentorlink", description=__doc__)
+    sub = parser.add_subparsers()
+    sub.add_parser("migrate", help="apply database migrations").set_defaults(command=_migrate)
+    serve = sub.add_parser("serve", help="run the web app (JSON API, Slack endpoints)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.set_defaults(command=_serve)
+    sub.add_parser("seed", help="seed the demo organization into an empty database").set_defaults(
+        command=_seed
+    )
+    sub.add_parser("expire", help="expire overdue requests and meetings").set_defaults(
+        command=_expire
+    )
+    org = sub.add_parser("org", help="organizations").add_subparsers()
+    create_org = org.add_parser("create", help="create an organization, print its id")
+    create_org.add_argument("name")
+    create_org.set_defaults(command=_create_org)
+    token = sub.add_parser("token", help="API tokens").add_subparsers()
+    create = token.add_parser("create", help="create a bearer token; it is printed once")
+    create.add_argument("--org", required=True, help="organization id")
+    create.add_argument("--email", required=True)
+    create.add_argument("--name", required=True)
+    create.add_argument("--role", required=True, choices=[r.value for r in Role])
+    create.set_defaults(command=_create_token)
+    local = sub.add_parser("run-local", help="what `make run` does: migrate, seed, sandbox, app")
+    local.add_argument("--port", type=int, default=8000)
+    local.add_argument("--sandbox-port", type=int, default=3000)
+    local.set_defaults(command=_run_local)
+    sub.add_parser("sandbox", help="start the local Slack stand-in (see `mentorlink sandbox -h`)")
+    return parser
+
+
+def _settings() -> Settings:
+    return Settings.from_env()
+
+
+def _migrate(_: argparse.Namespace) -> int:
+    from adapters.persistence.migrate import upgrade
+
+    upgrade(_settings().database_url)
+    print("database is up to date")
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    uvicorn.run(
+        "bootstrap:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        log_level="warning",
+    )
+    return 0
+
+
+def _seed(_: argparse.Namespace) -> int:
+    from adapters.local import seed_if_empty
+
+    created = asyncio.run(seed_if_empty(_settings()))
+    print("seeded the demo organization" if created else "database not empty; nothing seeded")
+    return 0
+
+
+def _expire(_: argparse.Namespace) -> int:
+    from adapters.local import expire_overdue_now
+
+    requests, meetings = asyncio.run(expire_overdue_now(_settings()))
+    print(f"expired {requests} mentor requests and {meetings} meeting proposals")
+    return 0
+
+
+def _create_org(args: argparse.Namespace) -> int:
+    from adapters.local import create_org
+
+    print(asyncio.run(create_org(_settings(), args.name)))
+    return 0
+
+
+def _create_token(args: argparse.Namespace) -> int:
+    from adapters.local import create_token
+
+    secret = asyncio.run(
+        create_token(_settings(), args.org, args.email, args.name, Role(args.role))
+    )
+    print(secret)
+    return 0
+
+
+def _run_local(args: argparse.Namespace) -> int:
+    from adapters.local import admin_token, seed_if_empty
+    from adapters.persistence.migrate import upgrade
+
+    settings = _settings()
+    upgrade(settings.database_url)
+    asyncio.run(seed_if_empty(settings))
+    token = asyncio.run(admin_token(settings))
+    env = dict(os.environ)
+    app_url = f"http://127.0.0.1:{args.port}"
+    sandbox: subprocess.Popen[bytes] | None = None
+    lines = [f"mentorlink     {app_url}  (API docs: {app_url}/schema)"]
+    if not settings.talks_to_real_slack:
+        sandbox_url = f"http://127.0.0.1:{args.sandbox_port}"
+        secret = settings.slack_signing_secret or DEV_SIGNING_SECRET
+        env.setdefault("SLACK_SIGNING_SECRET", secret)
+        env.setdefault("MENTORLINK_SLACK_API_URL", f"{sandbox_url}/api/")
+        env.setdefault("MENTORLINK_SLACK_OAUTH_URL", f"{sandbox_url}/oauth/v2/authorize")
+        sandbox = subprocess.Popen(
+            [sys.executable, "-m", "slack_sandbox", "--port", str(args.sandbox_port),
+             "--app-url", app_url, "--signing-secret", secret],
+            env=env,
+        )  # fmt: skip
+        lines.append(f"Slack sandbox  {sandbox_url}")
+    lines.append(f"admin token    {token}")
+    lines.append(f'try: curl -H "Authorization: Bearer {token}" {app_url}/api/v1/programs')
+    print("\n".join(lines), flush=True)
+    try:
+        os.environ.update(env)
+        return _serve(argparse.Namespace(host="127.0.0.1", port=args.port, workers=1))
+    finally:
+        if sandbox is not None:
+            sandbox.terminate()
+            sandbox.wait(timeout=10)

@@ -1,0 +1,85 @@
+"""Operator tasks the CLI runs against the configured database."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from adapters.demo import ADMIN_EMAIL, seed_demo
+from adapters.settings import Settings
+from application.actors import SYSTEM, Actor
+from application.running import UseCaseRunner
+from application.usecases.access_tokens import IssueToken, issue_token
+from application.usecases.expire_overdue import ExpireOverdue, expire_overdue
+from application.usecases.organization_setup import CreateOrganization, create_organization
+from domain.errors import NotFound
+from domain.ids import OrganizationId
+from domain.people import Role
+
+
+@asynccontextmanager
+async def _runner(settings: Settings) -> AsyncIterator[UseCaseRunner]:
+    from bootstrap import create_container
+
+    container = create_container(settings)
+    try:
+        yield container.runner()
+    finally:
+        if not settings.uses_memory:
+            await container.engine().dispose()
+
+
+def _support(organization_id: str) -> Actor:
+    return Actor(
+        user_id=SYSTEM.user_id, organization_id=OrganizationId(organization_id), role=Role.SUPPORT
+    )
+
+
+async def seed_if_empty(settings: Settings) -> bool:
+    async with _runner(settings) as run:
+        async with run.uow_factory() as uow:
+            if await uow.organizations.list():
+                return False
+        await seed_demo(run)
+        return True
+
+
+async def admin_token(settings: Settings) -> str:
+    """A fresh token for the demo administrator (tokens are shown once, so make a new one)."""
+    async with _runner(settings) as run:
+        async with run.uow_factory() as uow:
+            for org in await uow.organizations.list():
+                if await uow.users.find_by_email(org.id, ADMIN_EMAIL):
+                    break
+            else:
+                raise NotFound(f"No organization has the demo admin {ADMIN_EMAIL}.")
+        issued = await run(
+            issue_token,
+            IssueToken(
+                organization_id=org.id,
+                email=ADMIN_EMAIL,
+                name="Ada Lovelace",
+                role=Role.GLOBAL_ADMIN,
+                label="make run",
+            ),
+            _support(org.id),
+        )
+        return issued.secret
+
+
+async def create_org(settings: Settings, name: str) -> str:
+    async with _runner(settings) as run:
+        org = await run(create_organization, CreateOrganization(name=name), SYSTEM)
+        return org.id
+
+
+async def create_token(settings: Settings, org: str, email: str, name: str, role: Role) -> str:
+    async with _runner(settings) as run:
+        command = IssueToken(organization_id=OrganizationId(org), email=email, name=name, role=role)
+        return (await run(issue_token, command, _support(org))).secret
+
+
+async def expire_overdue_now(settings: Settings) -> tuple[int, int]:
+    async with _runner(settings) as run:
+        expired = await run(expire_overdue, ExpireOverdue(), SYSTEM)
+        return expired.requests, expired.meetings
