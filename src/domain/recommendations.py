@@ -28,12 +28,13 @@ def recommend_mentors(
     excluded: set[MemberId],
     limit: int = 10,
 ) -> list[Recommendation]:
-    """Mentors with room, best first: shared goals/expertise weigh most, free places break ties.
+    """Mentors with room, best first: goals they can help with come first, then shared
+    expertise, and free places break ties.
 
     `loads` is each mentor's number of active mentees; `excluded` holds current partners and
     mentors the mentee already has a pending request with.
     """
-    ranked: list[Recommendation] = []
+    ranked: list[tuple[int, Recommendation]] = []
     for mentor in mentors:
         if not mentor.is_mentor or mentor.id == mentee.id or mentor.id in excluded:
             continue
@@ -44,16 +45,20 @@ def recommend_mentors(
         shared = sorted((mentee.profile.expertise & mentor.profile.expertise) - set(goal_match))
         score = 3.0 * len(goal_match) + 1.0 * len(shared) + min(places, 5) * 0.1
         ranked.append(
-            Recommendation(
-                mentor_id=mentor.id,
-                name=mentor.name,
-                score=round(score, 2),
-                reason=_reason(goal_match, shared, places),
-                open_places=places,
+            (
+                len(goal_match),
+                Recommendation(
+                    mentor_id=mentor.id,
+                    name=mentor.name,
+                    score=round(score, 2),
+                    reason=_reason(goal_match, shared, places),
+                    open_places=places,
+                ),
             )
         )
-    ranked.sort(key=lambda r: (-r.score, r.name, r.mentor_id))
-    return ranked[:limit]
+    # Goal overlap decides first: many shared expertise tags never outrank one goal covered.
+    ranked.sort(key=lambda pair: (-pair[0], -pair[1].score, pair[1].name, pair[1].mentor_id))
+    return [recommendation for _, recommendation in ranked[:limit]]
 
 
 def _reason(goal_match: list[str], shared: list[str], places: int) -> str:
