@@ -100,7 +100,8 @@ def button(element: JsonObject, slot: Slot, viewer: Viewer) -> str:
 
 
 def _select_option(option: JsonObject, initial: object) -> str:
-    selected = " selected" if option.get("value") == obj(initial).get("value") else ""
+    chosen = initial is not None and option.get("value") == obj(initial).get("value")
+    selected = " selected" if chosen else ""
     attrs_ = attributes({"value": text(option.get("value")) or ""} | _option_attrs(option))
     return f"<option{attrs_}{selected}>{esc(raw_text(option.get('text')))}</option>"
 
