@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from dependency_injector import containers, providers
 from litestar import Litestar
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.clock import SystemClock
 from adapters.http.app import build_app
@@ -20,7 +21,6 @@ from application.actors import Actor
 from application.ports import UnitOfWork
 from application.running import UseCaseRunner
 from application.usecases.access_tokens import authenticate
-from sqlalchemy.ext.asyncio import AsyncEngine  # noqa: I001
 
 
 def _sql_uow_factory(engine: AsyncEngine) -> Callable[[], UnitOfWork]:

@@ -36,19 +36,75 @@ SUPPORT_EMAIL = "support@mentorlink.example"
 # (email, name, roles, expertise, goals, bio) — emails match the sandbox's default workspaces;
 # noor@ is deliberately in no Slack workspace.
 ENGINEERING = [
-    ("maria@acme.example", "Maria Santos", MENTOR, ("python", "architecture", "career growth"), (), "Staff engineer, 12 years in backend systems."),
-    ("omar@acme.example", "Omar Okafor", MENTOR, ("leadership", "public speaking"), (), "Engineering manager who loves coaching."),
-    ("li@acme.example", "Li Wei", MENTOR, ("data", "python", "machine learning"), (), "Data scientist and conference speaker."),
-    ("priya@acme.example", "Priya Patel", MENTOR, ("security", "architecture"), (), "Security architect."),
-    ("sam@acme.example", "Sam Rivera", MENTEE, ("javascript",), ("python", "career growth"), "Junior developer, first year."),
-    ("jo@acme.example", "Jo Nguyen", MENTEE, ("testing",), ("machine learning", "data"), "QA engineer moving into data."),
-    ("alex@acme.example", "Alex Kim", MENTEE, ("design",), ("leadership",), "Designer growing into a lead role."),
+    (
+        "maria@acme.example",
+        "Maria Santos",
+        MENTOR,
+        ("python", "architecture", "career growth"),
+        (),
+        "Staff engineer, 12 years in backend systems.",
+    ),
+    (
+        "omar@acme.example",
+        "Omar Okafor",
+        MENTOR,
+        ("leadership", "public speaking"),
+        (),
+        "Engineering manager who loves coaching.",
+    ),
+    (
+        "li@acme.example",
+        "Li Wei",
+        MENTOR,
+        ("data", "python", "machine learning"),
+        (),
+        "Data scientist and conference speaker.",
+    ),
+    (
+        "priya@acme.example",
+        "Priya Patel",
+        MENTOR,
+        ("security", "architecture"),
+        (),
+        "Security architect.",
+    ),
+    (
+        "sam@acme.example",
+        "Sam Rivera",
+        MENTEE,
+        ("javascript",),
+        ("python", "career growth"),
+        "Junior developer, first year.",
+    ),
+    (
+        "jo@acme.example",
+        "Jo Nguyen",
+        MENTEE,
+        ("testing",),
+        ("machine learning", "data"),
+        "QA engineer moving into data.",
+    ),
+    (
+        "alex@acme.example",
+        "Alex Kim",
+        MENTEE,
+        ("design",),
+        ("leadership",),
+        "Designer growing into a lead role.",
+    ),
     ("noor@acme.example", "Noor Haddad", MENTEE, (), ("security",), "Graduate hire."),
-]  # fmt: skip
+]
 LEADERSHIP = [
-    ("omar@acme.example", "Omar Okafor", MENTOR, ("leadership", "hiring"), (), "Engineering manager."),
+    (
+        "omar@acme.example",
+        "Omar Okafor",
+        MENTOR,
+        ("leadership", "hiring"),
+        (),
+        "Engineering manager.",
+    ),
     ("alex@acme.example", "Alex Kim", MENTEE, (), ("leadership", "hiring"), "New team lead."),
-]  # fmt: skip
+]
 
 
 async def seed_demo(run: UseCaseRunner) -> OrganizationId:

@@ -1,4 +1,4 @@
-"""Configuration from the environment (names in DESIGN.md). Read only when asked, never at import."""
+"""Configuration from the environment (names in DESIGN.md), read when asked, never at import."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ DEV_SECRET = "dev-only-secret-change-me"
 
 @attrs.frozen(kw_only=True)
 class Settings:
-    """Everything the composition root needs. `database_url="memory://"` uses the in-memory store."""
+    """All the composition root needs; `database_url="memory://"` selects the in-memory store."""
 
     database_url: str = DEFAULT_DATABASE
     secret_keys: tuple[str, ...] = (DEV_SECRET,)

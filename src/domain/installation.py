@@ -1,4 +1,4 @@
-"""A Slack workspace connected to an organization. Its Slack details arrive with the install flow."""
+"""A Slack workspace connected to an organization; its Slack details come with the install."""
 
 from __future__ import annotations
 

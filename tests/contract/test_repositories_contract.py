@@ -30,11 +30,13 @@ async def test_people_queries(uow_factory: Factory) -> None:
     g = await save_graph(uow_factory)
     async with uow_factory() as uow:
         found = await uow.users.find_by_email(g.organization.id, "  Maria@ACME.example ")
-        assert found is not None and found.id == g.users[0].id
+        assert found is not None
+        assert found.id == g.users[0].id
         assert await uow.users.find_by_email(g.organization.id, "nobody@acme.example") is None
         assert await uow.users.find_by_email("other-org", "maria@acme.example") is None  # type: ignore[arg-type]
         member = await uow.members.find(g.program.id, g.users[2].id)
-        assert member is not None and member.id == g.mentee.id
+        assert member is not None
+        assert member.id == g.mentee.id
         ids = {m.id for m in await uow.members.list_for_program(g.program.id)}
         assert ids == {g.mentor.id, g.mentor2.id, g.mentee.id}
         assert [m.id for m in await uow.members.list_for_user(g.users[1].id)] == [g.mentor2.id]
@@ -94,7 +96,8 @@ async def test_mentor_request_queries(uow_factory: Factory) -> None:
             later.id
         ]
         found = await uow.mentor_requests.find_pending(g.mentee.id, g.mentor.id)
-        assert found is not None and found.id == soon.id
+        assert found is not None
+        assert found.id == soon.id
         assert await uow.mentor_requests.find_pending(g.mentor.id, g.mentee.id) is None
         overdue = await uow.mentor_requests.list_overdue(NOW + timedelta(days=2), limit=10)
         assert [r.id for r in overdue] == [soon.id]
@@ -157,7 +160,8 @@ async def test_survey_assignments(uow_factory: Factory) -> None:
         found = await uow.survey_assignments.find(survey.id, c.id)
         assert found is not None
         assert found.responses[MemberId(g.mentee.id)].answers == {"q1": 4, "q2": ("a", "c")}
-        assert found.is_due_for(g.mentor.id) and not found.is_due_for(g.mentee.id)
+        assert found.is_due_for(g.mentor.id)
+        assert not found.is_due_for(g.mentee.id)
         assert [a.id for a in await uow.survey_assignments.list_for_connection(c.id)] == [
             assignment.id
         ]

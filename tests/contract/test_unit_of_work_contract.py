@@ -172,5 +172,5 @@ async def test_loading_twice_gives_the_same_object(uow_factory: Factory) -> None
     g = await save_graph(uow_factory)
     async with uow_factory() as uow:
         one = await uow.members.get(g.mentor.id)
-        (two,) = [m for m in await uow.members.list_for_user(g.mentor.user_id)]
+        (two,) = list(await uow.members.list_for_user(g.mentor.user_id))
         assert one is two

@@ -11,7 +11,7 @@ from typing import Any, Generic, Self, TypeVar
 
 import attrs
 
-from adapters.persistence.codec import dump, load
+from adapters.persistence.codec import load
 from adapters.persistence.tracking import Seen
 from application.ports import OutboxMessage
 from application.tokens import ApiToken

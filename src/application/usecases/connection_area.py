@@ -1,4 +1,4 @@
-"""What a member sees: their connections (partners, tasks, messages, meetings), requests, surveys."""
+"""What a member sees: connections (partners, tasks, messages, meetings), requests, surveys."""
 
 from __future__ import annotations
 
@@ -75,7 +75,9 @@ async def my_connection_area(
                 for assignment in await uow.survey_assignments.list_for_connection(connection.id):
                     if assignment.is_due_for(me.id):
                         survey = await uow.surveys.get(assignment.survey_id)
-                        surveys.append(SurveyDue(assignment=assignment, title=survey.title, member=me))
+                        surveys.append(
+                            SurveyDue(assignment=assignment, title=survey.title, member=me)
+                        )
         return ConnectionArea(
             memberships=memberships,
             connections=tuple(views),

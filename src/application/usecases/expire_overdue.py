@@ -20,7 +20,9 @@ class Expired:
     meetings: int
 
 
-async def expire_overdue(cmd: ExpireOverdue, actor: Actor, uow: UnitOfWork, clock: Clock) -> Expired:
+async def expire_overdue(
+    cmd: ExpireOverdue, actor: Actor, uow: UnitOfWork, clock: Clock
+) -> Expired:
     actor.require(Role.SUPPORT)
     async with uow:
         now = clock.now()

@@ -50,7 +50,9 @@ async def create_organization(
         return organization
 
 
-async def create_program(cmd: CreateProgram, actor: Actor, uow: UnitOfWork, clock: Clock) -> Program:
+async def create_program(
+    cmd: CreateProgram, actor: Actor, uow: UnitOfWork, clock: Clock
+) -> Program:
     actor.require(Role.GLOBAL_ADMIN)
     async with uow:
         program = Program(
