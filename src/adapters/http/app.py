@@ -1,0 +1,82 @@
+"""The Litestar application: health check, OpenAPI schema and the bearer-protected JSON API.
+
+`build_app` is handed ready-made collaborators by the composition root; it builds nothing
+else and does no I/O, so tests construct the same app around the in-memory fakes.
+"""
+
+from __future__ import annotations
+
+from litestar import Litestar, Router, get
+from litestar.di import Provide
+from litestar.openapi.config import OpenAPIConfig
+from litestar.openapi.spec import Components, SecurityScheme
+
+from adapters.http.auth import Authenticate, bearer_guard, provide_actor
+from adapters.http.connections_controller import ConnectionsController
+from adapters.http.errors import EXCEPTION_HANDLERS
+from adapters.http.me_controller import MeController
+from adapters.http.meetings_controller import MeetingsController
+from adapters.http.mentor_requests_controller import MentorRequestsController
+from adapters.http.organization_controller import MaintenanceController, OrganizationsController
+from adapters.http.programs_controller import ProgramsController
+from adapters.http.surveys_controller import SurveyAssignmentsController, SurveysController
+from application.running import UseCaseRunner
+
+API_PREFIX = "/api/v1"
+MAX_BODY_BYTES = 1_000_000
+
+_BEARER = "BearerToken"
+
+
+@get("/healthz", summary="Liveness check", tags=["health"])
+async def healthz() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+def build_app(
+    *, runner: UseCaseRunner, authenticate: Authenticate, debug: bool = False
+) -> Litestar:
+    """The web app: every /api/v1 route needs a bearer token that `authenticate` accepts."""
+
+    def provide_runner() -> UseCaseRunner:
+        return runner
+
+    api = Router(
+        path=API_PREFIX,
+        route_handlers=[
+            OrganizationsController,
+            MaintenanceController,
+            ProgramsController,
+            MentorRequestsController,
+            ConnectionsController,
+            MeetingsController,
+            SurveysController,
+            SurveyAssignmentsController,
+            MeController,
+        ],
+        guards=[bearer_guard(authenticate)],
+        dependencies={"actor": Provide(provide_actor, sync_to_thread=False)},
+        security=[{_BEARER: []}],
+    )
+    return Litestar(
+        route_handlers=[healthz, api],
+        dependencies={"runner": Provide(provide_runner, sync_to_thread=False)},
+        exception_handlers=EXCEPTION_HANDLERS,
+        openapi_config=OpenAPIConfig(
+            title="mentorlink",
+            version="1",
+            description="A mentoring program's JSON API. Send `Authorization: Bearer <token>`.",
+            path="/schema",
+            components=Components(
+                security_schemes={
+                    _BEARER: SecurityScheme(
+                        type="http",
+                        scheme="bearer",
+                        description="An API token from `mentorlink token create`.",
+                    )
+                }
+            ),
+        ),
+        request_max_body_size=MAX_BODY_BYTES,
+        debug=debug,
+    )

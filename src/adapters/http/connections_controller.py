@@ -1,0 +1,68 @@
+"""Inside a connection (participants only): messages, tasks and meeting proposals."""
+
+from __future__ import annotations
+
+from litestar import Controller, post
+
+from adapters.http.errors import problems
+from adapters.http.schemas.connections import MessageOut, NewMessage, NewTask, TaskOut
+from adapters.http.schemas.meetings import MeetingOut, NewMeeting
+from application.actors import Actor
+from application.running import UseCaseRunner
+from application.usecases.connection_work import (
+    AddTask,
+    CompleteTask,
+    SendMessage,
+    add_task,
+    complete_task,
+    send_message,
+)
+from application.usecases.meetings import ProposeMeeting, propose_meeting
+from domain.ids import ConnectionId, MemberId, TaskId
+from domain.meeting import Slot
+
+_WORK = problems(403, 404, 409, 422)
+
+
+class ConnectionsController(Controller):
+    path = "/connections/{connection_id:str}"
+    tags = ["connections"]
+
+    @post("/messages", summary="Send a message to the connection", responses=_WORK)
+    async def message(
+        self, connection_id: str, data: NewMessage, actor: Actor, runner: UseCaseRunner
+    ) -> MessageOut:
+        command = SendMessage(connection_id=ConnectionId(connection_id), body=data.body)
+        return MessageOut.of(await runner(send_message, command, actor))
+
+    @post("/tasks", summary="Add a task", responses=_WORK)
+    async def add_task(
+        self, connection_id: str, data: NewTask, actor: Actor, runner: UseCaseRunner
+    ) -> TaskOut:
+        command = AddTask(
+            connection_id=ConnectionId(connection_id),
+            title=data.title,
+            assignee_id=MemberId(data.assignee_id) if data.assignee_id else None,
+            due=data.due,
+        )
+        return TaskOut.of(await runner(add_task, command, actor))
+
+    @post("/tasks/{task_id:str}/complete", status_code=200, summary="Mark a task done",
+          responses=_WORK)
+    async def complete_task(
+        self, connection_id: str, task_id: str, actor: Actor, runner: UseCaseRunner
+    ) -> TaskOut:
+        command = CompleteTask(connection_id=ConnectionId(connection_id), task_id=TaskId(task_id))
+        return TaskOut.of(await runner(complete_task, command, actor))
+
+    @post("/meetings", summary="Propose a meeting with 1 to 5 time slots", responses=_WORK)
+    async def propose_meeting(
+        self, connection_id: str, data: NewMeeting, actor: Actor, runner: UseCaseRunner
+    ) -> MeetingOut:
+        command = ProposeMeeting(
+            connection_id=ConnectionId(connection_id),
+            invitee_id=MemberId(data.invitee_id),
+            title=data.title,
+            slots=tuple(Slot(start=s.start, minutes=s.minutes) for s in data.slots),
+        )
+        return MeetingOut.of(await runner(propose_meeting, command, actor))

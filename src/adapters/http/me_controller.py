@@ -1,0 +1,52 @@
+"""What the caller reads about themselves: account, connection area, requests, surveys due."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar import Controller, get
+from litestar.params import Parameter
+
+from adapters.http.errors import problems
+from adapters.http.schemas.me import ConnectionAreaOut, ConnectionCardOut, MeOut
+from adapters.http.schemas.mentor_requests import MyRequestsOut, PendingRequestOut
+from adapters.http.schemas.surveys import DueSurveyOut
+from application.actors import Actor
+from application.running import UseCaseRunner
+from application.usecases.connection_area import MyConnectionArea, my_connection_area
+from application.usecases.my_account import WhoAmI, who_am_i
+from application.usecases.my_requests import MyPendingRequests, my_pending_requests
+from application.usecases.my_surveys import MySurveysDue, my_surveys_due
+
+
+class MeController(Controller):
+    path = "/me"
+    tags = ["me"]
+
+    @get("/", summary="My user, organization and program memberships", responses=problems())
+    async def account(self, actor: Actor, runner: UseCaseRunner) -> MeOut:
+        return MeOut.of(await runner(who_am_i, WhoAmI(), actor))
+
+    @get("/connections", summary="My connection area", responses=problems(422))
+    async def connections(
+        self,
+        actor: Actor,
+        runner: UseCaseRunner,
+        messages: Annotated[
+            int, Parameter(ge=1, le=100, description="Latest messages per connection.")
+        ] = 20,
+    ) -> ConnectionAreaOut:
+        area = await runner(my_connection_area, MyConnectionArea(messages=messages), actor)
+        return ConnectionAreaOut(connections=[ConnectionCardOut.of(v) for v in area.connections])
+
+    @get("/mentor-requests", summary="My pending mentor requests", responses=problems())
+    async def mentor_requests(self, actor: Actor, runner: UseCaseRunner) -> MyRequestsOut:
+        pending = await runner(my_pending_requests, MyPendingRequests(), actor)
+        return MyRequestsOut(
+            sent=[PendingRequestOut.of(r) for r in pending.sent],
+            received=[PendingRequestOut.of(r) for r in pending.received],
+        )
+
+    @get("/surveys", summary="Surveys I still have to answer", responses=problems())
+    async def surveys(self, actor: Actor, runner: UseCaseRunner) -> list[DueSurveyOut]:
+        return [DueSurveyOut.of(d) for d in await runner(my_surveys_due, MySurveysDue(), actor)]

@@ -1,0 +1,128 @@
+"""Programs: created and configured by administrators; members, matches, surveys, and the
+mentors a mentee could ask."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar import Controller, get, post, put
+from litestar.params import Parameter
+
+from adapters.http.errors import problems
+from adapters.http.schemas.programs import (
+    ConnectionOut,
+    MemberOut,
+    NewConnection,
+    NewMember,
+    NewProgram,
+    ProgramOut,
+    RecommendationOut,
+    SlackOptIn,
+)
+from adapters.http.schemas.surveys import NewSurvey, SurveyOut
+from application.actors import Actor
+from application.running import UseCaseRunner
+from application.usecases.organization_setup import (
+    CreateProgram,
+    EnrollMember,
+    create_program,
+    enroll_member,
+)
+from application.usecases.program_directory import (
+    ListProgramMembers,
+    ListPrograms,
+    list_program_members,
+    list_programs,
+)
+from application.usecases.publish_connection import PublishConnection, publish_connection
+from application.usecases.recommended_mentors import RecommendedMentors, recommended_mentors
+from application.usecases.slack_switches import SetProgramSlackOptIn, set_program_slack_opt_in
+from application.usecases.surveys import CreateSurvey, create_survey
+from domain.ids import MemberId, ProgramId
+
+
+class ProgramsController(Controller):
+    path = "/programs"
+    tags = ["programs"]
+
+    @post("/", summary="Create a program", responses=problems(403, 422))
+    async def create(self, data: NewProgram, actor: Actor, runner: UseCaseRunner) -> ProgramOut:
+        command = CreateProgram(
+            name=data.name,
+            mentees_per_mentor=data.mentees_per_mentor,
+            request_expiry_days=data.request_expiry_days,
+        )
+        return ProgramOut.of(await runner(create_program, command, actor))
+
+    @get("/", summary="List the organization's programs", responses=problems(403))
+    async def index(self, actor: Actor, runner: UseCaseRunner) -> list[ProgramOut]:
+        return [ProgramOut.of(p) for p in await runner(list_programs, ListPrograms(), actor)]
+
+    @put("/{program_id:str}/slack", summary="Opt a program in or out of Slack",
+         responses=problems(403, 404, 409, 422))
+    async def slack(
+        self, program_id: str, data: SlackOptIn, actor: Actor, runner: UseCaseRunner
+    ) -> ProgramOut:
+        command = SetProgramSlackOptIn(program_id=ProgramId(program_id), opted_in=data.opted_in)
+        return ProgramOut.of(await runner(set_program_slack_opt_in, command, actor))
+
+    @post("/{program_id:str}/members", summary="Enroll a member",
+          responses=problems(403, 404, 409, 422))
+    async def enroll(
+        self, program_id: str, data: NewMember, actor: Actor, runner: UseCaseRunner
+    ) -> MemberOut:
+        command = EnrollMember(
+            program_id=ProgramId(program_id),
+            email=data.email,
+            name=data.name,
+            roles=frozenset(data.roles),
+            expertise=tuple(data.expertise),
+            goals=tuple(data.goals),
+            bio=data.bio,
+            capacity=data.capacity,
+        )
+        return MemberOut.of(await runner(enroll_member, command, actor))
+
+    @get("/{program_id:str}/members", summary="List a program's members",
+         responses=problems(403, 404))
+    async def members(
+        self, program_id: str, actor: Actor, runner: UseCaseRunner
+    ) -> list[MemberOut]:
+        query = ListProgramMembers(program_id=ProgramId(program_id))
+        return [MemberOut.of(m) for m in await runner(list_program_members, query, actor)]
+
+    @post("/{program_id:str}/connections", summary="Publish an admin match",
+          responses=problems(403, 404, 409, 422))
+    async def publish(
+        self, program_id: str, data: NewConnection, actor: Actor, runner: UseCaseRunner
+    ) -> ConnectionOut:
+        command = PublishConnection(
+            program_id=ProgramId(program_id),
+            mentor_ids=tuple(MemberId(i) for i in data.mentor_ids),
+            mentee_ids=tuple(MemberId(i) for i in data.mentee_ids),
+        )
+        return ConnectionOut.of(await runner(publish_connection, command, actor))
+
+    @post("/{program_id:str}/surveys", summary="Define a survey",
+          responses=problems(403, 404, 422))
+    async def define_survey(
+        self, program_id: str, data: NewSurvey, actor: Actor, runner: UseCaseRunner
+    ) -> SurveyOut:
+        command = CreateSurvey(
+            program_id=ProgramId(program_id),
+            title=data.title,
+            questions=tuple(q.to_question() for q in data.questions),
+        )
+        return SurveyOut.of(await runner(create_survey, command, actor))
+
+    @get("/{program_id:str}/recommended-mentors", summary="Mentors the caller could ask",
+         responses=problems(403, 404, 422))
+    async def recommend(
+        self,
+        program_id: str,
+        actor: Actor,
+        runner: UseCaseRunner,
+        limit: Annotated[int, Parameter(ge=1, le=50, description="How many at most.")] = 10,
+    ) -> list[RecommendationOut]:
+        query = RecommendedMentors(program_id=ProgramId(program_id), limit=limit)
+        return [RecommendationOut.of(r) for r in await runner(recommended_mentors, query, actor)]

@@ -1,0 +1,50 @@
+"""Surveys: an administrator assigns one to a connection; participants answer it once."""
+
+from __future__ import annotations
+
+from litestar import Controller, post
+
+from adapters.http.errors import problems
+from adapters.http.schemas.surveys import AssignmentOut, NewAssignment, ResponseOut, SurveyAnswers
+from application.actors import Actor
+from application.running import UseCaseRunner
+from application.usecases.surveys import (
+    AssignSurvey,
+    SubmitSurveyResponse,
+    assign_survey,
+    submit_survey_response,
+)
+from domain.ids import AssignmentId, ConnectionId, SurveyId
+
+
+class SurveysController(Controller):
+    path = "/surveys"
+    tags = ["surveys"]
+
+    @post("/{survey_id:str}/assignments", summary="Send a survey to a connection",
+          responses=problems(403, 404, 409, 422))
+    async def assign(
+        self, survey_id: str, data: NewAssignment, actor: Actor, runner: UseCaseRunner
+    ) -> AssignmentOut:
+        command = AssignSurvey(
+            survey_id=SurveyId(survey_id),
+            connection_id=ConnectionId(data.connection_id),
+            due=data.due,
+        )
+        return AssignmentOut.of(await runner(assign_survey, command, actor))
+
+
+class SurveyAssignmentsController(Controller):
+    path = "/survey-assignments"
+    tags = ["surveys"]
+
+    @post("/{assignment_id:str}/responses", summary="Answer a survey",
+          responses=problems(403, 404, 409, 422))
+    async def respond(
+        self, assignment_id: str, data: SurveyAnswers, actor: Actor, runner: UseCaseRunner
+    ) -> ResponseOut:
+        command = SubmitSurveyResponse(
+            assignment_id=AssignmentId(assignment_id), answers=dict(data.answers)
+        )
+        response = await runner(submit_survey_response, command, actor)
+        return ResponseOut.of(assignment_id, response)
