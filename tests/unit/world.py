@@ -3,6 +3,7 @@ organizations, programs and people through the real use cases on the in-memory s
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import itertools
 from datetime import UTC, datetime, timedelta
@@ -22,6 +23,8 @@ from application.usecases.organization_setup import (
     create_program,
     enroll_member,
 )
+from application.usecases.publish_connection import PublishConnection, publish_connection
+from domain.connection import Connection
 from domain.ids import MemberId, UserId
 from domain.organization import Organization
 from domain.people import Member, ProgramRole, Role
@@ -165,3 +168,32 @@ def snapshot(store: MemoryStore) -> tuple[Any, ...]:
 def fresh(store: MemoryStore) -> MemoryUnitOfWork:
     """A new unit of work, to read back what was committed."""
     return MemoryUnitOfWork(store)
+
+
+async def publish(world: World, tenant: Tenant, program: Program, *people: Person) -> Connection:
+    """An admin match: the first person mentors the others."""
+    mentor, *mentees = people
+    return await world.run(
+        publish_connection,
+        PublishConnection(
+            program_id=program.id,
+            mentor_ids=(mentor.id,),
+            mentee_ids=tuple(m.id for m in mentees),
+        ),
+        tenant.admin,
+    )
+
+
+class GatedUnitOfWork(MemoryUnitOfWork):
+    """A real memory unit of work that waits at `commit()` until the test opens the gate,
+    so two handlers can both load their state before either of them commits."""
+
+    def __init__(self, store: MemoryStore) -> None:
+        super().__init__(store)
+        self.reached = asyncio.Event()
+        self.gate = asyncio.Event()
+
+    async def commit(self) -> None:
+        self.reached.set()
+        await self.gate.wait()
+        await super().commit()
