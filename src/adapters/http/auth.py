@@ -43,9 +43,7 @@ def bearer_guard(authenticate: Authenticate) -> Guard:
         scheme, _, secret = header.strip().partition(" ")
         secret = secret.strip()
         if scheme.lower() != "bearer" or not secret or " " in secret or len(secret) > _MAX_SECRET:
-            raise _refuse(
-                "The Authorization header must be 'Bearer <token>'.", "invalid_request"
-            )
+            raise _refuse("The Authorization header must be 'Bearer <token>'.", "invalid_request")
         actor = await authenticate(secret)
         if actor is None:
             raise _refuse("That API token is unknown or was revoked.", "invalid_token")

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from litestar import Controller, post
+from litestar.params import FromPath, JSONBody
 
+from adapters.http.dependencies import CurrentActor, Runner
 from adapters.http.errors import problems
 from adapters.http.schemas.connections import MessageOut, NewMessage, NewTask, TaskOut
 from adapters.http.schemas.meetings import MeetingOut, NewMeeting
-from application.actors import Actor
-from application.running import UseCaseRunner
 from application.usecases.connection_work import (
     AddTask,
     CompleteTask,
@@ -30,14 +30,22 @@ class ConnectionsController(Controller):
 
     @post("/messages", summary="Send a message to the connection", responses=_WORK)
     async def message(
-        self, connection_id: str, data: NewMessage, actor: Actor, runner: UseCaseRunner
+        self,
+        connection_id: FromPath[str],
+        data: JSONBody[NewMessage],
+        actor: CurrentActor,
+        runner: Runner,
     ) -> MessageOut:
         command = SendMessage(connection_id=ConnectionId(connection_id), body=data.body)
         return MessageOut.of(await runner(send_message, command, actor))
 
     @post("/tasks", summary="Add a task", responses=_WORK)
     async def add_task(
-        self, connection_id: str, data: NewTask, actor: Actor, runner: UseCaseRunner
+        self,
+        connection_id: FromPath[str],
+        data: JSONBody[NewTask],
+        actor: CurrentActor,
+        runner: Runner,
     ) -> TaskOut:
         command = AddTask(
             connection_id=ConnectionId(connection_id),
@@ -47,17 +55,29 @@ class ConnectionsController(Controller):
         )
         return TaskOut.of(await runner(add_task, command, actor))
 
-    @post("/tasks/{task_id:str}/complete", status_code=200, summary="Mark a task done",
-          responses=_WORK)
+    @post(
+        "/tasks/{task_id:str}/complete",
+        status_code=200,
+        summary="Mark a task done",
+        responses=_WORK,
+    )
     async def complete_task(
-        self, connection_id: str, task_id: str, actor: Actor, runner: UseCaseRunner
+        self,
+        connection_id: FromPath[str],
+        task_id: FromPath[str],
+        actor: CurrentActor,
+        runner: Runner,
     ) -> TaskOut:
         command = CompleteTask(connection_id=ConnectionId(connection_id), task_id=TaskId(task_id))
         return TaskOut.of(await runner(complete_task, command, actor))
 
     @post("/meetings", summary="Propose a meeting with 1 to 5 time slots", responses=_WORK)
     async def propose_meeting(
-        self, connection_id: str, data: NewMeeting, actor: Actor, runner: UseCaseRunner
+        self,
+        connection_id: FromPath[str],
+        data: JSONBody[NewMeeting],
+        actor: CurrentActor,
+        runner: Runner,
     ) -> MeetingOut:
         command = ProposeMeeting(
             connection_id=ConnectionId(connection_id),

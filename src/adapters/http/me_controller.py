@@ -5,14 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Controller, get
-from litestar.params import Parameter
+from litestar.params import QueryParameter
 
+from adapters.http.dependencies import CurrentActor, Runner
 from adapters.http.errors import problems
 from adapters.http.schemas.me import ConnectionAreaOut, ConnectionCardOut, MeOut
 from adapters.http.schemas.mentor_requests import MyRequestsOut, PendingRequestOut
 from adapters.http.schemas.surveys import DueSurveyOut
-from application.actors import Actor
-from application.running import UseCaseRunner
 from application.usecases.connection_area import MyConnectionArea, my_connection_area
 from application.usecases.my_account import WhoAmI, who_am_i
 from application.usecases.my_requests import MyPendingRequests, my_pending_requests
@@ -24,23 +23,23 @@ class MeController(Controller):
     tags = ["me"]
 
     @get("/", summary="My user, organization and program memberships", responses=problems())
-    async def account(self, actor: Actor, runner: UseCaseRunner) -> MeOut:
+    async def account(self, actor: CurrentActor, runner: Runner) -> MeOut:
         return MeOut.of(await runner(who_am_i, WhoAmI(), actor))
 
     @get("/connections", summary="My connection area", responses=problems(422))
     async def connections(
         self,
-        actor: Actor,
-        runner: UseCaseRunner,
+        actor: CurrentActor,
+        runner: Runner,
         messages: Annotated[
-            int, Parameter(ge=1, le=100, description="Latest messages per connection.")
+            int, QueryParameter(ge=1, le=100, description="Latest messages per connection.")
         ] = 20,
     ) -> ConnectionAreaOut:
         area = await runner(my_connection_area, MyConnectionArea(messages=messages), actor)
         return ConnectionAreaOut(connections=[ConnectionCardOut.of(v) for v in area.connections])
 
     @get("/mentor-requests", summary="My pending mentor requests", responses=problems())
-    async def mentor_requests(self, actor: Actor, runner: UseCaseRunner) -> MyRequestsOut:
+    async def mentor_requests(self, actor: CurrentActor, runner: Runner) -> MyRequestsOut:
         pending = await runner(my_pending_requests, MyPendingRequests(), actor)
         return MyRequestsOut(
             sent=[PendingRequestOut.of(r) for r in pending.sent],
@@ -48,5 +47,5 @@ class MeController(Controller):
         )
 
     @get("/surveys", summary="Surveys I still have to answer", responses=problems())
-    async def surveys(self, actor: Actor, runner: UseCaseRunner) -> list[DueSurveyOut]:
+    async def surveys(self, actor: CurrentActor, runner: Runner) -> list[DueSurveyOut]:
         return [DueSurveyOut.of(d) for d in await runner(my_surveys_due, MySurveysDue(), actor)]

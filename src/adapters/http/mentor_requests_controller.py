@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from litestar import Controller, post
+from litestar.params import FromPath, JSONBody
 
+from adapters.http.dependencies import CurrentActor, Runner
 from adapters.http.errors import problems
 from adapters.http.schemas.mentor_requests import (
     DeclineReason,
@@ -11,8 +13,6 @@ from adapters.http.schemas.mentor_requests import (
     NewMentorRequest,
 )
 from adapters.http.schemas.programs import ConnectionOut
-from application.actors import Actor
-from application.running import UseCaseRunner
 from application.usecases.answer_mentor_request import (
     AcceptMentorRequest,
     DeclineMentorRequest,
@@ -33,7 +33,7 @@ class MentorRequestsController(Controller):
 
     @post("/", summary="Ask a mentor for mentoring", responses=_ANSWER)
     async def send(
-        self, data: NewMentorRequest, actor: Actor, runner: UseCaseRunner
+        self, data: JSONBody[NewMentorRequest], actor: CurrentActor, runner: Runner
     ) -> MentorRequestOut:
         command = SendMentorRequest(
             program_id=ProgramId(data.program_id),
@@ -42,30 +42,44 @@ class MentorRequestsController(Controller):
         )
         return MentorRequestOut.of(await runner(send_mentor_request, command, actor))
 
-    @post("/{request_id:str}/accept", status_code=200, responses=_ANSWER,
-          summary="Accept a request (the addressed mentor); returns the new connection")
-    async def accept(self, request_id: str, actor: Actor, runner: UseCaseRunner) -> ConnectionOut:
+    @post(
+        "/{request_id:str}/accept",
+        status_code=200,
+        responses=_ANSWER,
+        summary="Accept a request (the addressed mentor); returns the new connection",
+    )
+    async def accept(
+        self, request_id: FromPath[str], actor: CurrentActor, runner: Runner
+    ) -> ConnectionOut:
         command = AcceptMentorRequest(request_id=MentorRequestId(request_id))
         return ConnectionOut.of(await runner(accept_mentor_request, command, actor))
 
-    @post("/{request_id:str}/decline", status_code=200, responses=_ANSWER,
-          summary="Decline a request (the addressed mentor), optionally saying why")
+    @post(
+        "/{request_id:str}/decline",
+        status_code=200,
+        responses=_ANSWER,
+        summary="Decline a request (the addressed mentor), optionally saying why",
+    )
     async def decline(
         self,
-        request_id: str,
-        actor: Actor,
-        runner: UseCaseRunner,
-        data: DeclineReason | None = None,
+        request_id: FromPath[str],
+        actor: CurrentActor,
+        runner: Runner,
+        data: JSONBody[DeclineReason | None] = None,
     ) -> MentorRequestOut:
         command = DeclineMentorRequest(
             request_id=MentorRequestId(request_id), reason=data.reason if data else ""
         )
         return MentorRequestOut.of(await runner(decline_mentor_request, command, actor))
 
-    @post("/{request_id:str}/withdraw", status_code=200, responses=_ANSWER,
-          summary="Withdraw a request (the mentee who sent it)")
+    @post(
+        "/{request_id:str}/withdraw",
+        status_code=200,
+        responses=_ANSWER,
+        summary="Withdraw a request (the mentee who sent it)",
+    )
     async def withdraw(
-        self, request_id: str, actor: Actor, runner: UseCaseRunner
+        self, request_id: FromPath[str], actor: CurrentActor, runner: Runner
     ) -> MentorRequestOut:
         command = WithdrawMentorRequest(request_id=MentorRequestId(request_id))
         return MentorRequestOut.of(await runner(withdraw_mentor_request, command, actor))

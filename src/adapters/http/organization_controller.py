@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from litestar import Controller, post, put
+from litestar.params import FromPath, JSONBody
 
+from adapters.http.dependencies import CurrentActor, Runner
 from adapters.http.errors import problems
 from adapters.http.schemas.organizations import ExpiredOut, OrganizationOut, SlackSwitch
-from application.actors import Actor
-from application.running import UseCaseRunner
 from application.usecases.expire_overdue import ExpireOverdue, expire_overdue
 from application.usecases.slack_switches import (
     SwitchSlackForOrganization,
@@ -20,10 +20,17 @@ class OrganizationsController(Controller):
     path = "/organizations"
     tags = ["support"]
 
-    @put("/{organization_id:str}/slack", summary="Switch Slack on or off for an organization",
-         responses=problems(403, 404, 409, 422))
+    @put(
+        "/{organization_id:str}/slack",
+        summary="Switch Slack on or off for an organization",
+        responses=problems(403, 404, 409, 422),
+    )
     async def slack(
-        self, organization_id: str, data: SlackSwitch, actor: Actor, runner: UseCaseRunner
+        self,
+        organization_id: FromPath[str],
+        data: JSONBody[SlackSwitch],
+        actor: CurrentActor,
+        runner: Runner,
     ) -> OrganizationOut:
         command = SwitchSlackForOrganization(
             organization_id=OrganizationId(organization_id), enabled=data.enabled
@@ -35,8 +42,12 @@ class MaintenanceController(Controller):
     path = "/maintenance"
     tags = ["support"]
 
-    @post("/expire", status_code=200, summary="Expire overdue mentor requests and meetings",
-          responses=problems(403))
-    async def expire(self, actor: Actor, runner: UseCaseRunner) -> ExpiredOut:
+    @post(
+        "/expire",
+        status_code=200,
+        summary="Expire overdue mentor requests and meetings",
+        responses=problems(403),
+    )
+    async def expire(self, actor: CurrentActor, runner: Runner) -> ExpiredOut:
         expired = await runner(expire_overdue, ExpireOverdue(), actor)
         return ExpiredOut(requests=expired.requests, meetings=expired.meetings)

@@ -6,8 +6,9 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Controller, get, post, put
-from litestar.params import Parameter
+from litestar.params import FromPath, JSONBody, QueryParameter
 
+from adapters.http.dependencies import CurrentActor, Runner
 from adapters.http.errors import problems
 from adapters.http.schemas.programs import (
     ConnectionOut,
@@ -20,8 +21,6 @@ from adapters.http.schemas.programs import (
     SlackOptIn,
 )
 from adapters.http.schemas.surveys import NewSurvey, SurveyOut
-from application.actors import Actor
-from application.running import UseCaseRunner
 from application.usecases.organization_setup import (
     CreateProgram,
     EnrollMember,
@@ -46,7 +45,9 @@ class ProgramsController(Controller):
     tags = ["programs"]
 
     @post("/", summary="Create a program", responses=problems(403, 422))
-    async def create(self, data: NewProgram, actor: Actor, runner: UseCaseRunner) -> ProgramOut:
+    async def create(
+        self, data: JSONBody[NewProgram], actor: CurrentActor, runner: Runner
+    ) -> ProgramOut:
         command = CreateProgram(
             name=data.name,
             mentees_per_mentor=data.mentees_per_mentor,
@@ -55,21 +56,35 @@ class ProgramsController(Controller):
         return ProgramOut.of(await runner(create_program, command, actor))
 
     @get("/", summary="List the organization's programs", responses=problems(403))
-    async def index(self, actor: Actor, runner: UseCaseRunner) -> list[ProgramOut]:
+    async def index(self, actor: CurrentActor, runner: Runner) -> list[ProgramOut]:
         return [ProgramOut.of(p) for p in await runner(list_programs, ListPrograms(), actor)]
 
-    @put("/{program_id:str}/slack", summary="Opt a program in or out of Slack",
-         responses=problems(403, 404, 409, 422))
+    @put(
+        "/{program_id:str}/slack",
+        summary="Opt a program in or out of Slack",
+        responses=problems(403, 404, 409, 422),
+    )
     async def slack(
-        self, program_id: str, data: SlackOptIn, actor: Actor, runner: UseCaseRunner
+        self,
+        program_id: FromPath[str],
+        data: JSONBody[SlackOptIn],
+        actor: CurrentActor,
+        runner: Runner,
     ) -> ProgramOut:
         command = SetProgramSlackOptIn(program_id=ProgramId(program_id), opted_in=data.opted_in)
         return ProgramOut.of(await runner(set_program_slack_opt_in, command, actor))
 
-    @post("/{program_id:str}/members", summary="Enroll a member",
-          responses=problems(403, 404, 409, 422))
+    @post(
+        "/{program_id:str}/members",
+        summary="Enroll a member",
+        responses=problems(403, 404, 409, 422),
+    )
     async def enroll(
-        self, program_id: str, data: NewMember, actor: Actor, runner: UseCaseRunner
+        self,
+        program_id: FromPath[str],
+        data: JSONBody[NewMember],
+        actor: CurrentActor,
+        runner: Runner,
     ) -> MemberOut:
         command = EnrollMember(
             program_id=ProgramId(program_id),
@@ -83,18 +98,28 @@ class ProgramsController(Controller):
         )
         return MemberOut.of(await runner(enroll_member, command, actor))
 
-    @get("/{program_id:str}/members", summary="List a program's members",
-         responses=problems(403, 404))
+    @get(
+        "/{program_id:str}/members",
+        summary="List a program's members",
+        responses=problems(403, 404),
+    )
     async def members(
-        self, program_id: str, actor: Actor, runner: UseCaseRunner
+        self, program_id: FromPath[str], actor: CurrentActor, runner: Runner
     ) -> list[MemberOut]:
         query = ListProgramMembers(program_id=ProgramId(program_id))
         return [MemberOut.of(m) for m in await runner(list_program_members, query, actor)]
 
-    @post("/{program_id:str}/connections", summary="Publish an admin match",
-          responses=problems(403, 404, 409, 422))
+    @post(
+        "/{program_id:str}/connections",
+        summary="Publish an admin match",
+        responses=problems(403, 404, 409, 422),
+    )
     async def publish(
-        self, program_id: str, data: NewConnection, actor: Actor, runner: UseCaseRunner
+        self,
+        program_id: FromPath[str],
+        data: JSONBody[NewConnection],
+        actor: CurrentActor,
+        runner: Runner,
     ) -> ConnectionOut:
         command = PublishConnection(
             program_id=ProgramId(program_id),
@@ -103,10 +128,13 @@ class ProgramsController(Controller):
         )
         return ConnectionOut.of(await runner(publish_connection, command, actor))
 
-    @post("/{program_id:str}/surveys", summary="Define a survey",
-          responses=problems(403, 404, 422))
+    @post("/{program_id:str}/surveys", summary="Define a survey", responses=problems(403, 404, 422))
     async def define_survey(
-        self, program_id: str, data: NewSurvey, actor: Actor, runner: UseCaseRunner
+        self,
+        program_id: FromPath[str],
+        data: JSONBody[NewSurvey],
+        actor: CurrentActor,
+        runner: Runner,
     ) -> SurveyOut:
         command = CreateSurvey(
             program_id=ProgramId(program_id),
@@ -115,14 +143,17 @@ class ProgramsController(Controller):
         )
         return SurveyOut.of(await runner(create_survey, command, actor))
 
-    @get("/{program_id:str}/recommended-mentors", summary="Mentors the caller could ask",
-         responses=problems(403, 404, 422))
+    @get(
+        "/{program_id:str}/recommended-mentors",
+        summary="Mentors the caller could ask",
+        responses=problems(403, 404, 422),
+    )
     async def recommend(
         self,
-        program_id: str,
-        actor: Actor,
-        runner: UseCaseRunner,
-        limit: Annotated[int, Parameter(ge=1, le=50, description="How many at most.")] = 10,
+        program_id: FromPath[str],
+        actor: CurrentActor,
+        runner: Runner,
+        limit: Annotated[int, QueryParameter(ge=1, le=50, description="How many at most.")] = 10,
     ) -> list[RecommendationOut]:
         query = RecommendedMentors(program_id=ProgramId(program_id), limit=limit)
         return [RecommendationOut.of(r) for r in await runner(recommended_mentors, query, actor)]

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from litestar import Controller, post
+from litestar.params import FromPath, JSONBody
 
+from adapters.http.dependencies import CurrentActor, Runner
 from adapters.http.errors import problems
 from adapters.http.schemas.surveys import AssignmentOut, NewAssignment, ResponseOut, SurveyAnswers
-from application.actors import Actor
-from application.running import UseCaseRunner
 from application.usecases.surveys import (
     AssignSurvey,
     SubmitSurveyResponse,
@@ -21,10 +21,17 @@ class SurveysController(Controller):
     path = "/surveys"
     tags = ["surveys"]
 
-    @post("/{survey_id:str}/assignments", summary="Send a survey to a connection",
-          responses=problems(403, 404, 409, 422))
+    @post(
+        "/{survey_id:str}/assignments",
+        summary="Send a survey to a connection",
+        responses=problems(403, 404, 409, 422),
+    )
     async def assign(
-        self, survey_id: str, data: NewAssignment, actor: Actor, runner: UseCaseRunner
+        self,
+        survey_id: FromPath[str],
+        data: JSONBody[NewAssignment],
+        actor: CurrentActor,
+        runner: Runner,
     ) -> AssignmentOut:
         command = AssignSurvey(
             survey_id=SurveyId(survey_id),
@@ -38,10 +45,17 @@ class SurveyAssignmentsController(Controller):
     path = "/survey-assignments"
     tags = ["surveys"]
 
-    @post("/{assignment_id:str}/responses", summary="Answer a survey",
-          responses=problems(403, 404, 409, 422))
+    @post(
+        "/{assignment_id:str}/responses",
+        summary="Answer a survey",
+        responses=problems(403, 404, 409, 422),
+    )
     async def respond(
-        self, assignment_id: str, data: SurveyAnswers, actor: Actor, runner: UseCaseRunner
+        self,
+        assignment_id: FromPath[str],
+        data: JSONBody[SurveyAnswers],
+        actor: CurrentActor,
+        runner: Runner,
     ) -> ResponseOut:
         command = SubmitSurveyResponse(
             assignment_id=AssignmentId(assignment_id), answers=dict(data.answers)
