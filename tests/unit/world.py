@@ -161,8 +161,10 @@ def topics_since(store: MemoryStore, mark: int) -> list[str]:
 
 
 def snapshot(store: MemoryStore) -> tuple[Any, ...]:
-    """Everything a commit could change, copied so later changes show up as a difference."""
-    return copy.deepcopy(store.tables), list(store.outbox), dict(store.tokens)
+    """Everything a commit could change, copied so later changes show up as a difference.
+    (Reading a table the store has never seen creates it empty; that is not a change.)"""
+    tables = {name: rows for name, rows in store.tables.items() if rows}
+    return copy.deepcopy(tables), list(store.outbox), dict(store.tokens)
 
 
 def fresh(store: MemoryStore) -> MemoryUnitOfWork:
