@@ -44,13 +44,13 @@ def running() -> Iterator[Running]:
 
 
 @pytest.fixture
-async def sandbox(running: Running) -> AsyncIterator[Running]:
+async def sandbox(running: Running) -> Running:
     """A freshly reset sandbox (directory kept) with the receiver answering 200."""
     async with httpx.AsyncClient(base_url=running.url) as http:
         await http.post("/_sandbox/reset")
         await http.post("/_sandbox/config", json={"app_url": running.receiver_server.url})
     running.receiver.reset()
-    yield running
+    return running
 
 
 @pytest.fixture
