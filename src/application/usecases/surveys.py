@@ -57,7 +57,7 @@ async def assign_survey(
     async with uow:
         survey = await uow.surveys.get(cmd.survey_id)
         connection = await uow.connections.get(cmd.connection_id)
-        if actor.organization_id not in (survey.organization_id, connection.organization_id):
+        if {survey.organization_id, connection.organization_id} != {actor.organization_id}:
             raise NotFound("No such survey or connection.")
         if survey.program_id != connection.program_id:
             raise InvalidInput("The survey and the connection belong to different programs.")
