@@ -12,7 +12,7 @@ from slack_sandbox import oauth_pages, response_urls
 from slack_sandbox.config import SandboxConfig
 from slack_sandbox.inspection import inspection_router
 from slack_sandbox.services import Sandbox, build_sandbox
-from slack_sandbox.ui.routes import ui_handlers
+from slack_sandbox.ui.routes import ui_router
 from slack_sandbox.web_api.dispatch import Receive, Scope, Send, WebApi
 
 
@@ -42,7 +42,7 @@ def create_app(config: SandboxConfig | None = None, sandbox: Sandbox | None = No
     return Litestar(
         route_handlers=[api, healthz, oauth_pages.authorize_page,
                         oauth_pages.authorize_decision, response_urls.response_url_post,
-                        inspection_router(), *ui_handlers()],
+                        inspection_router(), ui_router()],
         state=State({"sandbox": sandbox}),
         on_startup=[start],
         on_shutdown=[stop],

@@ -23,6 +23,7 @@ align-items:flex-start;justify-content:center;padding-top:60px}
 padding:16px}
 .sb-banner{background:#fde8e8;border:1px solid #e01e5a;padding:8px;border-radius:4px}
 button{cursor:pointer}
+[hidden]{display:none !important}
 table{border-collapse:collapse}td,th{padding:4px 8px;border-bottom:1px solid #eee;
 text-align:left}
 """
