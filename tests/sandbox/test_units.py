@@ -185,3 +185,26 @@ def test_reinstall_keeps_the_token_and_adds_scopes_until_removed() -> None:
     assert fresh.token != token
     assert fresh.scopes == {"team:read"}
     assert state.tokens[token].revoked
+
+
+def test_cli_flags_make_the_config(monkeypatch: pytest.MonkeyPatch) -> None:
+    from slack_sandbox.cli import config_from, parser
+
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "from-env")
+    args = parser().parse_args(["--port", "3100", "--app-url", "http://app:9000",
+                                "--time-scale", "60", "--no-rate-limits",
+                                "--generate-users", "5"])
+    config = config_from(args)
+    assert (config.port, config.app_url, config.time_scale) == (3100, "http://app:9000", 60.0)
+    assert config.rate_limits is False
+    assert config.signing_secret == "from-env"
+    assert config.base_url == "http://127.0.0.1:3100"
+    assert len(build_sandbox(config).state.directory.members["T0ACMEENG"]) == 5 + 5
+
+
+def test_cli_refuses_a_broken_workspaces_file(tmp_path: Path) -> None:
+    from slack_sandbox.cli import main
+
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("workspaces: [")
+    assert main(["--workspaces", str(broken)]) == 2
