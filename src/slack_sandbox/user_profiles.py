@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import UTC, datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from slack_sandbox.records import JSON
@@ -27,6 +28,12 @@ _IMAGE_SIZES = (24, 32, 48, 72, 192, 512)
 
 def tz_fields(tz_name: str, now: float) -> tuple[str, str, int]:
     """(tz, tz_label, tz_offset in seconds) at `now`, as users.info reports them."""
+    # Offsets change at most hourly; caching per hour keeps a 1000-user page cheap.
+    return _tz_fields(tz_name, int(now // 3600) * 3600)
+
+
+@lru_cache(maxsize=4096)
+def _tz_fields(tz_name: str, now: float) -> tuple[str, str, int]:
     try:
         zone = ZoneInfo(tz_name)
     except (ZoneInfoNotFoundError, ValueError):

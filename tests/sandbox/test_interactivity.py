@@ -223,3 +223,31 @@ async def test_response_url(sandbox: Running, http: httpx.AsyncClient) -> None:
         assert (await outside.post(url, json={"text": "sixth"})).status_code == 404
     stored = (await http.get("/_sandbox/messages")).json()["messages"]
     assert "Accepted" not in {m["text"] for m in stored}
+
+
+async def test_closing_a_modal_notifies_only_when_asked(sandbox: Running,
+                                                        http: httpx.AsyncClient) -> None:
+    token, trigger, message = await trigger_of(sandbox, http)
+    web = client(sandbox, token)
+    await web.views_open(trigger_id=trigger, view=modal(notify_on_close=True))
+    who = {"team_id": "T0ACMEENG", "user_id": "W0MARIASA"}
+    assert (await http.post("/_sandbox/actions/close", json=who)).json()["delivery_id"]
+    closed = sandbox.receiver.of("/slack/interactivity")[-1].json()
+    assert closed["type"] == "view_closed"
+    assert closed["is_cleared"] is False
+    await click(http, message, "accept")
+    trigger = sandbox.receiver.of("/slack/interactivity")[-1].json()["trigger_id"]
+    await web.views_open(trigger_id=trigger, view=modal())
+    assert (await http.post("/_sandbox/actions/close", json=who)).json()["delivery_id"] is None
+    assert await open_views(http) == []
+
+
+async def test_per_channel_limit_counts_user_id_and_dm_id_together(
+        sandbox: Running, http: httpx.AsyncClient) -> None:
+    web = client(sandbox, (await install(http))["access_token"])
+    first = await web.chat_postMessage(channel="W0MARIASA", text="1")
+    await web.chat_postMessage(channel=first["channel"], text="2")
+    await web.chat_postMessage(channel="W0MARIASA", text="3")
+    with pytest.raises(SlackApiError) as caught:
+        await web.chat_postMessage(channel=first["channel"], text="4")
+    assert caught.value.response.status_code == 429

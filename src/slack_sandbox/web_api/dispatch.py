@@ -136,6 +136,10 @@ class WebApi:
         if install.team_id is None and isinstance(params.get("team_id"), str):
             scope = params["team_id"]
         channel = params.get("channel") if method.name == "chat.postMessage" else None
+        if isinstance(channel, str) and channel.startswith("D"):
+            # A user id and the DM's D id are the same channel for the per-channel limit.
+            dm = self.sandbox.state.channels.get(channel)
+            channel = dm.user_id if dm is not None else channel
         verdict = self.sandbox.limiter.check(scope, method.name,
                                              channel if isinstance(channel, str) else None)
         if verdict.allowed:
