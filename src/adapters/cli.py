@@ -52,6 +52,9 @@ def _parser() -> argparse.ArgumentParser:
     create_org = org.add_parser("create", help="create an organization, print its id")
     create_org.add_argument("name")
     create_org.set_defaults(command=_create_org)
+    org.add_parser("list", help="list organizations: id, Slack on/off, name").set_defaults(
+        command=_list_orgs
+    )
     token = sub.add_parser("token", help="API tokens").add_subparsers()
     create = token.add_parser("create", help="create a bearer token; it is printed once")
     create.add_argument("--org", required=True, help="organization id")
@@ -113,6 +116,14 @@ def _create_org(args: argparse.Namespace) -> int:
     from adapters.local import create_org
 
     print(asyncio.run(create_org(_settings(), args.name)))
+    return 0
+
+
+def _list_orgs(_: argparse.Namespace) -> int:
+    from adapters.local import list_orgs
+
+    for line in asyncio.run(list_orgs(_settings())):
+        print(line)
     return 0
 
 

@@ -73,6 +73,14 @@ async def create_org(settings: Settings, name: str) -> str:
         return org.id
 
 
+async def list_orgs(settings: Settings) -> list[str]:
+    async with _runner(settings) as run, run.uow_factory() as uow:
+        return [
+            f"{org.id}\t{'slack-on' if org.slack_enabled else 'slack-off'}\t{org.name}"
+            for org in await uow.organizations.list()
+        ]
+
+
 async def create_token(settings: Settings, org: str, email: str, name: str, role: Role) -> str:
     async with _runner(settings) as run:
         command = IssueToken(organization_id=OrganizationId(org), email=email, name=name, role=role)
