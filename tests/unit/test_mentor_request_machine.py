@@ -18,6 +18,7 @@ from hypothesis.stateful import (
     initialize,
     invariant,
     multiple,
+    precondition,
     rule,
 )
 
@@ -205,6 +206,16 @@ class MentorRequestMachine(RuleBasedStateMachine):
         if expected is None:
             self.apply(modelled, action)
 
+    def pending(self) -> list[MentorRequestId]:
+        # In sending order: ids are random, so sorting them would make draws unrepeatable.
+        return [i for i, r in self.model.items() if r.status == "pending"]
+
+    @precondition(lambda self: self.pending())
+    @rule(data=st.data())
+    def the_mentor_accepts_a_pending_request(self, data: st.DataObject) -> None:
+        """Steer towards acceptances, so mentors fill up and capacity is contested."""
+        self.answer(data.draw(st.sampled_from(self.pending())), "accept", "mentor")
+
     @rule(first=requests, second=requests)
     def two_mentors_accept_at_once(self, first: MentorRequestId, second: MentorRequestId) -> None:
         """Both transactions load before either commits; the first one commits first."""
@@ -319,7 +330,7 @@ class MentorRequestMachine(RuleBasedStateMachine):
 
 MentorRequestMachine.TestCase.settings = settings(
     max_examples=200,
-    stateful_step_count=40,
+    stateful_step_count=50,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
