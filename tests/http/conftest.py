@@ -14,7 +14,6 @@ import attrs
 import httpx
 import pytest
 from dependency_injector import providers
-from litestar.testing import AsyncTestClient
 
 from adapters.persistence.memory import MemoryStore, MemoryUnitOfWork
 from adapters.settings import Settings
@@ -83,7 +82,7 @@ class Org:
 class Api:
     """The app under test, its store and clock, and two seeded organizations."""
 
-    client: AsyncTestClient[Any]
+    client: httpx.AsyncClient
     store: MemoryStore
     clock: HandClock
     gate: Gate
@@ -184,7 +183,15 @@ class Api:
         """Asserts that whatever runs inside changes no row, outbox message or token."""
         before = self.snapshot()
         yield
-        assert self.snapshot() == before, "a refused request changed stored state"
+        after = self.snapshot()
+        changed = [
+            f"{table}/{key}"
+            for table in {*before[0], *after[0]}
+            for key in {*before[0].get(table, {}), *after[0].get(table, {})}
+            if before[0].get(table, {}).get(key) != after[0].get(table, {}).get(key)
+        ]
+        assert not changed, f"a refused request changed rows: {changed}"
+        assert after[1:] == before[1:], "a refused request wrote to the outbox or token table"
 
     def topics(self) -> list[str]:
         return [m.topic for m in self.store.outbox]
@@ -264,5 +271,10 @@ async def api() -> AsyncIterator[Api]:
     container.uow_factory.override(providers.Object(lambda: GatedUnitOfWork(store, gate)))
     runner = container.runner()
     acme, globex = await _seed(runner, "Acme"), await _seed(runner, "Globex")
-    async with AsyncTestClient(app=create_app(container=container)) as client:
+    app = create_app(container=container)
+    # httpx's ASGI transport runs requests on this event loop, so asyncio.gather really
+    # interleaves them (Litestar's AsyncTestClient serializes requests through a thread portal).
+    transport = httpx.ASGITransport(app=app)
+    # No lifespan events: on the memory store there is nothing to start or dispose.
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
         yield Api(client=client, store=store, clock=clock, gate=gate, acme=acme, globex=globex)
