@@ -217,9 +217,9 @@ class MeetingMachine(RuleBasedStateMachine):
 
     @rule(meeting=meetings, pick=st.integers(0, MAX_SLOTS - 1), early=st.booleans())
     def time_reaches_a_slot(self, meeting: MeetingId, pick: int, early: bool) -> None:
-        """Jump to a slot's start (or a minute before): where 'in the future' is decided."""
+        """Jump to a slot's start (or just before): where "in the future" is decided."""
         slots = self.model[meeting].meeting.slots
-        target = slots[pick % len(slots)].start - timedelta(minutes=1 if early else 0)
+        target = slots[pick % len(slots)].start - timedelta(microseconds=1 if early else 0)
         self.now = max(self.now, target)
 
     @invariant()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import itertools
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -25,6 +26,7 @@ from application.usecases.organization_setup import (
 )
 from application.usecases.publish_connection import PublishConnection, publish_connection
 from domain.connection import Connection
+from domain.errors import DomainError
 from domain.ids import MemberId, UserId
 from domain.organization import Organization
 from domain.people import Member, ProgramRole, Role
@@ -199,3 +201,24 @@ class GatedUnitOfWork(MemoryUnitOfWork):
         self.reached.set()
         await self.gate.wait()
         await super().commit()
+
+
+async def interleave(
+    store: MemoryStore, *starts: Callable[[MemoryUnitOfWork], Awaitable[Any]]
+) -> list[Any]:
+    """Run each handler on its own gated unit of work until all of them have loaded their
+    state and wait at commit (or have already failed), then let them commit one at a time,
+    in order. Returns each handler's result, or the DomainError it raised."""
+    gates = [GatedUnitOfWork(store) for _ in starts]
+    tasks = [asyncio.ensure_future(start(gate)) for start, gate in zip(starts, gates, strict=True)]
+    for _ in range(5):  # the memory store never suspends: a few turns of the loop are enough
+        await asyncio.sleep(0)
+    assert all(t.done() or g.reached.is_set() for t, g in zip(tasks, gates, strict=True))
+    results: list[Any] = []
+    for task, gate in zip(tasks, gates, strict=True):
+        gate.gate.set()
+        try:
+            results.append(await task)
+        except DomainError as refused:
+            results.append(refused)
+    return results

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
 
-from adapters.persistence.memory import MemoryStore
+from adapters.persistence.memory import MemoryStore, MemoryUnitOfWork
 from application.running import UseCaseRunner
 from application.usecases.answer_mentor_request import (
     AcceptMentorRequest,
@@ -17,29 +16,22 @@ from application.usecases.answer_mentor_request import (
     decline_mentor_request,
 )
 from application.usecases.send_mentor_request import SendMentorRequest, send_mentor_request
-from domain.errors import ConcurrencyConflict, IllegalTransition
+from domain.connection import Connection
+from domain.errors import ConcurrencyConflict, DomainError, IllegalTransition
 from domain.ids import ConnectionId
 from domain.mentor_request import MentorRequest, RequestStatus
-from tests.unit.world import FixedClock, GatedUnitOfWork, Person, Scene, World, fresh
+from tests.unit.world import FixedClock, Person, Scene, World, fresh, interleave
 
-Start = Callable[[GatedUnitOfWork], Awaitable[Any]]
+Start = Callable[[MemoryUnitOfWork], Awaitable[Any]]
 
 
-async def race(store: MemoryStore, first: Start, second: Start) -> tuple[Any, BaseException]:
-    """Run two handlers until both wait at commit; let the first commit, then the second.
-    Returns the first one's result and what the second one raised."""
-    gates = [GatedUnitOfWork(store), GatedUnitOfWork(store)]
-    tasks = [
-        asyncio.create_task(start(gate)) for start, gate in zip((first, second), gates, strict=True)
-    ]
-    for gate in gates:
-        await asyncio.wait_for(gate.reached.wait(), timeout=1)
-    gates[0].gate.set()
-    won = await tasks[0]
-    gates[1].gate.set()
-    with pytest.raises(ConcurrencyConflict, match="Someone else changed this") as lost:
-        await tasks[1]
-    return won, lost.value
+async def race(store: MemoryStore, first: Start, second: Start) -> tuple[Any, DomainError]:
+    """Both handlers load before either commits; the first commits first and wins."""
+    won, lost = await interleave(store, first, second)
+    assert not isinstance(won, DomainError)
+    assert isinstance(lost, ConcurrencyConflict)
+    assert "Someone else changed this" in lost.message
+    return won, lost
 
 
 async def ask(run: UseCaseRunner, scene: Scene, mentee: Person, mentor: Person) -> MentorRequest:
@@ -116,13 +108,10 @@ async def test_accepts_for_different_mentors_do_not_conflict(
 ) -> None:
     to_maria = await ask(run, scene, scene.sam, scene.maria)
     to_omar = await ask(run, scene, scene.lee, scene.omar)
-    gates = [GatedUnitOfWork(store), GatedUnitOfWork(store)]
-    starts = [accepting(to_maria, scene.maria, clock), accepting(to_omar, scene.omar, clock)]
-    tasks = [asyncio.create_task(s(g)) for s, g in zip(starts, gates, strict=True)]
-    for gate in gates:
-        await asyncio.wait_for(gate.reached.wait(), timeout=1)
-        gate.gate.set()
-    await asyncio.gather(*tasks)
+    both = await interleave(
+        store, accepting(to_maria, scene.maria, clock), accepting(to_omar, scene.omar, clock)
+    )
+    assert [type(c) for c in both] == [Connection, Connection]
     assert await connections_of(store, scene) == {scene.maria.id: 1, scene.omar.id: 1}
 
 
