@@ -8,7 +8,7 @@ import attrs
 
 from application.actors import Actor, connection_of
 from application.ports import Clock, UnitOfWork
-from domain.errors import InvalidInput, NotFound
+from domain.errors import IllegalTransition, InvalidInput, NotFound
 from domain.ids import ConnectionId, MeetingId, MemberId, new_id
 from domain.meeting import MeetingProposal, Slot
 
@@ -43,6 +43,8 @@ async def propose_meeting(
 ) -> MeetingProposal:
     async with uow:
         connection, organizer = await connection_of(uow, actor, cmd.connection_id)
+        if not connection.is_active:
+            raise IllegalTransition("This connection is closed.")
         if cmd.invitee_id not in connection.partners_of(organizer.id):
             raise InvalidInput("You can only invite your partner in this connection.")
         meeting = MeetingProposal.propose(

@@ -7,7 +7,7 @@ import attrs
 from application.actors import Actor, program_of
 from application.ports import Clock, UnitOfWork
 from domain.connection import Connection
-from domain.errors import IllegalTransition, InvalidInput
+from domain.errors import IllegalTransition, InvalidInput, NotFound
 from domain.ids import ConnectionId, MemberId, ProgramId, new_id
 
 
@@ -27,6 +27,8 @@ async def publish_connection(
         loads = await uow.connections.active_mentee_counts(program.id)
         for mentor_id in cmd.mentor_ids:
             mentor = await uow.members.get(mentor_id)
+            if mentor.organization_id != program.organization_id:
+                raise NotFound("No such member.")  # never name another organization's people
             if mentor.program_id != program.id or not mentor.is_mentor:
                 raise InvalidInput(f"{mentor.name} is not a mentor in {program.name}.")
             room = mentor.mentee_capacity(program.mentees_per_mentor) - loads.get(mentor.id, 0)
@@ -35,6 +37,8 @@ async def publish_connection(
             uow.members.guard(mentor)
         for mentee_id in cmd.mentee_ids:
             mentee = await uow.members.get(mentee_id)
+            if mentee.organization_id != program.organization_id:
+                raise NotFound("No such member.")
             if mentee.program_id != program.id or not mentee.is_mentee:
                 raise InvalidInput(f"{mentee.name} is not a mentee in {program.name}.")
         connection = Connection.publish(

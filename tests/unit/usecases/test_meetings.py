@@ -201,3 +201,15 @@ async def test_an_accepted_meeting_cannot_be_cancelled_once_started(
     with pytest.raises(IllegalTransition, match="already started"):
         await run(cancel_meeting, CancelMeeting(meeting_id=meeting.id), scene.maria.actor)
     assert snapshot(store) == before
+
+
+async def test_no_new_meetings_in_a_closed_connection(
+    run: UseCaseRunner, scene: Scene, pair: Connection, store: MemoryStore, clock: FixedClock
+) -> None:
+    async with fresh(store) as uow:
+        (await uow.connections.get(pair.id)).close(by=None, now=clock.now())
+        await uow.commit()
+    before = snapshot(store)
+    with pytest.raises(IllegalTransition, match="closed"):
+        await propose(run, pair, scene.maria, scene.sam, clock.now())
+    assert snapshot(store) == before

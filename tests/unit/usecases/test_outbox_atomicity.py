@@ -18,7 +18,7 @@ from application.usecases.expire_overdue import ExpireOverdue, expire_overdue
 from application.usecases.meetings import ProposeMeeting, propose_meeting
 from application.usecases.organization_setup import EnrollMember, enroll_member
 from application.usecases.send_mentor_request import SendMentorRequest, send_mentor_request
-from domain.errors import ConcurrencyConflict
+from domain.errors import ConcurrencyConflict, NotAllowed
 from domain.meeting import MeetingStatus, Slot
 from domain.mentor_request import MentorRequest, RequestStatus
 from domain.people import ProgramRole
@@ -150,4 +150,16 @@ async def test_nothing_expires_a_moment_before_the_deadline(
     before = snapshot(store)
     expired = await run(expire_overdue, ExpireOverdue(), SYSTEM)
     assert (expired.requests, expired.meetings) == (0, 0)
+    assert snapshot(store) == before
+
+
+async def test_only_support_runs_the_expiry_housekeeping(
+    run: UseCaseRunner, scene: Scene, store: MemoryStore, clock: FixedClock
+) -> None:
+    await ask(run, scene, scene.sam, scene.maria)
+    clock.advance(days=8)
+    before = snapshot(store)
+    for actor in (scene.acme.admin, scene.maria.actor):
+        with pytest.raises(NotAllowed, match="Only a support"):
+            await run(expire_overdue, ExpireOverdue(), actor)
     assert snapshot(store) == before

@@ -61,8 +61,11 @@ async def test_a_match_needs_mentors_and_mentees_of_the_program(
         await run(publish_connection, match(scene, scene.sam, scene.lee), admin)
     with pytest.raises(InvalidInput, match="Omar is not a mentee in Pilot"):
         await run(publish_connection, match(scene, scene.maria, scene.omar), admin)
-    with pytest.raises(InvalidInput, match="Olga is not a mentee in Pilot"):
+    with pytest.raises(NotFound, match="No such member") as refused:
         await run(publish_connection, match(scene, scene.maria, scene.outsider), admin)
+    assert "Olga" not in refused.value.message  # nothing about another organization's people
+    with pytest.raises(NotFound, match="No such member"):
+        await run(publish_connection, match(scene, scene.outsider, scene.sam), admin)
     with pytest.raises(NotFound, match="No such member"):
         cmd = PublishConnection(
             program_id=scene.program.id, mentor_ids=(MemberId("ghost"),), mentee_ids=(scene.sam.id,)
