@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated
 
 import msgspec
@@ -15,6 +15,11 @@ AwareDatetime = Annotated[
     datetime,
     msgspec.Meta(tz=True, description="ISO 8601 date-time with a timezone offset (or Z)."),
 ]
+
+
+def utc(moment: datetime) -> datetime:
+    """The same instant in UTC, so responses never mirror a client's offset."""
+    return moment.astimezone(UTC)
 
 
 class Body(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

@@ -9,7 +9,7 @@ import msgspec
 
 from domain.connection import MAX_MESSAGE, MAX_TASK_TITLE, Message, Task
 
-from .common import AwareDatetime, Body, Id, Out
+from .common import AwareDatetime, Body, Id, Out, utc
 
 
 class NewMessage(Body):
@@ -33,6 +33,9 @@ class NewTask(Body):
     title: Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_TASK_TITLE)]
     assignee_id: Id | None = None
     due: AwareDatetime | None = None
+
+    def __post_init__(self) -> None:
+        self.due = utc(self.due) if self.due else None
 
 
 class TaskOut(Out):

@@ -9,12 +9,15 @@ import msgspec
 
 from domain.meeting import MAX_SLOTS, MAX_TITLE, MeetingProposal, Slot
 
-from .common import AwareDatetime, Body, Id, Out
+from .common import AwareDatetime, Body, Id, Out, utc
 
 
 class SlotIn(Body):
     start: AwareDatetime
     minutes: int = 30
+
+    def __post_init__(self) -> None:
+        self.start = utc(self.start)
 
 
 class NewMeeting(Body):
@@ -27,6 +30,9 @@ class SlotChoice(Body):
     """The start of one of the proposed slots."""
 
     slot_start: AwareDatetime
+
+    def __post_init__(self) -> None:
+        self.slot_start = utc(self.slot_start)
 
 
 class SlotOut(Out):

@@ -10,7 +10,7 @@ import msgspec
 from application.usecases.my_surveys import DueSurvey
 from domain.survey import Question, QuestionKind, Survey, SurveyAssignment, SurveyResponse
 
-from .common import AwareDatetime, Body, Id, Out
+from .common import AwareDatetime, Body, Id, Out, utc
 
 Option = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 AnswerIn = (
@@ -86,6 +86,9 @@ class SurveyOut(Out):
 class NewAssignment(Body):
     connection_id: Id
     due: AwareDatetime | None = None
+
+    def __post_init__(self) -> None:
+        self.due = utc(self.due) if self.due else None
 
 
 class AssignmentOut(Out):
