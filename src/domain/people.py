@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import enum
 import re
+from datetime import datetime
+from typing import ClassVar
 
 import attrs
 
 from domain.aggregate import Aggregate
-from domain.errors import InvalidInput
+from domain.errors import IllegalTransition, InvalidInput
+from domain.events import DomainEvent
 from domain.ids import MemberId, OrganizationId, ProgramId, UserId
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -26,6 +29,12 @@ class Role(enum.StrEnum):
 class ProgramRole(enum.StrEnum):
     MENTOR = "mentor"
     MENTEE = "mentee"
+
+
+@attrs.frozen(kw_only=True)
+class UserDeactivated(DomainEvent):
+    topic: ClassVar[str] = "user.deactivated"
+    user_id: str
 
 
 @attrs.define(kw_only=True, eq=False)
@@ -46,8 +55,14 @@ class User(Aggregate):
         if not self.name.strip():
             raise InvalidInput("A user needs a name.")
 
-    def deactivate(self) -> None:
+    def deactivate(self, *, now: datetime) -> None:
+        """Deactivated users keep their history but can no longer sign in or act."""
+        if not self.active:
+            raise IllegalTransition(f"{self.name} is already deactivated.")
         self.active = False
+        self.record(
+            UserDeactivated(organization_id=self.organization_id, occurred_at=now, user_id=self.id)
+        )
 
 
 @attrs.frozen(kw_only=True)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import attrs
 
-from application.actors import Actor
+from application.actors import SYSTEM, Actor
 from application.ports import Clock, UnitOfWork
 from application.tokens import ApiToken, hash_secret, new_secret
-from domain.errors import NotAllowed
+from domain.errors import NotAllowed, NotFound
 from domain.ids import OrganizationId, UserId, new_id
 from domain.people import Role, User
 
@@ -31,6 +31,8 @@ class IssuedToken:
 
 async def issue_token(cmd: IssueToken, actor: Actor, uow: UnitOfWork, clock: Clock) -> IssuedToken:
     actor.require(Role.SUPPORT)
+    if actor != SYSTEM and actor.organization_id != cmd.organization_id:
+        raise NotFound("No such organization.")
     async with uow:
         organization = await uow.organizations.get(cmd.organization_id)
         user = await uow.users.find_by_email(organization.id, cmd.email)

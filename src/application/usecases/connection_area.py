@@ -59,7 +59,8 @@ async def my_connection_area(
             for connection in await uow.connections.list_for_member(me.id):
                 if not connection.is_active:
                     continue
-                connection.messages[:] = connection.messages[-query.messages :]
+                keep = query.messages
+                connection.messages[:] = connection.messages[-keep:] if keep > 0 else []
                 meetings = await uow.meetings.list_for_connection(connection.id)
                 views.append(
                     ConnectionView(

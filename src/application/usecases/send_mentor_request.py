@@ -48,6 +48,8 @@ async def send_mentor_request(
             now=now,
             expires_at=program.request_deadline(now),
         )
+        # Two sends for the same pair at once must not leave two pending requests.
+        uow.members.guard(mentee)
         await uow.mentor_requests.add(request)
         await uow.commit()
         return request

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from domain.errors import InvalidInput
+from domain.errors import IllegalTransition, InvalidInput
 from domain.ids import MemberId, OrganizationId, ProgramId, UserId
 from domain.people import Member, Profile, ProgramRole, User
+from tests.unit.world import T0
 
 MENTOR = frozenset({ProgramRole.MENTOR})
 MENTEE = frozenset({ProgramRole.MENTEE})
@@ -45,8 +46,11 @@ def test_a_user_needs_a_name() -> None:
 
 def test_deactivated_users_stay_but_cannot_act() -> None:
     ada = user()
-    ada.deactivate()
+    ada.deactivate(now=T0)
     assert ada.active is False
+    assert [e.topic for e in ada.pull_events()] == ["user.deactivated"]
+    with pytest.raises(IllegalTransition, match="already deactivated"):
+        ada.deactivate(now=T0)
 
 
 def test_profile_tags_are_trimmed_lowercase_and_without_blanks() -> None:

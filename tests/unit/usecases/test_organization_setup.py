@@ -122,7 +122,7 @@ async def test_a_deactivated_user_cannot_be_enrolled_or_authenticate(
     )
     assert await authenticate(issued.secret, fresh(store)) is not None
     async with fresh(store) as uow:
-        (await uow.users.get(issued.user.id)).deactivate()
+        (await uow.users.get(issued.user.id)).deactivate(now=run.clock.now())
         await uow.commit()
     assert await authenticate(issued.secret, fresh(store)) is None
     cmd = EnrollMember(
