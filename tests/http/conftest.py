@@ -49,8 +49,8 @@ class HandClock:
 
 @attrs.define
 class Gate:
-    """When set, every commit waits until `parties` transactions are ready to commit, so
-    concurrent requests really load the same version before either of them writes."""
+    """While a barrier is set, every commit waits at it: concurrent requests then all load
+    the same version before any of them writes, as they would on a busy database."""
 
     barrier: asyncio.Barrier | None = None
 

@@ -69,7 +69,7 @@ async def test_unknown_route_and_wrong_method_answer_in_json(api: Api) -> None:
         "error": "not_found",
         "detail": "There is no route GET /api/v1/nothing-here.",
     }
-    outside = await api.get("/favicon.ico")
+    outside = await api.client.get("/favicon.ico")
     assert (outside.status_code, outside.json()["error"]) == (404, "not_found")
     wrong = await api.call("DELETE", "/programs", "admin")
     assert wrong.status_code == 405

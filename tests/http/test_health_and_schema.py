@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import httpx
+
+from adapters.settings import Settings
+from bootstrap import create_app
 from tests.http.conftest import Api
 
 
@@ -63,3 +67,12 @@ async def test_schema_page_is_served(api: Api) -> None:
     response = await api.get("/schema")
     assert response.status_code == 200
     assert "text/html" in response.headers["content-type"]
+
+
+async def test_the_composition_root_serves_the_api_without_any_override() -> None:
+    app = create_app(Settings(database_url="memory://"))
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        assert (await client.get("/healthz")).json() == {"status": "ok"}
+        refused = await client.get("/api/v1/me", headers={"Authorization": "Bearer ml_unknown"})
+    assert refused.status_code == 401
