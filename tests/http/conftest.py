@@ -15,9 +15,10 @@ import httpx
 import pytest
 from dependency_injector import providers
 
-from adapters.persistence.memory import MemoryStore, MemoryUnitOfWork
+from adapters.persistence.memory import MemoryStore
 from adapters.settings import Settings
 from application.actors import SYSTEM, Actor
+from application.ports import UnitOfWork
 from application.running import UseCaseRunner
 from application.usecases.access_tokens import IssueToken, issue_token
 from application.usecases.organization_setup import (
@@ -59,14 +60,26 @@ class Gate:
             await self.barrier.wait()
 
 
-class GatedUnitOfWork(MemoryUnitOfWork):
-    def __init__(self, store: MemoryStore, gate: Gate) -> None:
-        super().__init__(store)
+class GatedUnitOfWork:
+    """The container's own unit of work, with a commit that first waits at the gate."""
+
+    def __init__(self, inner: UnitOfWork, gate: Gate) -> None:
+        self._inner = inner
         self._gate = gate
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+    async def __aenter__(self) -> GatedUnitOfWork:
+        await self._inner.__aenter__()
+        return self
+
+    async def __aexit__(self, *exc_info: Any) -> None:
+        await self._inner.__aexit__(*exc_info)
 
     async def commit(self) -> None:
         await self._gate.wait()
-        await super().commit()
+        await self._inner.commit()
 
 
 @attrs.define
@@ -268,7 +281,8 @@ async def api() -> AsyncIterator[Api]:
     container = create_container(Settings(database_url="memory://"))
     container.clock.override(providers.Object(clock))
     container.memory_store.override(providers.Object(store))
-    container.uow_factory.override(providers.Object(lambda: GatedUnitOfWork(store, gate)))
+    make_uow = container.uow_factory()
+    container.uow_factory.override(providers.Object(lambda: GatedUnitOfWork(make_uow(), gate)))
     runner = container.runner()
     acme, globex = await _seed(runner, "Acme"), await _seed(runner, "Globex")
     app = create_app(container=container)

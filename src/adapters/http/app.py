@@ -61,7 +61,7 @@ def build_app(
     return Litestar(
         route_handlers=[healthz, api],
         dependencies={"runner": Provide(provide_runner, sync_to_thread=False)},
-        exception_handlers=EXCEPTION_HANDLERS,
+        exception_handlers=dict(EXCEPTION_HANDLERS),
         openapi_config=OpenAPIConfig(
             title="mentorlink",
             version="1",
