@@ -15,6 +15,7 @@ from adapters.clock import SystemClock
 from adapters.http.app import build_app
 from adapters.persistence.database import create_engine
 from adapters.persistence.memory import MemoryStore, MemoryUnitOfWork, memory_uow_factory
+from adapters.persistence.sealing import TokenSealer
 from adapters.persistence.sql_uow import SqlUnitOfWork
 from adapters.settings import Settings
 from application.actors import Actor
@@ -23,17 +24,14 @@ from application.running import UseCaseRunner
 from application.usecases.access_tokens import authenticate
 
 
-def _sql_uow_factory(engine: AsyncEngine) -> Callable[[], UnitOfWork]:
-    return lambda: SqlUnitOfWork(engine)
-
-
 def _uow_factory(
-    settings: Settings, engine: Callable[[], AsyncEngine], store: MemoryStore
+    settings: Settings, engine: Callable[[], AsyncEngine], store: MemoryStore, sealer: TokenSealer
 ) -> Callable[[], UnitOfWork]:
     if settings.uses_memory:
-        factory: Callable[[], MemoryUnitOfWork] = memory_uow_factory(store)
+        factory: Callable[[], MemoryUnitOfWork] = memory_uow_factory(store, sealer)
         return factory
-    return _sql_uow_factory(engine())
+    sql_engine = engine()
+    return lambda: SqlUnitOfWork(sql_engine, sealer)
 
 
 class Container(containers.DeclarativeContainer):
@@ -43,7 +41,8 @@ class Container(containers.DeclarativeContainer):
     clock = providers.Singleton(SystemClock)
     engine = providers.Singleton(lambda s: create_engine(s.database_url), settings)
     memory_store = providers.Singleton(MemoryStore)
-    uow_factory = providers.Singleton(_uow_factory, settings, engine.provider, memory_store)
+    sealer = providers.Singleton(lambda s: TokenSealer(s.secret_keys), settings)
+    uow_factory = providers.Singleton(_uow_factory, settings, engine.provider, memory_store, sealer)
     runner = providers.Singleton(UseCaseRunner, uow_factory, clock)
 
 

@@ -1,17 +1,21 @@
-"""A Slack workspace connected to an organization; its Slack details come with the install."""
+"""A Slack workspace (or a whole Enterprise Grid) connected to an organization by an admin.
+
+The installation outlives the admin who made it: Slack delivery uses its bot, never a user's
+token. Removing it (from our admin page or from Slack) erases the bot token but keeps the
+record for audit; installing again makes it active again."""
 
 from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import ClassVar
+from typing import ClassVar, TypedDict
 
 import attrs
 
 from domain.aggregate import Aggregate
-from domain.errors import IllegalTransition
+from domain.errors import IllegalTransition, InvalidInput
 from domain.events import DomainEvent
-from domain.ids import InstallationId, OrganizationId
+from domain.ids import InstallationId, OrganizationId, UserId
 
 
 class InstallationStatus(enum.StrEnum):
@@ -25,64 +29,177 @@ class RemovedBy(enum.StrEnum):
 
 
 @attrs.frozen(kw_only=True)
-class InstallationRemoved(DomainEvent):
-    topic: ClassVar[str] = "installation.removed"
-    installation_id: str
-    team_id: str
-    removed_by: str
+class SlackWorkspace:
+    """Where the app was installed. An org-wide Grid install has an enterprise and no team."""
+
+    enterprise_id: str | None = None
+    enterprise_name: str | None = None
+    team_id: str | None = None
+    team_name: str = ""
+    domain: str = ""
+    icon_url: str = ""
+    is_enterprise_install: bool = False
+
+    def __attrs_post_init__(self) -> None:
+        if self.is_enterprise_install and not self.enterprise_id:
+            raise InvalidInput("An org-wide install needs an Enterprise Grid id.")
+        if not self.is_enterprise_install and not self.team_id:
+            raise InvalidInput("A workspace install needs a team id.")
+
+    @property
+    def key(self) -> str:
+        """Slack's identity of an installation: (enterprise id, team id)."""
+        return f"{self.enterprise_id or '-'}:{self.team_id or '-'}"
+
+    @property
+    def directory_key(self) -> str:
+        """Users share one id across a Grid, so the Grid (else the team) scopes user ids."""
+        return self.enterprise_id or self.team_id or ""
+
+    @property
+    def display_name(self) -> str:
+        return self.team_name or self.enterprise_name or self.key
 
 
 @attrs.frozen(kw_only=True)
-class InstallationReactivated(DomainEvent):
-    topic: ClassVar[str] = "installation.reactivated"
+class BotCredentials:
+    """The bot user's token and identity. The token never appears in a repr or a log."""
+
+    token: str = attrs.field(repr=False)
+    bot_user_id: str
+    bot_id: str
+    app_id: str
+    scopes: tuple[str, ...]
+
+
+class _Facts(TypedDict):
+    organization_id: str
+    occurred_at: datetime
     installation_id: str
-    team_id: str
+    slack_key: str
+
+
+@attrs.frozen(kw_only=True)
+class InstallationEvent(DomainEvent):
+    installation_id: str
+    slack_key: str
+
+
+@attrs.frozen(kw_only=True)
+class InstallationAdded(InstallationEvent):
+    topic: ClassVar[str] = "installation.added"
+    installed_by: str
+
+
+@attrs.frozen(kw_only=True)
+class InstallationRefreshed(InstallationEvent):
+    topic: ClassVar[str] = "installation.refreshed"
+    installed_by: str
+
+
+@attrs.frozen(kw_only=True)
+class InstallationReactivated(InstallationEvent):
+    topic: ClassVar[str] = "installation.reactivated"
+    installed_by: str
+
+
+@attrs.frozen(kw_only=True)
+class InstallationRemoved(InstallationEvent):
+    topic: ClassVar[str] = "installation.removed"
+    removed_by: str
 
 
 @attrs.define(kw_only=True, eq=False)
 class WorkspaceInstallation(Aggregate):
-    """active -> removed (by an admin or from Slack); reinstalling makes it active again."""
+    """active -> removed (by an admin or from Slack) -> active again on reinstall."""
 
     id: InstallationId
     organization_id: OrganizationId
-    team_id: str
+    workspace: SlackWorkspace
+    bot: BotCredentials | None
+    installed_by: UserId
+    installer_slack_user_id: str
     installed_at: datetime
     status: InstallationStatus = InstallationStatus.ACTIVE
     removed_at: datetime | None = None
     removed_by: RemovedBy | None = None
+    directory_synced_at: datetime | None = None
+
+    @classmethod
+    def install(
+        cls,
+        *,
+        id: InstallationId,
+        organization_id: OrganizationId,
+        workspace: SlackWorkspace,
+        bot: BotCredentials,
+        installed_by: UserId,
+        installer_slack_user_id: str,
+        now: datetime,
+    ) -> WorkspaceInstallation:
+        installation = cls(
+            id=id,
+            organization_id=organization_id,
+            workspace=workspace,
+            bot=bot,
+            installed_by=installed_by,
+            installer_slack_user_id=installer_slack_user_id,
+            installed_at=now,
+        )
+        installation.record(
+            InstallationAdded(**installation._facts(now), installed_by=installed_by)
+        )
+        return installation
 
     @property
     def is_active(self) -> bool:
         return self.status is InstallationStatus.ACTIVE
 
-    def remove(self, *, by: RemovedBy, now: datetime) -> None:
-        if not self.is_active:
-            raise IllegalTransition("This workspace was already removed.")
-        self.status = InstallationStatus.REMOVED
-        self.removed_at = now
-        self.removed_by = by
-        self.record(
-            InstallationRemoved(
-                organization_id=self.organization_id,
-                occurred_at=now,
-                installation_id=self.id,
-                team_id=self.team_id,
-                removed_by=by.value,
-            )
-        )
+    @property
+    def team_id(self) -> str | None:
+        return self.workspace.team_id
 
-    def reactivate(self, *, now: datetime) -> None:
-        if self.is_active:
-            raise IllegalTransition("This workspace is already connected.")
+    def reinstall(
+        self,
+        *,
+        workspace: SlackWorkspace,
+        bot: BotCredentials,
+        installed_by: UserId,
+        installer_slack_user_id: str,
+        now: datetime,
+    ) -> None:
+        """A new install of the same workspace: fresh token, scopes and details."""
+        if workspace.key != self.workspace.key:
+            raise InvalidInput("That install is for another Slack workspace.")
+        was_active = self.is_active
+        self.workspace = workspace
+        self.bot = bot
+        self.installed_by = installed_by
+        self.installer_slack_user_id = installer_slack_user_id
+        self.installed_at = now
         self.status = InstallationStatus.ACTIVE
         self.removed_at = None
         self.removed_by = None
-        self.installed_at = now
-        self.record(
-            InstallationReactivated(
-                organization_id=self.organization_id,
-                occurred_at=now,
-                installation_id=self.id,
-                team_id=self.team_id,
-            )
+        kind = InstallationRefreshed if was_active else InstallationReactivated
+        self.record(kind(**self._facts(now), installed_by=installed_by))
+
+    def remove(self, *, by: RemovedBy, now: datetime) -> None:
+        """Stop using this workspace and forget its token; the record stays for audit."""
+        if not self.is_active:
+            raise IllegalTransition(f"{self.workspace.display_name} was already removed.")
+        self.status = InstallationStatus.REMOVED
+        self.bot = None
+        self.removed_at = now
+        self.removed_by = by
+        self.record(InstallationRemoved(**self._facts(now), removed_by=by.value))
+
+    def directory_synced(self, *, now: datetime) -> None:
+        self.directory_synced_at = now
+
+    def _facts(self, now: datetime) -> _Facts:
+        return _Facts(
+            organization_id=self.organization_id,
+            occurred_at=now,
+            installation_id=self.id,
+            slack_key=self.workspace.key,
         )

@@ -47,6 +47,7 @@ class User(Aggregate):
     name: str
     role: Role = Role.MEMBER
     active: bool = True
+    joined_at: datetime | None = None  # lets the Slack directory look up only newcomers
 
     def __attrs_post_init__(self) -> None:
         self.email = self.email.strip().lower()

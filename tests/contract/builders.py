@@ -9,6 +9,7 @@ import attrs
 from domain.connection import Connection
 from domain.ids import (
     ConnectionId,
+    InstallationId,
     MeetingId,
     MemberId,
     MentorRequestId,
@@ -17,6 +18,7 @@ from domain.ids import (
     UserId,
     new_id,
 )
+from domain.installation import BotCredentials, SlackWorkspace, WorkspaceInstallation
 from domain.meeting import MeetingProposal, Slot
 from domain.mentor_request import MentorRequest
 from domain.organization import Organization
@@ -93,5 +95,25 @@ def meeting(c: Connection, *, hours: tuple[int, ...] = (1, 2, 3)) -> MeetingProp
         invitee_id=c.mentee_ids[0],
         title="Kick-off",
         slots=[Slot(start=NOW + timedelta(hours=h)) for h in hours],
+        now=NOW,
+    )
+
+
+def installation(organization_id: str, installer: str) -> WorkspaceInstallation:
+    return WorkspaceInstallation.install(
+        id=InstallationId(new_id()),
+        organization_id=OrganizationId(organization_id),
+        workspace=SlackWorkspace(
+            enterprise_id="E0GRID", enterprise_name="Acme Grid", team_id="T0ACME", team_name="Acme"
+        ),
+        bot=BotCredentials(
+            token="xoxb-contract-secret",
+            bot_user_id="U0BOT",
+            bot_id="B0BOT",
+            app_id="A0APP",
+            scopes=("chat:write", "users:read"),
+        ),
+        installed_by=UserId(installer),
+        installer_slack_user_id="W0ADA",
         now=NOW,
     )

@@ -6,16 +6,18 @@ import asyncio
 import os
 import shutil
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from adapters.persistence.database import create_engine
 from adapters.persistence.memory import MemoryStore, memory_uow_factory
 from adapters.persistence.migrate import upgrade
+from adapters.persistence.sealing import TokenSealer
 from adapters.persistence.sql_uow import SqlUnitOfWork
 from adapters.persistence.tables import metadata
 from application.ports import UnitOfWork
@@ -81,7 +83,12 @@ async def uow_factory(
     """A factory of units of work on one empty database of the requested kind."""
     kind = request.param
     if kind == "memory":
-        yield memory_uow_factory(MemoryStore())
+        store = MemoryStore()
+
+        async def raw_memory(table: str) -> list[dict[str, Any]]:
+            return [row for _, row in store.table(table).values()]
+
+        yield Backend(memory_uow_factory(store), raw_memory)
         return
     if kind == "sqlite":
         path = tmp_path / "contract.db"
@@ -93,5 +100,27 @@ async def uow_factory(
         url = postgres_url
         await _truncate(url)
     engine = create_engine(url)
-    yield lambda: SqlUnitOfWork(engine)
+    sealer = TokenSealer(["contract-key"])
+
+    async def raw_sql(table: str) -> list[dict[str, Any]]:
+        async with engine.connect() as conn:
+            rows = await conn.execute(select(metadata.tables[table].c.data))
+            return [row.data for row in rows]
+
+    yield Backend(lambda: SqlUnitOfWork(engine, sealer), raw_sql)
     await engine.dispose()
+
+
+class Backend:
+    """A unit-of-work factory that can also show what it really stored (for secrecy checks)."""
+
+    def __init__(
+        self,
+        factory: Callable[[], UnitOfWork],
+        raw: Callable[[str], Awaitable[list[dict[str, Any]]]],
+    ) -> None:
+        self._factory = factory
+        self.raw = raw
+
+    def __call__(self) -> UnitOfWork:
+        return self._factory()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -9,11 +10,14 @@ import pytest
 
 from application.ports import UnitOfWork
 from application.tokens import ApiToken, hash_secret
-from domain.errors import NotFound
-from domain.ids import AssignmentId, InstallationId, MemberId, SurveyId, new_id
-from domain.installation import RemovedBy, WorkspaceInstallation
+from domain.errors import ConcurrencyConflict, NotFound
+from domain.ids import AssignmentId, MemberId, SurveyId, new_id
+from domain.install_attempt import InstallAttempt
+from domain.installation import RemovedBy
+from domain.slack_identity import SlackIdentity, identity_id
 from domain.survey import Question, QuestionKind, Survey, SurveyAssignment
-from tests.contract.builders import NOW, connection, meeting, request
+from tests.contract.builders import NOW, connection, installation, meeting, request
+from tests.contract.conftest import Backend
 from tests.contract.test_unit_of_work_contract import save_graph
 
 Factory = Callable[[], UnitOfWork]
@@ -168,14 +172,101 @@ async def test_survey_assignments(uow_factory: Factory) -> None:
         assert (await uow.surveys.list_for_program(g.program.id))[0].questions == survey.questions
 
 
-async def test_installations_and_tokens(uow_factory: Factory) -> None:
+async def test_installations_seal_their_token_and_forget_it_on_removal(
+    uow_factory: Backend,
+) -> None:
     g = await save_graph(uow_factory)
-    install = WorkspaceInstallation(
-        id=InstallationId(new_id()),
+    install = installation(g.organization.id, g.users[0].id)
+    async with uow_factory() as uow:
+        await uow.installations.add(install)
+        await uow.commit()
+    (stored,) = await uow_factory.raw("installations")
+    assert "xoxb-contract-secret" not in json.dumps(stored)
+    async with uow_factory() as uow:
+        (loaded,) = await uow.installations.list_for_organization(g.organization.id)
+        assert loaded.bot is not None and loaded.bot.token == "xoxb-contract-secret"
+        assert await uow.installations.find_by_key("E0GRID:T0ACME") is loaded
+        assert await uow.installations.find_by_key("-:T0ACME") is None
+        loaded.remove(by=RemovedBy.SLACK, now=NOW)
+        await uow.commit()
+    async with uow_factory() as uow:
+        again = await uow.installations.get(install.id)
+        assert (again.is_active, again.removed_by, again.bot) == (False, RemovedBy.SLACK, None)
+
+
+async def test_one_installation_per_slack_workspace(uow_factory: Backend) -> None:
+    g = await save_graph(uow_factory)
+    async with uow_factory() as uow:
+        await uow.installations.add(installation(g.organization.id, g.users[0].id))
+        await uow.commit()
+    with pytest.raises(ConcurrencyConflict):
+        async with uow_factory() as uow:
+            await uow.installations.add(installation(g.organization.id, g.users[0].id))
+            await uow.commit()
+
+
+async def test_slack_identities_are_unique_per_person_per_grid(uow_factory: Backend) -> None:
+    g = await save_graph(uow_factory)
+    install = installation(g.organization.id, g.users[0].id)
+
+    def identity(slack_user: str, user: int) -> SlackIdentity:
+        return SlackIdentity(
+            id=identity_id(g.organization.id, "E0GRID", slack_user),
+            organization_id=g.organization.id,
+            user_id=g.users[user].id,
+            directory_key="E0GRID",
+            slack_user_id=slack_user,
+            installation_id=install.id,
+            email=g.users[user].email,
+            tz="Europe/Berlin",
+            seen_at=NOW,
+        )
+
+    async with uow_factory() as uow:
+        await uow.installations.add(install)
+        await uow.slack_identities.add(identity("W1", 0))
+        await uow.slack_identities.add(identity("W2", 1))
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert len(await uow.slack_identities.list_for_organization(g.organization.id)) == 2
+        (maria,) = await uow.slack_identities.list_for_user(g.users[0].id)
+        assert (maria.slack_user_id, maria.tz) == ("W1", "Europe/Berlin")
+        maria.refresh(installation_id=install.id, email=maria.email, tz="Asia/Tokyo", now=NOW)
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert (await uow.slack_identities.get(maria.id)).tz == "Asia/Tokyo"
+    with pytest.raises(ConcurrencyConflict):
+        async with uow_factory() as uow:
+            await uow.slack_identities.add(identity("W1", 2))
+            await uow.commit()
+
+
+async def test_install_attempts_and_slack_event_ids(uow_factory: Backend) -> None:
+    g = await save_graph(uow_factory)
+    attempt = InstallAttempt(
+        id="state-" + new_id(),
         organization_id=g.organization.id,
-        team_id="T0ACME",
-        installed_at=NOW,
+        user_id=g.users[0].id,
+        session_key="s1",
+        created_at=NOW,
     )
+    async with uow_factory() as uow:
+        await uow.install_attempts.add(attempt)
+        assert await uow.slack_events.first_time("Ev1", NOW) is True
+        assert await uow.slack_events.first_time("Ev1", NOW) is False
+        await uow.commit()
+    async with uow_factory() as uow:
+        loaded = await uow.install_attempts.get(attempt.id)
+        loaded.use(session_key="s1", organization_id=g.organization.id, now=NOW)
+        assert await uow.slack_events.first_time("Ev1", NOW) is False
+        assert await uow.slack_events.first_time("Ev2", NOW) is True
+    async with uow_factory() as uow:  # the block above did not commit: nothing of it stuck
+        assert (await uow.install_attempts.get(attempt.id)).used_at is None
+        assert await uow.slack_events.first_time("Ev2", NOW) is True
+
+
+async def test_api_tokens_by_hash(uow_factory: Backend) -> None:
+    g = await save_graph(uow_factory)
     token = ApiToken(
         id=new_id(),
         token_hash=hash_secret("ml_secret"),
@@ -185,15 +276,8 @@ async def test_installations_and_tokens(uow_factory: Factory) -> None:
         created_at=NOW,
     )
     async with uow_factory() as uow:
-        await uow.installations.add(install)
         await uow.api_tokens.add(token)
         await uow.commit()
     async with uow_factory() as uow:
-        (loaded,) = await uow.installations.list_for_organization(g.organization.id)
-        loaded.remove(by=RemovedBy.SLACK, now=NOW)
         assert await uow.api_tokens.find_by_hash(hash_secret("ml_secret")) == token
         assert await uow.api_tokens.find_by_hash(hash_secret("other")) is None
-        await uow.commit()
-    async with uow_factory() as uow:
-        again = await uow.installations.get(install.id)
-        assert (again.is_active, again.removed_by) == (False, RemovedBy.SLACK)

@@ -4,6 +4,7 @@ commit all at once or not at all."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from types import TracebackType
@@ -12,18 +13,21 @@ from typing import Any, Generic, Self, TypeVar
 import attrs
 
 from adapters.persistence.codec import load
+from adapters.persistence.sealing import TokenSealer, seal_installation, unseal_installation
 from adapters.persistence.tracking import Seen
 from application.ports import OutboxMessage
 from application.tokens import ApiToken
 from domain.aggregate import Aggregate
 from domain.connection import Connection
 from domain.errors import ConcurrencyConflict, NotFound
+from domain.install_attempt import InstallAttempt
 from domain.installation import WorkspaceInstallation
 from domain.meeting import MeetingProposal
 from domain.mentor_request import MentorRequest, RequestStatus
 from domain.organization import Organization
 from domain.people import Member, User
 from domain.program import Program
+from domain.slack_identity import SlackIdentity
 from domain.survey import Survey, SurveyAssignment
 
 A = TypeVar("A", bound=Aggregate)
@@ -36,6 +40,7 @@ class MemoryStore:
     tables: dict[str, dict[str, tuple[int, dict[str, Any]]]] = attrs.field(factory=dict)
     outbox: list[OutboxMessage] = attrs.field(factory=list)
     tokens: dict[str, ApiToken] = attrs.field(factory=dict)
+    slack_events: dict[str, datetime] = attrs.field(factory=dict)
 
     def table(self, name: str) -> dict[str, tuple[int, dict[str, Any]]]:
         return self.tables.setdefault(name, {})
@@ -52,8 +57,15 @@ class _Table(Generic[A]):
     def _rows(self) -> dict[str, tuple[int, dict[str, Any]]]:
         return self._uow.store.table(self.name)
 
+    def encode(self, state: dict[str, Any]) -> dict[str, Any]:
+        """The stored form of an aggregate's state (identity unless secrets need sealing)."""
+        return state
+
+    def decode(self, data: dict[str, Any]) -> dict[str, Any]:
+        return data
+
     def _load(self, id: str, row: tuple[int, dict[str, Any]]) -> A:
-        fresh = load(self.kind, row[1], row[0])
+        fresh = load(self.kind, self.decode(row[1]), row[0])
         tracked = self._uow.seen.loaded(self.name, fresh)
         assert isinstance(tracked, self.kind)
         return tracked
@@ -181,8 +193,43 @@ class MemorySurveyAssignments(_Table[SurveyAssignment]):
 class MemoryInstallations(_Table[WorkspaceInstallation]):
     name, kind, noun = "installations", WorkspaceInstallation, "workspace installation"
 
+    def encode(self, state: dict[str, Any]) -> dict[str, Any]:
+        return seal_installation(state, self._uow.sealer)
+
+    def decode(self, data: dict[str, Any]) -> dict[str, Any]:
+        return unseal_installation(data, self._uow.sealer)
+
+    async def find_by_key(self, slack_key: str) -> WorkspaceInstallation | None:
+        found = self._where(lambda i: i.workspace.key == slack_key)
+        return found[0] if found else None
+
     async def list_for_organization(self, organization_id: str) -> Sequence[WorkspaceInstallation]:
         return self._where(lambda i: i.organization_id == organization_id)
+
+
+class MemorySlackIdentities(_Table[SlackIdentity]):
+    name, kind, noun = "slack_identities", SlackIdentity, "Slack identity"
+
+    async def list_for_organization(self, organization_id: str) -> Sequence[SlackIdentity]:
+        return self._where(lambda i: i.organization_id == organization_id)
+
+    async def list_for_user(self, user_id: str) -> Sequence[SlackIdentity]:
+        return self._where(lambda i: i.user_id == user_id)
+
+
+class MemoryInstallAttempts(_Table[InstallAttempt]):
+    name, kind, noun = "install_attempts", InstallAttempt, "install attempt"
+
+
+class MemorySlackEvents:
+    def __init__(self, uow: MemoryUnitOfWork) -> None:
+        self._uow = uow
+
+    async def first_time(self, event_id: str, now: datetime) -> bool:
+        if event_id in self._uow.store.slack_events or event_id in self._uow.new_events:
+            return False
+        self._uow.new_events[event_id] = now
+        return True
 
 
 class MemoryApiTokens:
@@ -208,17 +255,27 @@ class MemoryOutbox:
 _UNIQUE: dict[str, Callable[[dict[str, Any]], tuple[Any, ...]]] = {
     "users": lambda row: (row["organization_id"], row["email"]),
     "members": lambda row: (row["program_id"], row["user_id"]),
-    "installations": lambda row: (row["team_id"],),
+    "installations": lambda row: (
+        row["workspace"]["enterprise_id"],
+        row["workspace"]["team_id"],
+    ),
+    "slack_identities": lambda row: (
+        row["organization_id"],
+        row["directory_key"],
+        row["slack_user_id"],
+    ),
 }
 
 
 class MemoryUnitOfWork:
     """A transaction over a MemoryStore: nothing is visible to others until `commit()`."""
 
-    def __init__(self, store: MemoryStore) -> None:
+    def __init__(self, store: MemoryStore, sealer: TokenSealer | None = None) -> None:
         self.store = store
+        self.sealer = sealer or _test_sealer()
         self.seen = Seen()
         self.new_tokens: list[ApiToken] = []
+        self.new_events: dict[str, datetime] = {}
         self.organizations = MemoryOrganizations(self)
         self.programs = MemoryPrograms(self)
         self.users = MemoryUsers(self)
@@ -229,6 +286,9 @@ class MemoryUnitOfWork:
         self.surveys = MemorySurveys(self)
         self.survey_assignments = MemorySurveyAssignments(self)
         self.installations = MemoryInstallations(self)
+        self.slack_identities = MemorySlackIdentities(self)
+        self.install_attempts = MemoryInstallAttempts(self)
+        self.slack_events = MemorySlackEvents(self)
         self.api_tokens = MemoryApiTokens(self)
         self.outbox = MemoryOutbox(store)
 
@@ -246,6 +306,7 @@ class MemoryUnitOfWork:
     async def rollback(self) -> None:
         self.seen.clear()
         self.new_tokens.clear()
+        self.new_events.clear()
 
     async def commit(self) -> None:
         """Check every write first, then apply them all: all-or-nothing, like a transaction."""
@@ -268,8 +329,13 @@ class MemoryUnitOfWork:
         for token in self.new_tokens:
             if token.token_hash in self.store.tokens:
                 raise ConcurrencyConflict("That token already exists.")
+        tables = {t.name: t for t in self._tables()}
+        for event_id in self.new_events:
+            if event_id in self.store.slack_events:
+                raise ConcurrencyConflict("That Slack event was already handled.")
         for name, key, version, state in writes:
-            self.store.table(name)[key] = (version, state)
+            self.store.table(name)[key] = (version, tables[name].encode(state))
+        self.store.slack_events.update(self.new_events)
         for tracked in self.seen.items.values():
             for event in tracked.aggregate.pull_events():
                 self.store.outbox.append(
@@ -287,6 +353,13 @@ class MemoryUnitOfWork:
             self.store.tokens[token.token_hash] = token
         await self.rollback()
 
+    def _tables(self) -> list[_Table[Any]]:
+        return [
+            self.organizations, self.programs, self.users, self.members, self.connections,
+            self.mentor_requests, self.meetings, self.surveys, self.survey_assignments,
+            self.installations, self.slack_identities, self.install_attempts,
+        ]  # fmt: skip
+
     def _check_unique(self, writes: list[tuple[str, str, int, dict[str, Any]]]) -> None:
         for name, key, _, state in writes:
             unique = _UNIQUE.get(name)
@@ -303,6 +376,14 @@ class MemoryUnitOfWork:
                 raise ConcurrencyConflict(f"That {name[:-1]} already exists.")
 
 
-def memory_uow_factory(store: MemoryStore) -> Callable[[], MemoryUnitOfWork]:
+def memory_uow_factory(
+    store: MemoryStore, sealer: TokenSealer | None = None
+) -> Callable[[], MemoryUnitOfWork]:
     """A factory of units of work sharing one store (what bootstrap and tests hand to use cases)."""
-    return lambda: MemoryUnitOfWork(store)
+    return lambda: MemoryUnitOfWork(store, sealer)
+
+
+@functools.cache
+def _test_sealer() -> TokenSealer:
+    """Tests that don't care about keys still get tokens sealed, like the database does."""
+    return TokenSealer(["in-memory-store"])

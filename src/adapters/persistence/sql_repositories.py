@@ -12,17 +12,20 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.persistence import tables as t
 from adapters.persistence.codec import load
+from adapters.persistence.sealing import seal_installation, unseal_installation
 from application.ports import OutboxMessage
 from application.tokens import ApiToken
 from domain.aggregate import Aggregate
 from domain.connection import Connection, ConnectionStatus
 from domain.errors import NotFound
+from domain.install_attempt import InstallAttempt
 from domain.installation import WorkspaceInstallation
 from domain.meeting import MeetingProposal, MeetingStatus
 from domain.mentor_request import MentorRequest, RequestStatus
 from domain.organization import Organization
 from domain.people import Member, User
 from domain.program import Program
+from domain.slack_identity import SlackIdentity
 from domain.survey import Survey, SurveyAssignment
 
 if TYPE_CHECKING:
@@ -48,6 +51,13 @@ class SqlTable(Generic[A]):
     def columns(self, aggregate: A) -> dict[str, Any]:
         return {}
 
+    def encode(self, state: dict[str, Any]) -> dict[str, Any]:
+        """The stored form of an aggregate's state (identity unless secrets need sealing)."""
+        return state
+
+    def decode(self, data: dict[str, Any]) -> dict[str, Any]:
+        return data
+
     async def after_insert(self, conn: AsyncConnection, aggregate: A) -> None:
         """Rows that hang off the aggregate and never change (none by default)."""
 
@@ -60,7 +70,7 @@ class SqlTable(Generic[A]):
         return [self._track(row.data, row.version) for row in rows]
 
     def _track(self, data: dict[str, Any], version: int) -> A:
-        aggregate = self._uow.seen.loaded(self.name, load(self.kind, data, version))
+        aggregate = self._uow.seen.loaded(self.name, load(self.kind, self.decode(data), version))
         assert isinstance(aggregate, self.kind)
         return aggregate
 
@@ -275,10 +285,63 @@ class SqlInstallations(SqlTable[WorkspaceInstallation]):
     table, kind, noun = t.installations, WorkspaceInstallation, "workspace installation"
 
     def columns(self, aggregate: WorkspaceInstallation) -> dict[str, Any]:
-        return {"organization_id": aggregate.organization_id, "team_id": aggregate.team_id}
+        return {
+            "organization_id": aggregate.organization_id,
+            "slack_key": aggregate.workspace.key,
+            "status": aggregate.status.value,
+        }
+
+    def encode(self, state: dict[str, Any]) -> dict[str, Any]:
+        return seal_installation(state, self._uow.sealer)
+
+    def decode(self, data: dict[str, Any]) -> dict[str, Any]:
+        return unseal_installation(data, self._uow.sealer)
+
+    async def find_by_key(self, slack_key: str) -> WorkspaceInstallation | None:
+        found = await self._select(t.installations.c.slack_key == slack_key)
+        return found[0] if found else None
 
     async def list_for_organization(self, organization_id: str) -> Sequence[WorkspaceInstallation]:
         return await self._select(t.installations.c.organization_id == organization_id)
+
+
+class SqlSlackIdentities(SqlTable[SlackIdentity]):
+    table, kind, noun = t.slack_identities, SlackIdentity, "Slack identity"
+
+    def columns(self, aggregate: SlackIdentity) -> dict[str, Any]:
+        return {
+            "organization_id": aggregate.organization_id,
+            "user_id": aggregate.user_id,
+            "directory_key": aggregate.directory_key,
+            "slack_user_id": aggregate.slack_user_id,
+        }
+
+    async def list_for_organization(self, organization_id: str) -> Sequence[SlackIdentity]:
+        return await self._select(t.slack_identities.c.organization_id == organization_id)
+
+    async def list_for_user(self, user_id: str) -> Sequence[SlackIdentity]:
+        return await self._select(t.slack_identities.c.user_id == user_id)
+
+
+class SqlInstallAttempts(SqlTable[InstallAttempt]):
+    table, kind, noun = t.install_attempts, InstallAttempt, "install attempt"
+
+    def columns(self, aggregate: InstallAttempt) -> dict[str, Any]:
+        return {"created_at": aggregate.created_at}
+
+
+class SqlSlackEvents:
+    def __init__(self, uow: SqlUnitOfWork) -> None:
+        self._uow = uow
+
+    async def first_time(self, event_id: str, now: datetime) -> bool:
+        if event_id in self._uow.new_events:
+            return False
+        query = select(t.slack_events.c.event_id).where(t.slack_events.c.event_id == event_id)
+        if (await self._uow.connection.execute(query)).first() is not None:
+            return False
+        self._uow.new_events[event_id] = now
+        return True
 
 
 class SqlApiTokens:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from types import TracebackType
 from typing import Any, Self
 
@@ -11,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from adapters.persistence import sql_repositories as r
 from adapters.persistence import tables as t
+from adapters.persistence.sealing import TokenSealer
 from adapters.persistence.tracking import Seen, Tracked
 from application.tokens import ApiToken
 from domain.errors import ConcurrencyConflict
@@ -21,11 +23,13 @@ _CONFLICT = "Someone else changed this at the same time; reload and try again."
 class SqlUnitOfWork:
     """Rolls back unless `commit()` is called. Updates check the version they loaded."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, sealer: TokenSealer) -> None:
         self._engine = engine
+        self.sealer = sealer
         self._connection: AsyncConnection | None = None
         self.seen = Seen()
         self.new_tokens: list[ApiToken] = []
+        self.new_events: dict[str, datetime] = {}
         self.organizations = r.SqlOrganizations(self)
         self.programs = r.SqlPrograms(self)
         self.users = r.SqlUsers(self)
@@ -36,6 +40,9 @@ class SqlUnitOfWork:
         self.surveys = r.SqlSurveys(self)
         self.survey_assignments = r.SqlSurveyAssignments(self)
         self.installations = r.SqlInstallations(self)
+        self.slack_identities = r.SqlSlackIdentities(self)
+        self.install_attempts = r.SqlInstallAttempts(self)
+        self.slack_events = r.SqlSlackEvents(self)
         self.api_tokens = r.SqlApiTokens(self)
         self.outbox = r.SqlOutbox(self)
         self._tables: dict[str, r.SqlTable[Any]] = {
@@ -43,7 +50,7 @@ class SqlUnitOfWork:
             for repo in (
                 self.organizations, self.programs, self.users, self.members, self.connections,
                 self.mentor_requests, self.meetings, self.surveys, self.survey_assignments,
-                self.installations,
+                self.installations, self.slack_identities, self.install_attempts,
             )
         }  # fmt: skip
 
@@ -76,6 +83,7 @@ class SqlUnitOfWork:
             await self._connection.rollback()
         self.seen.clear()
         self.new_tokens.clear()
+        self.new_events.clear()
 
     async def commit(self) -> None:
         conn = self.connection
@@ -103,6 +111,11 @@ class SqlUnitOfWork:
                 for tracked in self.seen.items.values()
                 for event in tracked.aggregate.events
             ]
+            if self.new_events:
+                await conn.execute(
+                    t.slack_events.insert(),
+                    [{"event_id": e, "received_at": at} for e, at in self.new_events.items()],
+                )
             if outbox_rows:
                 await conn.execute(t.outbox.insert(), outbox_rows)
             await conn.commit()
@@ -125,6 +138,7 @@ class SqlUnitOfWork:
             tracked.aggregate.pull_events()
         self.seen.clear()
         self.new_tokens.clear()
+        self.new_events.clear()
 
     async def _write(self, conn: AsyncConnection, tracked: Tracked) -> int | None:
         repo = self._tables[tracked.table]
@@ -132,7 +146,9 @@ class SqlUnitOfWork:
         columns = repo.columns(tracked.aggregate)
         if tracked.is_new():
             await conn.execute(
-                repo.table.insert().values(id=state["id"], version=1, data=state, **columns)
+                repo.table.insert().values(
+                    id=state["id"], version=1, data=repo.encode(state), **columns
+                )
             )
             await repo.after_insert(conn, tracked.aggregate)
             return 1
@@ -142,7 +158,7 @@ class SqlUnitOfWork:
         result = await conn.execute(
             update(table)
             .where(and_(table.c.id == state["id"], table.c.version == tracked.loaded_version))
-            .values(version=tracked.loaded_version + 1, data=state, **columns)
+            .values(version=tracked.loaded_version + 1, data=repo.encode(state), **columns)
         )
         if result.rowcount != 1:
             raise ConcurrencyConflict(_CONFLICT)

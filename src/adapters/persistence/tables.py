@@ -128,7 +128,36 @@ survey_assignments = _aggregate(
 installations = _aggregate(
     "installations",
     Column("organization_id", Id, ForeignKey("organizations.id"), nullable=False, index=True),
-    Column("team_id", String(32), nullable=False, unique=True),
+    Column("slack_key", String(80), nullable=False, unique=True),
+    Column("status", String(16), nullable=False),
+)
+slack_identities = Table(
+    "slack_identities",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("data", Document, nullable=False),
+    Column("organization_id", Id, ForeignKey("organizations.id"), nullable=False),
+    Column("user_id", Id, ForeignKey("users.id"), nullable=False, index=True),
+    Column("directory_key", String(32), nullable=False),
+    Column("slack_user_id", String(32), nullable=False),
+    UniqueConstraint(
+        "organization_id", "directory_key", "slack_user_id", name="uq_slack_identities_person"
+    ),
+)
+install_attempts = Table(
+    "install_attempts",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("data", Document, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False, index=True),
+)
+slack_events = Table(
+    "slack_events",
+    metadata,
+    Column("event_id", String(64), primary_key=True),
+    Column("received_at", UtcDateTime, nullable=False, index=True),
 )
 api_tokens = Table(
     "api_tokens",

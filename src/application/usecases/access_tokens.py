@@ -43,6 +43,7 @@ async def issue_token(cmd: IssueToken, actor: Actor, uow: UnitOfWork, clock: Clo
                 email=cmd.email,
                 name=cmd.name,
                 role=cmd.role,
+                joined_at=clock.now(),
             )
             await uow.users.add(user)
         elif user.role is not cmd.role:

@@ -78,6 +78,7 @@ async def enroll_member(cmd: EnrollMember, actor: Actor, uow: UnitOfWork, clock:
                 organization_id=program.organization_id,
                 email=cmd.email,
                 name=cmd.name,
+                joined_at=clock.now(),
             )
             await uow.users.add(user)
         elif await uow.members.find(program.id, user.id) is not None:

@@ -1,4 +1,4 @@
-"""WorkspaceInstallation: active -> removed (admin or Slack) -> active again on reinstall."""
+"""WorkspaceInstallation: installed -> removed (admin or Slack, token erased) -> reinstalled."""
 
 from __future__ import annotations
 
@@ -6,42 +6,86 @@ from datetime import timedelta
 
 import pytest
 
-from domain.errors import IllegalTransition
-from domain.ids import InstallationId
+from domain.errors import IllegalTransition, InvalidInput
+from domain.ids import InstallationId, UserId
 from domain.installation import (
+    BotCredentials,
+    InstallationAdded,
     InstallationReactivated,
+    InstallationRefreshed,
     InstallationRemoved,
     InstallationStatus,
     RemovedBy,
+    SlackWorkspace,
     WorkspaceInstallation,
 )
 from tests.unit.domain.examples import ORG, only_event
 from tests.unit.world import T0
 
 LATER = T0 + timedelta(days=3)
+ENGINEERING = SlackWorkspace(
+    enterprise_id="E1", enterprise_name="Acme Grid", team_id="T1", team_name="Engineering"
+)
 
 
-def installation() -> WorkspaceInstallation:
-    return WorkspaceInstallation(
-        id=InstallationId("i"), organization_id=ORG, team_id="T123", installed_at=T0
+def bot(token: str = "xoxb-1") -> BotCredentials:
+    return BotCredentials(
+        token=token, bot_user_id="U0BOT", bot_id="B1", app_id="A1", scopes=("chat:write",)
     )
+
+
+def installation(workspace: SlackWorkspace = ENGINEERING) -> WorkspaceInstallation:
+    return WorkspaceInstallation.install(
+        id=InstallationId("i"),
+        organization_id=ORG,
+        workspace=workspace,
+        bot=bot(),
+        installed_by=UserId("ada"),
+        installer_slack_user_id="W0ADA",
+        now=T0,
+    )
+
+
+def test_installing_records_who_and_where() -> None:
+    workspace = installation()
+    event = only_event(workspace)
+    assert isinstance(event, InstallationAdded)
+    assert (event.slack_key, event.installed_by) == ("E1:T1", "ada")
+    assert workspace.is_active
+    assert workspace.workspace.directory_key == "E1"
+
+
+def test_the_token_never_shows_in_a_repr() -> None:
+    assert "xoxb-1" not in repr(installation())
+
+
+def test_an_org_wide_install_is_keyed_by_its_grid() -> None:
+    grid = SlackWorkspace(
+        enterprise_id="E1", enterprise_name="Acme Grid", is_enterprise_install=True
+    )
+    assert (grid.key, grid.directory_key, grid.display_name) == ("E1:-", "E1", "Acme Grid")
+    with pytest.raises(InvalidInput, match="needs an Enterprise Grid id"):
+        SlackWorkspace(is_enterprise_install=True)
+    with pytest.raises(InvalidInput, match="needs a team id"):
+        SlackWorkspace(team_name="No id")
 
 
 @pytest.mark.parametrize("by", list(RemovedBy))
-def test_removing_keeps_who_removed_it_and_when(by: RemovedBy) -> None:
+def test_removing_erases_the_token_and_keeps_who_and_when(by: RemovedBy) -> None:
     workspace = installation()
+    workspace.pull_events()
     workspace.remove(by=by, now=LATER)
-    assert (workspace.status, workspace.removed_by, workspace.removed_at) == (
+    assert (workspace.status, workspace.removed_by, workspace.removed_at, workspace.bot) == (
         InstallationStatus.REMOVED,
         by,
         LATER,
+        None,
     )
-    assert workspace.is_active is False
     event = only_event(workspace)
     assert isinstance(event, InstallationRemoved)
-    assert (event.topic, event.team_id, event.removed_by) == (
+    assert (event.topic, event.slack_key, event.removed_by) == (
         "installation.removed",
-        "T123",
+        "E1:T1",
         by.value,
     )
 
@@ -55,25 +99,48 @@ def test_a_removed_workspace_cannot_be_removed_again() -> None:
     assert (workspace.removed_by, workspace.events) == (RemovedBy.ADMIN, [])
 
 
-def test_reinstalling_reactivates_and_forgets_the_removal() -> None:
+def test_reinstalling_a_removed_workspace_reactivates_it_with_the_new_token() -> None:
     workspace = installation()
     workspace.remove(by=RemovedBy.SLACK, now=LATER)
     workspace.pull_events()
-    again = LATER + timedelta(days=1)
-    workspace.reactivate(now=again)
-    assert (workspace.status, workspace.removed_by, workspace.removed_at) == (
-        InstallationStatus.ACTIVE,
-        None,
-        None,
+    renamed = SlackWorkspace(enterprise_id="E1", team_id="T1", team_name="Eng (renamed)")
+    workspace.reinstall(
+        workspace=renamed,
+        bot=bot("xoxb-2"),
+        installed_by=UserId("bo"),
+        installer_slack_user_id="W0BO",
+        now=LATER,
     )
-    assert workspace.installed_at == again
-    event = only_event(workspace)
-    assert isinstance(event, InstallationReactivated)
-    assert (event.topic, event.installation_id) == ("installation.reactivated", "i")
+    assert workspace.is_active
+    assert (workspace.removed_at, workspace.removed_by) == (None, None)
+    assert workspace.bot is not None and workspace.bot.token == "xoxb-2"
+    assert (workspace.workspace.team_name, workspace.installed_by) == ("Eng (renamed)", "bo")
+    assert isinstance(only_event(workspace), InstallationReactivated)
 
 
-def test_an_active_workspace_cannot_be_reactivated() -> None:
+def test_reinstalling_an_active_workspace_refreshes_it() -> None:
     workspace = installation()
-    with pytest.raises(IllegalTransition, match="already connected"):
-        workspace.reactivate(now=LATER)
-    assert (workspace.installed_at, workspace.events) == (T0, [])
+    workspace.pull_events()
+    workspace.reinstall(
+        workspace=ENGINEERING,
+        bot=bot("xoxb-3"),
+        installed_by=UserId("ada"),
+        installer_slack_user_id="W0ADA",
+        now=LATER,
+    )
+    assert isinstance(only_event(workspace), InstallationRefreshed)
+    assert workspace.installed_at == LATER
+
+
+def test_a_reinstall_for_another_workspace_is_refused() -> None:
+    workspace = installation()
+    other = SlackWorkspace(team_id="T9", team_name="Other")
+    with pytest.raises(InvalidInput, match="another Slack workspace"):
+        workspace.reinstall(
+            workspace=other,
+            bot=bot(),
+            installed_by=UserId("ada"),
+            installer_slack_user_id="W",
+            now=LATER,
+        )
+    assert workspace.workspace == ENGINEERING

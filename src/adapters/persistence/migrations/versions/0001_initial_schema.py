@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: (none)
-Create Date: 2026-11-25 10:30:29.104838
+Create Date: 2026-11-25 10:55:21.243510
 """
 
 from __future__ import annotations
@@ -18,6 +18,23 @@ depends_on = None
 
 
 def upgrade() -> None:
+
+    op.create_table(
+        "install_attempts",
+        sa.Column("id", sa.String(length=64), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column(
+            "data",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_install_attempts")),
+    )
+    with op.batch_alter_table("install_attempts", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_install_attempts_created_at"), ["created_at"], unique=False
+        )
 
     op.create_table(
         "organizations",
@@ -51,6 +68,17 @@ def upgrade() -> None:
         batch_op.create_index("ix_outbox_pending", ["status", "available_at"], unique=False)
 
     op.create_table(
+        "slack_events",
+        sa.Column("event_id", sa.String(length=64), nullable=False),
+        sa.Column("received_at", sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("event_id", name=op.f("pk_slack_events")),
+    )
+    with op.batch_alter_table("slack_events", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_slack_events_received_at"), ["received_at"], unique=False
+        )
+
+    op.create_table(
         "installations",
         sa.Column("id", sa.String(length=32), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
@@ -60,14 +88,15 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column("organization_id", sa.String(length=32), nullable=False),
-        sa.Column("team_id", sa.String(length=32), nullable=False),
+        sa.Column("slack_key", sa.String(length=80), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
         sa.ForeignKeyConstraint(
             ["organization_id"],
             ["organizations.id"],
             name=op.f("fk_installations_organization_id_organizations"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_installations")),
-        sa.UniqueConstraint("team_id", name=op.f("uq_installations_team_id")),
+        sa.UniqueConstraint("slack_key", name=op.f("uq_installations_slack_key")),
     )
     with op.batch_alter_table("installations", schema=None) as batch_op:
         batch_op.create_index(
@@ -176,6 +205,35 @@ def upgrade() -> None:
     with op.batch_alter_table("members", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_members_program_id"), ["program_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_members_user_id"), ["user_id"], unique=False)
+
+    op.create_table(
+        "slack_identities",
+        sa.Column("id", sa.String(length=64), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column(
+            "data",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("organization_id", sa.String(length=32), nullable=False),
+        sa.Column("user_id", sa.String(length=32), nullable=False),
+        sa.Column("directory_key", sa.String(length=32), nullable=False),
+        sa.Column("slack_user_id", sa.String(length=32), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["organization_id"],
+            ["organizations.id"],
+            name=op.f("fk_slack_identities_organization_id_organizations"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_slack_identities_user_id_users")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_slack_identities")),
+        sa.UniqueConstraint(
+            "organization_id", "directory_key", "slack_user_id", name="uq_slack_identities_person"
+        ),
+    )
+    with op.batch_alter_table("slack_identities", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_slack_identities_user_id"), ["user_id"], unique=False)
 
     op.create_table(
         "surveys",
@@ -332,6 +390,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_surveys_program_id"))
 
     op.drop_table("surveys")
+    with op.batch_alter_table("slack_identities", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_slack_identities_user_id"))
+
+    op.drop_table("slack_identities")
     with op.batch_alter_table("members", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_members_user_id"))
         batch_op.drop_index(batch_op.f("ix_members_program_id"))
@@ -351,8 +413,16 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_installations_organization_id"))
 
     op.drop_table("installations")
+    with op.batch_alter_table("slack_events", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_slack_events_received_at"))
+
+    op.drop_table("slack_events")
     with op.batch_alter_table("outbox", schema=None) as batch_op:
         batch_op.drop_index("ix_outbox_pending")
 
     op.drop_table("outbox")
     op.drop_table("organizations")
+    with op.batch_alter_table("install_attempts", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_install_attempts_created_at"))
+
+    op.drop_table("install_attempts")

@@ -1,0 +1,59 @@
+"""Sealing Slack bot tokens at rest with Fernet; several keys allow rotation.
+
+`MENTORLINK_SECRET_KEY` holds one or more comma-separated secrets, newest first: the newest
+seals, every one of them can open. Each secret of any length becomes a Fernet key by
+SHA-256, so operators need not produce base64 keys themselves."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections.abc import Sequence
+from typing import Any
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+
+SEALED_PREFIX = "fernet:"
+
+
+class TokenSealer:
+    """Encrypts and decrypts secrets; `rotate` re-seals with the newest key."""
+
+    def __init__(self, secrets: Sequence[str]) -> None:
+        if not secrets:
+            raise ValueError("at least one secret key is needed")
+        self._fernet = MultiFernet([Fernet(_key(s)) for s in secrets])
+
+    def seal(self, plain: str) -> str:
+        return SEALED_PREFIX + self._fernet.encrypt(plain.encode()).decode()
+
+    def unseal(self, sealed: str) -> str:
+        if not sealed.startswith(SEALED_PREFIX):
+            raise ValueError("not a sealed value")
+        try:
+            return self._fernet.decrypt(sealed.removeprefix(SEALED_PREFIX).encode()).decode()
+        except InvalidToken as error:
+            raise ValueError("no configured key opens this token; was a key removed?") from error
+
+    def rotate(self, sealed: str) -> str:
+        token = sealed.removeprefix(SEALED_PREFIX).encode()
+        return SEALED_PREFIX + self._fernet.rotate(token).decode()
+
+
+def _key(secret: str) -> bytes:
+    return base64.urlsafe_b64encode(hashlib.sha256(secret.encode()).digest())
+
+
+def seal_installation(state: dict[str, Any], sealer: TokenSealer) -> dict[str, Any]:
+    """The stored form of an installation: its bot token sealed."""
+    bot = state.get("bot")
+    if not bot:
+        return state
+    return {**state, "bot": {**bot, "token": sealer.seal(bot["token"])}}
+
+
+def unseal_installation(data: dict[str, Any], sealer: TokenSealer) -> dict[str, Any]:
+    bot = data.get("bot")
+    if not bot:
+        return data
+    return {**data, "bot": {**bot, "token": sealer.unseal(bot["token"])}}

@@ -1,0 +1,41 @@
+"""A platform user's account in a Slack directory: where their DMs go and in which timezone.
+
+Within an Enterprise Grid a person has one Slack user id in every workspace, so an identity
+is keyed by (organization, directory key = Grid or team id, Slack user id): ONE per person
+per Grid, however many of the Grid's workspaces they are in."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import attrs
+
+from domain.aggregate import Aggregate
+from domain.ids import InstallationId, OrganizationId, UserId
+
+
+@attrs.define(kw_only=True, eq=False)
+class SlackIdentity(Aggregate):
+    id: str
+    organization_id: OrganizationId
+    user_id: UserId
+    directory_key: str
+    slack_user_id: str
+    installation_id: InstallationId
+    email: str
+    tz: str | None
+    seen_at: datetime
+
+    def refresh(
+        self, *, installation_id: InstallationId, email: str, tz: str | None, now: datetime
+    ) -> None:
+        """Seen again in a directory sync; keep what changed (timezone, email, workspace)."""
+        self.installation_id = installation_id
+        self.email = email
+        self.tz = tz
+        self.seen_at = now
+
+
+def identity_id(organization_id: str, directory_key: str, slack_user_id: str) -> str:
+    """Deterministic id: syncing the same person twice finds the same identity."""
+    return f"{organization_id[:12]}.{directory_key}.{slack_user_id}"[:64]
