@@ -1,0 +1,176 @@
+"""Connecting a Slack workspace: "Add a workspace" (OAuth state), the callback that stores the
+installation, and removal by an administrator. Removal from Slack's side is in
+slack_removal.py; the directory of who is who in slack_directory.py."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+import attrs
+
+from application.actors import Actor
+from application.ports import Clock, UnitOfWork
+from application.slack import SlackError, SlackGateway
+from domain.errors import IllegalTransition, NotAllowed, NotFound
+from domain.ids import InstallationId, new_id
+from domain.install_attempt import InstallAttempt
+from domain.installation import (
+    BotCredentials,
+    RemovedBy,
+    SlackWorkspace,
+    WorkspaceInstallation,
+)
+from domain.people import Role
+
+
+class InstallRefused(NotAllowed):
+    """Slack or our own checks refused the install; the message says which and why."""
+
+
+def session_key(session_id: str) -> str:
+    """What an install attempt remembers of the browser session (never the session id)."""
+    return hashlib.sha256(session_id.encode()).hexdigest()
+
+
+async def _require_slack_admin(uow: UnitOfWork, actor: Actor) -> None:
+    actor.require(Role.GLOBAL_ADMIN)
+    organization = await uow.organizations.get(actor.organization_id)
+    if not organization.slack_enabled:
+        raise NotAllowed("Slack is not enabled for your organization; ask support to turn it on.")
+
+
+async def begin_slack_install(
+    session_id: str, actor: Actor, uow: UnitOfWork, clock: Clock
+) -> InstallAttempt:
+    """A fresh OAuth `state` for this admin's session (the adapter builds Slack's URL)."""
+    async with uow:
+        await _require_slack_admin(uow, actor)
+        attempt = InstallAttempt(
+            id=secrets.token_urlsafe(32),
+            organization_id=actor.organization_id,
+            user_id=actor.user_id,
+            session_key=session_key(session_id),
+            created_at=clock.now(),
+        )
+        await uow.install_attempts.add(attempt)
+        await uow.commit()
+        return attempt
+
+
+@attrs.frozen(kw_only=True)
+class CompleteSlackInstall:
+    state: str
+    session_id: str
+    code: str
+    redirect_uri: str
+
+
+async def _spend_state(
+    cmd: CompleteSlackInstall, actor: Actor, uow: UnitOfWork, clock: Clock
+) -> None:
+    """Use the state once; a replay, a stale link or another session's link is refused."""
+    async with uow:
+        await _require_slack_admin(uow, actor)
+        try:
+            attempt = await uow.install_attempts.get(cmd.state)
+        except NotFound:
+            raise InstallRefused("This Slack link is not one we issued. Start again.") from None
+        attempt.use(
+            session_key=session_key(cmd.session_id),
+            organization_id=actor.organization_id,
+            now=clock.now(),
+        )
+        await uow.commit()
+
+
+async def complete_slack_install(
+    cmd: CompleteSlackInstall,
+    actor: Actor,
+    uow: UnitOfWork,
+    clock: Clock,
+    gateway: SlackGateway,
+) -> WorkspaceInstallation:
+    """Spend the state, exchange the code, describe the workspace, store the installation.
+
+    The state is spent in its own transaction first, so even a failed install cannot be
+    replayed; the installation is stored only when every Slack call succeeded."""
+    await _spend_state(cmd, actor, uow, clock)
+    try:
+        grant = await gateway.exchange_code(cmd.code, cmd.redirect_uri)
+        profile = await gateway.describe(grant.access_token, grant.team_id)
+    except SlackError as error:
+        raise InstallRefused(
+            f"Slack refused the install ({error.code}). Nothing was saved."
+        ) from error
+    workspace = SlackWorkspace(
+        enterprise_id=grant.enterprise_id,
+        enterprise_name=grant.enterprise_name,
+        team_id=None if grant.is_enterprise_install else grant.team_id,
+        team_name=profile.team_name if not grant.is_enterprise_install else "",
+        domain=profile.domain,
+        icon_url=profile.icon_url,
+        is_enterprise_install=grant.is_enterprise_install,
+    )
+    bot = BotCredentials(
+        token=grant.access_token,
+        bot_user_id=grant.bot_user_id,
+        bot_id=profile.bot_id,
+        app_id=grant.app_id,
+        scopes=grant.scopes,
+    )
+    async with uow:
+        now = clock.now()
+        existing = await uow.installations.find_by_key(workspace.key)
+        if existing is None:
+            installation = WorkspaceInstallation.install(
+                id=InstallationId(new_id()),
+                organization_id=actor.organization_id,
+                workspace=workspace,
+                bot=bot,
+                installed_by=actor.user_id,
+                installer_slack_user_id=grant.authed_user_id,
+                now=now,
+            )
+            await uow.installations.add(installation)
+        elif existing.organization_id != actor.organization_id:
+            raise InstallRefused(
+                f"{workspace.display_name} is already connected to another organization."
+            )
+        else:
+            installation = existing
+            installation.reinstall(
+                workspace=workspace,
+                bot=bot,
+                installed_by=actor.user_id,
+                installer_slack_user_id=grant.authed_user_id,
+                now=now,
+            )
+        await uow.commit()
+        return installation
+
+
+@attrs.frozen(kw_only=True)
+class RemoveWorkspace:
+    installation_id: InstallationId
+
+
+async def remove_workspace(
+    cmd: RemoveWorkspace,
+    actor: Actor,
+    uow: UnitOfWork,
+    clock: Clock,
+    gateway: SlackGateway,
+) -> WorkspaceInstallation:
+    """Revoke the bot token at Slack, then mark the installation removed (kept for audit)."""
+    actor.require(Role.GLOBAL_ADMIN)
+    async with uow:
+        installation = await uow.installations.get(cmd.installation_id)
+        if installation.organization_id != actor.organization_id:
+            raise NotFound("No such workspace installation.")
+        if not installation.is_active or installation.bot is None:
+            raise IllegalTransition(f"{installation.workspace.display_name} was already removed.")
+        await gateway.revoke(installation.bot.token)  # a dead token counts as revoked
+        installation.remove(by=RemovedBy.ADMIN, now=clock.now())
+        await uow.commit()
+        return installation
