@@ -62,6 +62,10 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument("--name", required=True)
     create.add_argument("--role", required=True, choices=[r.value for r in Role])
     create.set_defaults(command=_create_token)
+    keys = sub.add_parser("keys", help="secret keys").add_subparsers()
+    keys.add_parser(
+        "rotate", help="re-seal stored Slack tokens with the first MENTORLINK_SECRET_KEY"
+    ).set_defaults(command=_rotate_keys)
     local = sub.add_parser("run-local", help="what `make run` does: migrate, seed, sandbox, app")
     local.add_argument("--port", type=int, default=8000)
     local.add_argument("--sandbox-port", type=int, default=3000)
@@ -134,6 +138,14 @@ def _create_token(args: argparse.Namespace) -> int:
         create_token(_settings(), args.org, args.email, args.name, Role(args.role))
     )
     print(secret)
+    return 0
+
+
+def _rotate_keys(_: argparse.Namespace) -> int:
+    from adapters.local import rotate_keys
+
+    count = asyncio.run(rotate_keys(_settings()))
+    print(f"re-sealed {count} Slack bot tokens with the newest key")
     return 0
 
 

@@ -91,3 +91,14 @@ async def expire_overdue_now(settings: Settings) -> tuple[int, int]:
     async with _runner(settings) as run:
         expired = await run(expire_overdue, ExpireOverdue(), SYSTEM)
         return expired.requests, expired.meetings
+
+
+async def rotate_keys(settings: Settings) -> int:
+    from adapters.persistence.database import create_engine
+    from adapters.persistence.sealing import TokenSealer, reseal_installations
+
+    engine = create_engine(settings.database_url)
+    try:
+        return await reseal_installations(engine, TokenSealer(settings.secret_keys))
+    finally:
+        await engine.dispose()

@@ -12,6 +12,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from adapters.persistence.tables import installations
 
 SEALED_PREFIX = "fernet:"
 
@@ -57,3 +61,23 @@ def unseal_installation(data: dict[str, Any], sealer: TokenSealer) -> dict[str, 
     if not bot:
         return data
     return {**data, "bot": {**bot, "token": sealer.unseal(bot["token"])}}
+
+
+async def reseal_installations(engine: AsyncEngine, sealer: TokenSealer) -> int:
+    """Re-encrypt every stored bot token with the newest key (after adding a key in front).
+
+    Returns how many tokens were re-sealed. Old keys can be dropped from
+    `MENTORLINK_SECRET_KEY` once this has run."""
+    count = 0
+    async with engine.begin() as conn:
+        rows = (await conn.execute(select(installations.c.id, installations.c.data))).all()
+        for row in rows:
+            bot = row.data.get("bot")
+            if not bot:
+                continue
+            data = {**row.data, "bot": {**bot, "token": sealer.rotate(bot["token"])}}
+            await conn.execute(
+                update(installations).where(installations.c.id == row.id).values(data=data)
+            )
+            count += 1
+    return count
