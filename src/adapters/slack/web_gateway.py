@@ -1,0 +1,197 @@
+"""SlackWebGateway: the SlackGateway port over Slack's Web API (slack-sdk's AsyncWebClient).
+
+Slack's refusals become `SlackError(code)`; a Slack that cannot be reached, answers 5xx or
+keeps rate-limiting becomes `SlackUnavailable`. A 429 is waited out with slack-sdk's own
+retry handler (it sleeps `Retry-After`), a bounded number of times and never for longer
+than `max_retry_after_seconds`: a longer wait is the caller's to reschedule.
+
+Tokens travel only in the Authorization header, never in a URL, a log line, an exception
+message or a repr.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Mapping
+from typing import Any
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.async_handler import AsyncRetryHandler
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
+from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.web.async_slack_response import AsyncSlackResponse
+
+from adapters.slack import wire
+from application.slack import (
+    DEAD_TOKEN_CODES,
+    OAuthGrant,
+    SlackError,
+    SlackUnavailable,
+    SlackUser,
+    TeamProfile,
+    UsersPage,
+)
+
+SLACK_API_URL = "https://slack.com/api/"
+
+
+def _retry_after(response: HttpResponse | None) -> float:
+    """Seconds Slack asked us to wait (1 when it did not say, as slack-sdk assumes)."""
+    if response is None:
+        return 1.0
+    for key, values in response.headers.items():
+        if key.lower() == "retry-after" and values:
+            try:
+                return float(values[0])
+            except ValueError:
+                return 1.0
+    return 1.0
+
+
+class _BoundedRateLimitRetry(AsyncRateLimitErrorRetryHandler):
+    """slack-sdk's 429 handler, refusing to sleep through a wait longer than `max_wait`."""
+
+    def __init__(self, max_retry_count: int, max_wait: float) -> None:
+        super().__init__(max_retry_count=max_retry_count)
+        self.max_wait = max_wait
+
+    async def _can_retry_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if not await super()._can_retry_async(
+            state=state, request=request, response=response, error=error
+        ):
+            return False
+        return _retry_after(response) <= self.max_wait
+
+
+def _refusal(response: AsyncSlackResponse) -> SlackError:
+    """The port's error for a Slack answer that was not `ok` (after any retries)."""
+    status = response.status_code
+    data = response.data if isinstance(response.data, dict) else {}
+    code = data.get("error")
+    if status == 429:
+        wait = response.headers.get("Retry-After", "?") if response.headers else "?"
+        return SlackUnavailable(f"ratelimited (Retry-After {wait} s)")
+    if status >= 500 or not isinstance(code, str) or not code:
+        return SlackUnavailable(f"HTTP {status}")
+    needed = data.get("needed")
+    return SlackError(code, f"needed {needed}" if isinstance(needed, str) else "")
+
+
+async def _answer(call: Awaitable[AsyncSlackResponse]) -> Mapping[str, Any]:
+    """Await one Web API call and return its body, or raise the port's error.
+
+    `from None`: slack-sdk's exception keeps the request (headers with the token) attached;
+    chaining it would carry the token into tracebacks and error reporters.
+    """
+    try:
+        response = await call
+    except SlackApiError as exc:
+        raise _refusal(exc.response) from None
+    except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+        raise SlackUnavailable(f"{type(exc).__name__}: {exc}") from None
+    if not isinstance(response.data, dict):
+        raise SlackUnavailable("the answer was not JSON")
+    return response.data
+
+
+class SlackWebGateway:
+    """The SlackGateway port against Slack (or the sandbox, by `api_url`)."""
+
+    def __init__(
+        self,
+        api_url: str,
+        client_id: str,
+        client_secret: str,
+        *,
+        timeout_seconds: int = 30,
+        rate_limit_retries: int = 3,
+        max_retry_after_seconds: float = 60.0,
+        connection_retries: int = 2,
+    ) -> None:
+        self._api_url = api_url if api_url.endswith("/") else api_url + "/"
+        self._client_id = client_id
+        self._client_secret = client_secret
+        self._timeout = timeout_seconds
+        self._retry_handlers: list[AsyncRetryHandler] = [
+            _BoundedRateLimitRetry(rate_limit_retries, max_retry_after_seconds),
+            AsyncConnectionErrorRetryHandler(max_retry_count=connection_retries),
+            AsyncServerErrorRetryHandler(max_retry_count=1),
+        ]
+        # slack-sdk logs whole request arguments and answers at DEBUG (oauth.v2.access's
+        # answer holds the new token): its logger for us never goes below INFO.
+        self._logger = logging.getLogger(f"{__name__}.sdk")
+        self._logger.setLevel(max(self._logger.level, logging.INFO))
+
+    def __repr__(self) -> str:
+        return f"SlackWebGateway(api_url={self._api_url!r}, client_id={self._client_id!r})"
+
+    def _client(self, token: str | None = None) -> AsyncWebClient:
+        # One short-lived client per call: no session outlives an event loop, and a token is
+        # held only as long as the call that needs it.
+        return AsyncWebClient(token=token, base_url=self._api_url, timeout=self._timeout,
+                              retry_handlers=self._retry_handlers, logger=self._logger)
+
+    async def exchange_code(self, code: str, redirect_uri: str) -> OAuthGrant:
+        """`oauth.v2.access` with the app's client id and secret (HTTP Basic)."""
+        body = await _answer(self._client().oauth_v2_access(
+            client_id=self._client_id, client_secret=self._client_secret, code=code,
+            redirect_uri=redirect_uri))
+        return wire.grant_from_access(body)
+
+    async def describe(self, token: str, team_id: str | None) -> TeamProfile:
+        """`auth.test`, then `team.info` of `team_id` (or the token's own workspace).
+
+        An org-wide token without a `team_id` describes the Grid from auth.test alone:
+        team.info would need a workspace to look at.
+        """
+        client = self._client(token)
+        auth = await _answer(client.auth_test())
+        if team_id is None and auth.get("is_enterprise_install"):
+            return wire.profile_from(auth, None)
+        info = await _answer(client.team_info(team=team_id))
+        team = info.get("team")
+        return wire.profile_from(auth, team if isinstance(team, dict) else {})
+
+    async def revoke(self, token: str) -> None:
+        """`auth.revoke`; a token Slack already considers dead counts as revoked."""
+        try:
+            await _answer(self._client(token).auth_revoke())
+        except SlackError as error:
+            if error.code not in DEAD_TOKEN_CODES:
+                raise
+
+    async def list_users(
+        self, token: str, *, team_id: str | None, cursor: str | None, limit: int = 200
+    ) -> UsersPage:
+        """One page of `users.list`; `team_id` is required by Slack for org-wide tokens."""
+        body = await _answer(self._client(token).users_list(
+            limit=limit, cursor=cursor or None, team_id=team_id))
+        return wire.users_page_from(body)
+
+    async def lookup_by_email(self, token: str, email: str) -> SlackUser | None:
+        """`users.lookupByEmail`; None when Slack answers `users_not_found`."""
+        try:
+            body = await _answer(self._client(token).users_lookupByEmail(email=email))
+        except SlackError as error:
+            if error.code == "users_not_found":
+                return None
+            raise
+        user = body.get("user")
+        if not isinstance(user, dict):
+            raise SlackError("invalid_response", "missing user")
+        return wire.user_from(user)
