@@ -83,4 +83,4 @@ async def test_only_support_runs_expiry(api: Api) -> None:
     with api.unchanged():
         response = await api.post("/maintenance/expire", "admin")
     assert response.status_code == 403
-    assert response.json()["detail"] == "Only a support can do that."
+    assert response.json()["detail"] == "Only support staff can do that."

@@ -9,7 +9,7 @@ import attrs
 
 from application.actors import Actor
 from application.ports import Clock, UnitOfWork
-from domain.connection import Connection
+from domain.connection import Connection, Message
 from domain.meeting import MeetingProposal, MeetingStatus
 from domain.mentor_request import MentorRequest
 from domain.people import Member
@@ -24,6 +24,7 @@ class MyConnectionArea:
 @attrs.frozen(kw_only=True)
 class ConnectionView:
     connection: Connection
+    latest_messages: tuple[Message, ...]
     me: Member
     partners: tuple[Member, ...]
     next_meeting: MeetingProposal | None
@@ -60,11 +61,11 @@ async def my_connection_area(
                 if not connection.is_active:
                     continue
                 keep = query.messages
-                connection.messages[:] = connection.messages[-keep:] if keep > 0 else []
                 meetings = await uow.meetings.list_for_connection(connection.id)
                 views.append(
                     ConnectionView(
                         connection=connection,
+                        latest_messages=tuple(connection.messages[-keep:] if keep > 0 else ()),
                         me=me,
                         partners=tuple(
                             [await uow.members.get(p) for p in connection.partners_of(me.id)]

@@ -6,7 +6,7 @@ import attrs
 
 from application.actors import Actor, member_of
 from application.ports import Clock, UnitOfWork
-from domain.errors import IllegalTransition, InvalidInput
+from domain.errors import IllegalTransition, InvalidInput, NotFound
 from domain.ids import MemberId, MentorRequestId, ProgramId, new_id
 from domain.mentor_request import MentorRequest
 
@@ -27,6 +27,8 @@ async def send_mentor_request(
         if not mentee.is_mentee:
             raise InvalidInput("Only mentees can ask for mentoring.")
         mentor = await uow.members.get(cmd.mentor_id)
+        if mentor.organization_id != mentee.organization_id:
+            raise NotFound("No such member.")
         if mentor.program_id != cmd.program_id or not mentor.is_mentor:
             raise InvalidInput("That person is not a mentor in this program.")
         if await uow.mentor_requests.find_pending(mentee.id, mentor.id) is not None:

@@ -117,7 +117,7 @@ async def test_the_connection_area_shows_partners_meetings_requests_and_surveys(
     assert [m.id for m in area.memberships] == [scene.sam.id]
     (view,) = area.connections
     assert [p.name for p in view.partners] == ["Maria"]
-    assert [m.body for m in view.connection.messages] == ["m1", "m2"]
+    assert [m.body for m in view.latest_messages] == ["m1", "m2"]
     assert view.next_meeting is not None
     assert view.next_meeting.id == proposals[0].id
     assert [m.id for m in view.pending_meetings] == [proposals[1].id]

@@ -75,7 +75,7 @@ async def test_sending_refusals_change_nothing(
         await send(scene.omar.actor, scene.maria)
     with pytest.raises(InvalidInput, match="not a mentor in this program"):
         await send(scene.sam.actor, scene.lee)
-    with pytest.raises(InvalidInput, match="not a mentor in this program"):
+    with pytest.raises(NotFound, match="No such member"):  # never confirm a foreign person
         await send(scene.sam.actor, scene.outsider)
     with pytest.raises(IllegalTransition, match="already have a pending request with Maria"):
         await send(scene.sam.actor, scene.maria)

@@ -160,6 +160,6 @@ async def test_only_support_runs_the_expiry_housekeeping(
     clock.advance(days=8)
     before = snapshot(store)
     for actor in (scene.acme.admin, scene.maria.actor):
-        with pytest.raises(NotAllowed, match="Only a support"):
+        with pytest.raises(NotAllowed, match="Only support staff"):
             await run(expire_overdue, ExpireOverdue(), actor)
     assert snapshot(store) == before

@@ -78,7 +78,7 @@ async def test_matching_is_for_admins_of_the_organization(
     run: UseCaseRunner, scene: Scene, store: MemoryStore
 ) -> None:
     before = snapshot(store)
-    with pytest.raises(NotAllowed, match="Only a global admin or program admin"):
+    with pytest.raises(NotAllowed, match="Only a global administrator or a program administrator"):
         await run(publish_connection, match(scene, scene.maria, scene.sam), scene.maria.actor)
     with pytest.raises(NotFound, match="No such program"):
         await run(publish_connection, match(scene, scene.maria, scene.sam), scene.globex.admin)

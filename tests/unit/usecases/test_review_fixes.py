@@ -80,5 +80,5 @@ async def test_asking_for_zero_messages_returns_none(
     await run(send_message, SendMessage(connection_id=connection.id, body="Hi"), scene.sam.actor)
     none = await run(my_connection_area, MyConnectionArea(messages=0), scene.sam.actor)
     one = await run(my_connection_area, MyConnectionArea(messages=1), scene.sam.actor)
-    assert none.connections[0].connection.messages == []
-    assert [m.body for m in one.connections[0].connection.messages] == ["Hi"]
+    assert none.connections[0].latest_messages == ()
+    assert [m.body for m in one.connections[0].latest_messages] == ["Hi"]

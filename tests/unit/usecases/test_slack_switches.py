@@ -40,7 +40,7 @@ async def test_switching_slack_is_refused_to_others_and_when_nothing_changes(
 ) -> None:
     org = scene.acme.organization.id
     before = snapshot(store)
-    with pytest.raises(NotAllowed, match="Only a support"):
+    with pytest.raises(NotAllowed, match="Only support staff"):
         await run(
             switch_slack_for_organization,
             SwitchSlackForOrganization(organization_id=org, enabled=True),
@@ -83,7 +83,7 @@ async def test_program_opt_in_is_for_admins_of_the_organization(
 ) -> None:
     off = SetProgramSlackOptIn(program_id=scene.program.id, opted_in=False)
     before = snapshot(store)
-    with pytest.raises(NotAllowed, match="Only a global admin or program admin"):
+    with pytest.raises(NotAllowed, match="Only a global administrator or a program administrator"):
         await run(set_program_slack_opt_in, off, scene.maria.actor)
     with pytest.raises(NotFound, match="No such program"):
         await run(set_program_slack_opt_in, off, scene.globex.admin)

@@ -67,7 +67,7 @@ async def test_defining_a_survey_is_for_admins_of_the_organization(
 ) -> None:
     before = snapshot(store)
     cmd = CreateSurvey(program_id=scene.program.id, title="T", questions=QUESTIONS)
-    with pytest.raises(NotAllowed, match="Only a global admin or program admin"):
+    with pytest.raises(NotAllowed, match="Only a global administrator or a program administrator"):
         await run(create_survey, cmd, scene.maria.actor)
     with pytest.raises(NotFound, match="No such program"):
         await run(create_survey, cmd, scene.globex.admin)

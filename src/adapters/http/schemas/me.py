@@ -114,7 +114,7 @@ class ConnectionCardOut(Out):
             partners=[PartnerOut.of(p, role(p.id)) for p in view.partners],
             open_tasks=[TaskOut.of(t) for t in connection.open_tasks()],
             done_tasks=[TaskOut.of(t) for t in connection.tasks if t.status is TaskStatus.DONE],
-            latest_messages=[MessageOut.of(m) for m in connection.messages],
+            latest_messages=[MessageOut.of(m) for m in view.latest_messages],
             next_meeting=MeetingOut.of(view.next_meeting) if view.next_meeting else None,
             pending_meetings=[MeetingOut.of(m) for m in view.pending_meetings],
         )
