@@ -13,7 +13,10 @@ from adapters.settings import Settings
 from domain.errors import DomainError
 from domain.people import Role
 
+# Development credentials shared by the app and the sandbox that `make run` starts.
 DEV_SIGNING_SECRET = "mentorlink-sandbox-signing-secret"
+DEV_CLIENT_ID = "1000000000.2000000000"
+DEV_CLIENT_SECRET = "mentorlink-sandbox-client-secret"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -159,17 +162,23 @@ def _run_local(args: argparse.Namespace) -> int:
     token = asyncio.run(admin_token(settings))
     env = dict(os.environ)
     app_url = f"http://127.0.0.1:{args.port}"
+    env.setdefault("MENTORLINK_PUBLIC_URL", app_url)
     sandbox: subprocess.Popen[bytes] | None = None
     lines = [f"mentorlink     {app_url}  (API docs: {app_url}/schema)"]
     if not settings.talks_to_real_slack:
         sandbox_url = f"http://127.0.0.1:{args.sandbox_port}"
         secret = settings.slack_signing_secret or DEV_SIGNING_SECRET
-        env.setdefault("SLACK_SIGNING_SECRET", secret)
-        env.setdefault("MENTORLINK_SLACK_API_URL", f"{sandbox_url}/api/")
-        env.setdefault("MENTORLINK_SLACK_OAUTH_URL", f"{sandbox_url}/oauth/v2/authorize")
+        client_id = settings.slack_client_id or DEV_CLIENT_ID
+        client_secret = settings.slack_client_secret or DEV_CLIENT_SECRET
+        env["SLACK_SIGNING_SECRET"] = secret
+        env["SLACK_CLIENT_ID"] = client_id
+        env["SLACK_CLIENT_SECRET"] = client_secret
+        env["MENTORLINK_SLACK_API_URL"] = f"{sandbox_url}/api/"
+        env["MENTORLINK_SLACK_OAUTH_URL"] = f"{sandbox_url}/oauth/v2/authorize"
         sandbox = subprocess.Popen(
             [sys.executable, "-m", "slack_sandbox", "--port", str(args.sandbox_port),
-             "--app-url", app_url, "--signing-secret", secret],
+             "--app-url", app_url, "--signing-secret", secret,
+             "--client-id", client_id, "--client-secret", client_secret],
             env=env,
         )  # fmt: skip
         lines.append(f"Slack sandbox  {sandbox_url}")
