@@ -1,4 +1,5 @@
-"""The `mentorlink` command: migrate, serve, seed, tokens, the sandbox, and `run-local`."""
+"""The `mentorlink` command: migrate, serve, seed, tokens, the sandbox, the Slack app manifest,
+and `run-local`."""
 
 from __future__ import annotations
 
@@ -74,6 +75,9 @@ def _parser() -> argparse.ArgumentParser:
     local.add_argument("--sandbox-port", type=int, default=3000)
     local.set_defaults(command=_run_local)
     sub.add_parser("sandbox", help="start the local Slack stand-in (see `mentorlink sandbox -h`)")
+    sub.add_parser(
+        "manifest", help="print the Slack app manifest (YAML) for MENTORLINK_PUBLIC_URL"
+    ).set_defaults(command=_manifest)
     return parser
 
 
@@ -149,6 +153,16 @@ def _rotate_keys(_: argparse.Namespace) -> int:
 
     count = asyncio.run(rotate_keys(_settings()))
     print(f"re-sealed {count} Slack bot tokens with the newest key")
+    return 0
+
+
+def _manifest(_: argparse.Namespace) -> int:
+    from adapters.slack.manifest import manifest_yaml
+
+    public_url = _settings().public_url
+    if not public_url.startswith("https://"):
+        print("warning: Slack accepts only https:// request URLs", file=sys.stderr)
+    print(manifest_yaml(public_url), end="")
     return 0
 
 
