@@ -12,6 +12,7 @@ message or a repr.
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Awaitable, Mapping
 from typing import Any
 
@@ -44,19 +45,18 @@ SLACK_API_URL = "https://slack.com/api/"
 
 
 def _retry_after(response: HttpResponse | None) -> float:
-    """Seconds Slack asked us to wait (1 when it did not say, as slack-sdk assumes)."""
+    """Seconds Slack asked us to wait: 1 when it did not say (as slack-sdk assumes), endless
+    when the header is not a number (slack-sdk's handler would crash parsing it)."""
     if response is None:
         return 1.0
     for key, values in response.headers.items():
         if key.lower() == "retry-after" and values:
-            try:
-                return float(values[0])
-            except ValueError:
-                return 1.0
+            value = values[0] if isinstance(values, list) else values
+            return float(value) if value.strip().isdigit() else math.inf
     return 1.0
 
 
-class _BoundedRateLimitRetry(AsyncRateLimitErrorRetryHandler):
+class BoundedRateLimitRetry(AsyncRateLimitErrorRetryHandler):
     """slack-sdk's 429 handler, refusing to sleep through a wait longer than `max_wait`."""
 
     def __init__(self, max_retry_count: int, max_wait: float) -> None:
@@ -128,7 +128,7 @@ class SlackWebGateway:
         self._client_secret = client_secret
         self._timeout = timeout_seconds
         self._retry_handlers: list[AsyncRetryHandler] = [
-            _BoundedRateLimitRetry(rate_limit_retries, max_retry_after_seconds),
+            BoundedRateLimitRetry(rate_limit_retries, max_retry_after_seconds),
             AsyncConnectionErrorRetryHandler(max_retry_count=connection_retries),
             AsyncServerErrorRetryHandler(max_retry_count=1),
         ]
