@@ -82,12 +82,13 @@ def domain_from_url(url: object) -> str:
 def profile_from(auth: JSON, team: JSON | None) -> TeamProfile:
     """auth.test (+ team.info's `team`, absent for an org-wide install) → TeamProfile.
 
-    An org-wide token's auth.test names the Grid itself (`team`, `url`); team.info needs a
-    workspace, so the Grid's profile has no icon.
+    An org-wide token's auth.test names the Grid itself (`team`, `url`; the sandbox does so,
+    Slack's docs leave it open), so both may be "" and the caller falls back on the grant's
+    enterprise name; team.info needs a workspace, so the Grid's profile has no icon.
     """
     bot_id = _text(auth, "bot_id")
     if team is None:
-        return TeamProfile(bot_id=bot_id, team_name=_text(auth, "team"),
+        return TeamProfile(bot_id=bot_id, team_name=_optional_text(auth, "team") or "",
                            domain=domain_from_url(auth.get("url")), icon_url="")
     return TeamProfile(bot_id=bot_id, team_name=_text(team, "name"),
                        domain=str(team.get("domain") or ""), icon_url=icon_url(team))

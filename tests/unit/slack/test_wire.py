@@ -69,6 +69,11 @@ def test_an_org_wide_profile_comes_from_auth_test() -> None:
     assert (profile.team_name, profile.domain, profile.icon_url) == ("Acme Grid", "acme-grid", "")
 
 
+def test_an_org_wide_auth_test_without_a_name_still_describes() -> None:
+    profile = wire.profile_from({"bot_id": "B2", "is_enterprise_install": True}, None)
+    assert (profile.bot_id, profile.team_name, profile.domain) == ("B2", "", "")
+
+
 def test_domain_from_url() -> None:
     assert wire.domain_from_url("https://acme-eng.enterprise.slack.com/") == "acme-eng"
     assert wire.domain_from_url(None) == ""
