@@ -42,6 +42,7 @@ from application.slack import (
 )
 
 SLACK_API_URL = "https://slack.com/api/"
+_log = logging.getLogger(__name__)
 
 
 def _retry_after(response: HttpResponse | None) -> float:
@@ -57,7 +58,9 @@ def _retry_after(response: HttpResponse | None) -> float:
 
 
 class BoundedRateLimitRetry(AsyncRateLimitErrorRetryHandler):
-    """slack-sdk's 429 handler, refusing to sleep through a wait longer than `max_wait`."""
+    """slack-sdk's 429 handler, refusing to sleep through a wait longer than `max_wait`.
+    Each wait it accepts is logged at INFO on `adapters.slack.web_gateway` (method and
+    seconds only), so operators and benchmarks can count them."""
 
     def __init__(self, max_retry_count: int, max_wait: float) -> None:
         super().__init__(max_retry_count=max_retry_count)
@@ -75,7 +78,13 @@ class BoundedRateLimitRetry(AsyncRateLimitErrorRetryHandler):
             state=state, request=request, response=response, error=error
         ):
             return False
-        return _retry_after(response) <= self.max_wait
+        wait = _retry_after(response)
+        if wait > self.max_wait:
+            return False
+        _log.info("Slack rate limit (429) on %s: waiting %s s, retry %d of %d",
+                  request.url.rsplit("/", 1)[-1], wait, state.current_attempt + 1,
+                  self.max_retry_count)
+        return True
 
 
 def _refusal(response: AsyncSlackResponse) -> SlackError:

@@ -34,6 +34,17 @@ async def test_header_case_does_not_matter_and_a_missing_one_means_one_second() 
     assert not await may_retry(handler, 429, {"RETRY-AFTER": "2"})
 
 
+async def test_each_accepted_wait_is_logged_without_secrets(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level("INFO", logger="adapters.slack.web_gateway")
+    handler = BoundedRateLimitRetry(max_retry_count=3, max_wait=5)
+    assert await may_retry(handler, 429, {"Retry-After": "2"}, attempt=1)
+    assert not await may_retry(handler, 429, {"Retry-After": "9"})
+    assert [r.getMessage() for r in caplog.records] == [
+        "Slack rate limit (429) on users.list: waiting 2.0 s, retry 2 of 3"]
+
+
 async def test_retries_are_bounded_and_only_for_429() -> None:
     handler = BoundedRateLimitRetry(max_retry_count=2, max_wait=60)
     assert await may_retry(handler, 429, {"Retry-After": "1"}, attempt=1)
