@@ -13,11 +13,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.clock import SystemClock
 from adapters.http.app import build_app
+from adapters.http.web_config import SlackApp, WebSecurity
 from adapters.persistence.database import create_engine
 from adapters.persistence.memory import MemoryStore, MemoryUnitOfWork, memory_uow_factory
 from adapters.persistence.sealing import TokenSealer
 from adapters.persistence.sql_uow import SqlUnitOfWork
 from adapters.settings import Settings
+from adapters.slack.web_gateway import SlackWebGateway
 from application.actors import Actor
 from application.ports import UnitOfWork
 from application.running import UseCaseRunner
@@ -35,7 +37,8 @@ def _uow_factory(
 
 
 class Container(containers.DeclarativeContainer):
-    """Wires settings -> database -> units of work -> use case runner -> web app."""
+    """Wires settings -> database -> units of work -> use case runner -> web app, and the
+    Slack gateway the install, removal and directory use cases are handed."""
 
     settings = providers.Dependency(instance_of=Settings)
     clock = providers.Singleton(SystemClock)
@@ -44,6 +47,10 @@ class Container(containers.DeclarativeContainer):
     sealer = providers.Singleton(lambda s: TokenSealer(s.secret_keys), settings)
     uow_factory = providers.Singleton(_uow_factory, settings, engine.provider, memory_store, sealer)
     runner = providers.Singleton(UseCaseRunner, uow_factory, clock)
+    slack_gateway = providers.Singleton(
+        lambda s: SlackWebGateway(s.slack_api_url, s.slack_client_id, s.slack_client_secret),
+        settings,
+    )
 
 
 def create_container(settings: Settings | None = None) -> Container:
@@ -58,14 +65,23 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     async def authenticate_secret(secret: str) -> Actor | None:
         return await authenticate(secret, uow_factory())
 
+    config = container.settings()
     app = build_app(
         runner=container.runner(),
         authenticate=authenticate_secret,
-        debug=container.settings().debug,
+        debug=config.debug,
+        security=WebSecurity.for_public_url(config.secret_keys[0], config.public_url),
+        slack=SlackApp(
+            gateway=container.slack_gateway(),
+            client_id=config.slack_client_id,
+            signing_secret=config.slack_signing_secret,
+            oauth_url=config.slack_oauth_url,
+            public_url=config.public_url,
+        ),
     )
 
     async def dispose() -> None:
-        if not container.settings().uses_memory:
+        if not config.uses_memory:
             await container.engine().dispose()
 
     app.on_shutdown.append(dispose)

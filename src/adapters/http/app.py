@@ -1,4 +1,6 @@
-"""The Litestar application: health check, OpenAPI schema and the bearer-protected JSON API.
+"""The Litestar application: health check, OpenAPI schema, the bearer-protected JSON API and,
+when the composition root hands over the Slack app and web keys, the admin pages and Slack's
+endpoints (`browser.py`).
 
 `build_app` is handed ready-made collaborators by the composition root; it builds nothing
 else and does no I/O, so tests construct the same app around the in-memory fakes.
@@ -12,6 +14,7 @@ from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 
 from adapters.http.auth import Authenticate, bearer_guard, provide_actor
+from adapters.http.browser import browser_surface
 from adapters.http.connections_controller import ConnectionsController
 from adapters.http.errors import EXCEPTION_HANDLERS
 from adapters.http.me_controller import MeController
@@ -20,6 +23,7 @@ from adapters.http.mentor_requests_controller import MentorRequestsController
 from adapters.http.organization_controller import MaintenanceController, OrganizationsController
 from adapters.http.programs_controller import ProgramsController
 from adapters.http.surveys_controller import SurveyAssignmentsController, SurveysController
+from adapters.http.web_config import SlackApp, WebSecurity
 from application.running import UseCaseRunner
 
 API_PREFIX = "/api/v1"
@@ -34,9 +38,17 @@ async def healthz() -> dict[str, str]:
 
 
 def build_app(
-    *, runner: UseCaseRunner, authenticate: Authenticate, debug: bool = False
+    *,
+    runner: UseCaseRunner,
+    authenticate: Authenticate,
+    debug: bool = False,
+    security: WebSecurity | None = None,
+    slack: SlackApp | None = None,
 ) -> Litestar:
-    """The web app: every /api/v1 route needs a bearer token that `authenticate` accepts."""
+    """The web app: every /api/v1 route needs a bearer token that `authenticate` accepts.
+
+    With `security` and `slack` it also serves the admin pages, the OAuth callback and the
+    Events API endpoint; without them it is the JSON API alone."""
 
     def provide_runner() -> UseCaseRunner:
         return runner
@@ -58,8 +70,17 @@ def build_app(
         dependencies={"actor": Provide(provide_actor, sync_to_thread=False)},
         security=[{_BEARER: []}],
     )
+    browser = (
+        browser_surface(security=security, slack=slack, authenticate=authenticate)
+        if security is not None and slack is not None
+        else None
+    )
     return Litestar(
-        route_handlers=[healthz, api],
+        route_handlers=[healthz, api, *(browser.route_handlers if browser else [])],
+        middleware=browser.middleware if browser else [],
+        plugins=browser.plugins if browser else [],
+        csrf_config=browser.csrf_config if browser else None,
+        template_config=browser.template_config if browser else None,
         dependencies={"runner": Provide(provide_runner, sync_to_thread=False)},
         exception_handlers=dict(EXCEPTION_HANDLERS),
         openapi_config=OpenAPIConfig(

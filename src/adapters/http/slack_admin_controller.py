@@ -1,0 +1,172 @@
+"""The Slack page (Manage > Engagement > Integrations > Slack) and its forms: add a workspace
+(off to Slack's consent page), remove one, sync its directory, switch programs.
+
+Every form answers with a redirect back to the page and a flash message; a subject of another
+organization is a 404 page, and nothing is changed by a refused form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, URLEncodedBody
+from litestar.plugins.flash import flash
+from litestar.response import Redirect, Template
+
+from adapters.http.admin_controller import INTEGRATIONS, CurrentViewer
+from adapters.http.dependencies import Runner
+from adapters.http.sessions import Viewer, only
+from adapters.http.web_config import SlackApp
+from application.running import UseCaseRunner
+from application.slack import SlackError
+from application.usecases.slack_directory import SyncDirectory, sync_slack_directory
+from application.usecases.slack_install import (
+    RemoveWorkspace,
+    begin_slack_install,
+    remove_workspace,
+)
+from application.usecases.slack_overview import ConnectedWorkspace, slack_overview
+from application.usecases.slack_switches import SetProgramSlackOptIn, set_program_slack_opt_in
+from domain.errors import DomainError, NotFound
+from domain.ids import InstallationId, ProgramId
+from domain.people import Role
+
+SLACK_PAGE = f"{INTEGRATIONS}/slack"
+
+CurrentSlackApp = NamedDependency[SlackApp]
+
+
+class OptInForm(msgspec.Struct):
+    opted_in: str = ""
+
+
+def _back() -> Redirect:
+    return Redirect(SLACK_PAGE, status_code=303)
+
+
+def slack_trouble(error: SlackError) -> str:
+    return f"Slack could not do it ({error.code}). Nothing was changed; try again later."
+
+
+class SlackPageController(Controller):
+    path = SLACK_PAGE
+    guards = [only(Role.GLOBAL_ADMIN)]
+
+    @get("/")
+    async def page(self, viewer: CurrentViewer, runner: Runner) -> Template:
+        overview = await runner(slack_overview, None, viewer.actor)
+        return Template("slack.html", context={"viewer": viewer, "overview": overview})
+
+    @post("/workspaces", status_code=303)
+    async def add_workspace(
+        self,
+        request: Request[Any, Any, Any],
+        viewer: CurrentViewer,
+        runner: Runner,
+        slack: CurrentSlackApp,
+    ) -> Redirect:
+        try:
+            attempt = await runner(begin_slack_install, viewer.session_id, viewer.actor)
+        except DomainError as refused:
+            flash(request, refused.message, "error")
+            return _back()
+        return Redirect(slack.authorize_url(attempt.id), status_code=303)
+
+    @get("/workspaces/{installation_id:str}/remove")
+    async def confirm_removal(
+        self, installation_id: FromPath[str], viewer: CurrentViewer, runner: Runner
+    ) -> Template:
+        workspace = await _connected(runner, viewer, installation_id)
+        return Template("slack_remove.html", context={"viewer": viewer, "workspace": workspace})
+
+    @post("/workspaces/{installation_id:str}/remove", status_code=303)
+    async def remove(
+        self,
+        request: Request[Any, Any, Any],
+        installation_id: FromPath[str],
+        viewer: CurrentViewer,
+        runner: Runner,
+        slack: CurrentSlackApp,
+    ) -> Redirect:
+        command = RemoveWorkspace(installation_id=InstallationId(installation_id))
+        try:
+            removed = await remove_workspace(
+                command, viewer.actor, runner.uow_factory(), runner.clock, slack.gateway
+            )
+        except NotFound:
+            raise
+        except DomainError as refused:
+            flash(request, refused.message, "error")
+        except SlackError as error:
+            flash(request, slack_trouble(error), "error")
+        else:
+            name = removed.workspace.display_name
+            flash(request, f"Removed {name}. Its bot token was revoked at Slack.", "success")
+        return _back()
+
+    @post("/workspaces/{installation_id:str}/sync", status_code=303)
+    async def sync(
+        self,
+        request: Request[Any, Any, Any],
+        installation_id: FromPath[str],
+        viewer: CurrentViewer,
+        runner: Runner,
+        slack: CurrentSlackApp,
+    ) -> Redirect:
+        command = SyncDirectory(installation_id=InstallationId(installation_id))
+        try:
+            report = await sync_slack_directory(
+                command, viewer.actor, runner.uow_factory(), runner.clock, slack.gateway
+            )
+        except NotFound:
+            raise
+        except DomainError as refused:
+            flash(request, refused.message, "error")
+        except SlackError as error:
+            flash(request, slack_trouble(error), "error")
+        else:
+            flash(
+                request,
+                f"Directory synced: {report.matched} of {report.slack_users} Slack members "
+                f"matched people in your organization ({report.calls} Slack calls).",
+                "success",
+            )
+        return _back()
+
+    @post("/programs/{program_id:str}", status_code=303)
+    async def switch_program(
+        self,
+        request: Request[Any, Any, Any],
+        program_id: FromPath[str],
+        data: URLEncodedBody[OptInForm],
+        viewer: CurrentViewer,
+        runner: Runner,
+    ) -> Redirect:
+        if data.opted_in not in ("on", "off"):
+            flash(request, "Choose whether the program should use Slack.", "error")
+            return _back()
+        command = SetProgramSlackOptIn(
+            program_id=ProgramId(program_id), opted_in=data.opted_in == "on"
+        )
+        try:
+            program = await runner(set_program_slack_opt_in, command, viewer.actor)
+        except NotFound:
+            raise
+        except DomainError as refused:
+            flash(request, refused.message, "error")
+        else:
+            state = "uses Slack now" if program.slack_opt_in else "no longer uses Slack"
+            flash(request, f"{program.name} {state}.", "success")
+        return _back()
+
+
+async def _connected(
+    runner: UseCaseRunner, viewer: Viewer, installation_id: str
+) -> ConnectedWorkspace:
+    overview = await runner(slack_overview, None, viewer.actor)
+    for workspace in overview.workspaces:
+        if workspace.installation.id == installation_id and workspace.installation.is_active:
+            return workspace
+    raise NotFound("No such connected workspace.")
