@@ -163,9 +163,7 @@ class Web:
         )  # fmt: skip
         response = await self.callback(browser, code=code, state=state)
         assert response.headers["location"] == SLACK_PAGE, response.text
-        (installation,) = [
-            i for i in await self.installations() if i.workspace.team_id == team_id
-        ]
+        (installation,) = [i for i in await self.installations() if i.workspace.team_id == team_id]
         return installation
 
     async def installations(self, org: Org | None = None) -> list[WorkspaceInstallation]:
@@ -206,7 +204,9 @@ class Web:
             "Content-Type": "application/json",
         }
         client = self.browser().client
-        return await client.post("/slack/events", content=raw, headers={**signed, **(headers or {})})
+        return await client.post(
+            "/slack/events", content=raw, headers={**signed, **(headers or {})}
+        )
 
 
 def removal_event(

@@ -9,7 +9,6 @@ from dependency_injector import providers
 
 from adapters.settings import Settings
 from bootstrap import create_app, create_container
-from tests.http.conftest import _seed
 from tests.http.admin_web import (  # noqa: F401  (web_fixture is the `web` fixture)
     INTEGRATIONS,
     SETTINGS,
@@ -18,6 +17,7 @@ from tests.http.admin_web import (  # noqa: F401  (web_fixture is the `web` fixt
     fake_slack,
     web_fixture,
 )
+from tests.http.conftest import _seed
 
 
 async def test_sign_in_sets_an_http_only_lax_session_cookie(web: Web) -> None:
