@@ -70,6 +70,16 @@ def _parser() -> argparse.ArgumentParser:
     keys.add_parser(
         "rotate", help="re-seal stored Slack tokens with the first MENTORLINK_SECRET_KEY"
     ).set_defaults(command=_rotate_keys)
+    slack = sub.add_parser("slack", help="connected Slack workspaces").add_subparsers()
+    slack.add_parser(
+        "list", help="list installations: id, status, last directory sync, organization, workspace"
+    ).set_defaults(command=_slack_list)
+    sync = slack.add_parser("sync", help="map the organization's users to Slack users by email")
+    sync.add_argument("--installation", required=True, help="installation id (see `slack list`)")
+    sync.add_argument(
+        "--newcomers", action="store_true", help="only users added since the last full sync"
+    )
+    sync.set_defaults(command=_slack_sync)
     local = sub.add_parser("run-local", help="what `make run` does: migrate, seed, sandbox, app")
     local.add_argument("--port", type=int, default=8000)
     local.add_argument("--sandbox-port", type=int, default=3000)
@@ -163,6 +173,30 @@ def _manifest(_: argparse.Namespace) -> int:
     if not public_url.startswith("https://"):
         print("warning: Slack accepts only https:// request URLs", file=sys.stderr)
     print(manifest_yaml(public_url), end="")
+    return 0
+
+
+def _slack_list(_: argparse.Namespace) -> int:
+    from adapters.local import list_installations
+
+    for line in asyncio.run(list_installations(_settings())):
+        print(line)
+    return 0
+
+
+def _slack_sync(args: argparse.Namespace) -> int:
+    from adapters.local import sync_directory
+    from application.slack import SlackError
+
+    try:
+        report = asyncio.run(sync_directory(_settings(), args.installation, args.newcomers))
+    except SlackError as error:
+        print(f"error: Slack could not do it ({error.code}); nothing was changed", file=sys.stderr)
+        return 1
+    print(
+        f"matched {report.matched} of {report.slack_users} Slack members "
+        f"in {report.calls} Slack calls"
+    )
     return 0
 
 

@@ -9,11 +9,17 @@ from adapters.demo import ADMIN_EMAIL, seed_demo
 from adapters.settings import Settings
 from application.actors import SYSTEM, Actor
 from application.running import UseCaseRunner
+from application.slack import SlackGateway
 from application.usecases.access_tokens import IssueToken, issue_token
 from application.usecases.expire_overdue import ExpireOverdue, expire_overdue
 from application.usecases.organization_setup import CreateOrganization, create_organization
+from application.usecases.slack_directory import (
+    DirectoryReport,
+    SyncDirectory,
+    sync_slack_directory,
+)
 from domain.errors import NotFound
-from domain.ids import OrganizationId
+from domain.ids import InstallationId, OrganizationId
 from domain.people import Role
 
 
@@ -102,3 +108,41 @@ async def rotate_keys(settings: Settings) -> int:
         return await reseal_installations(engine, TokenSealer(settings.secret_keys))
     finally:
         await engine.dispose()
+
+
+@asynccontextmanager
+async def _slack(settings: Settings) -> AsyncIterator[tuple[UseCaseRunner, SlackGateway]]:
+    from bootstrap import create_container
+
+    container = create_container(settings)
+    try:
+        yield container.runner(), container.slack_gateway()
+    finally:
+        if not settings.uses_memory:
+            await container.engine().dispose()
+
+
+async def sync_directory(
+    settings: Settings, installation_id: str, newcomers: bool
+) -> DirectoryReport:
+    """`mentorlink slack sync`: the directory sync an admin starts from the Slack page."""
+    async with _slack(settings) as (run, gateway):
+        command = SyncDirectory(
+            installation_id=InstallationId(installation_id), only_newcomers=newcomers
+        )
+        return await sync_slack_directory(command, SYSTEM, run.uow_factory(), run.clock, gateway)
+
+
+async def list_installations(settings: Settings) -> list[str]:
+    """`mentorlink slack list`: id, status, directory sync, organization, workspace."""
+    lines = []
+    async with _runner(settings) as run, run.uow_factory() as uow:
+        for org in await uow.organizations.list():
+            for i in await uow.installations.list_for_organization(org.id):
+                synced = i.directory_synced_at.isoformat() if i.directory_synced_at else "never"
+                where = i.workspace.domain or i.workspace.enterprise_id or ""
+                lines.append(
+                    f"{i.id}\t{i.status.value}\tsynced {synced}\t{org.name}\t"
+                    f"{i.workspace.display_name} ({where})"
+                )
+    return lines

@@ -43,6 +43,8 @@ async def test_remove_asks_first_then_revokes_the_token_and_keeps_the_record(web
     after = await admin.follow(response)
     assert "Removed Acme Engineering. Its bot token was revoked at Slack." in after.text
     assert "Removed</span>" in after.text and "by an administrator" in after.text
+    assert 'id="workspaces"' not in after.text  # gone from the connected workspaces
+    assert 'id="removed-workspaces"' in after.text  # and kept in the record
     assert f'href="{remove}"' not in after.text
     assert web.slack.calls["auth.revoke"] == 1
     assert not web.slack.is_active(token)

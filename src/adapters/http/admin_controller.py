@@ -47,6 +47,11 @@ def _safe_next(target: str) -> str:
     return ADMIN
 
 
+def _own_page(target: str) -> str:
+    """The `next` a sign-in form carries: one of our pages, or nothing (the role's home)."""
+    return target if target and _safe_next(target) == target else ""
+
+
 def _home_for(role: Role) -> str:
     return {Role.GLOBAL_ADMIN: INTEGRATIONS, Role.SUPPORT: SUPPORT}.get(role, ADMIN)
 
@@ -62,7 +67,7 @@ class SignInController(Controller):
     ) -> Template | Redirect:
         if session_actor(request) is not None:
             return Redirect(_safe_next(next), status_code=303)
-        return Template("sign_in.html", context={"next": _safe_next(next), "error": None})
+        return Template("sign_in.html", context={"next": _own_page(next), "error": None})
 
     @post("/sign-in", status_code=303)
     async def sign_in(
@@ -79,7 +84,7 @@ class SignInController(Controller):
             return Template(
                 "sign_in.html",
                 context={
-                    "next": _safe_next(data.next),
+                    "next": _own_page(data.next),
                     "error": "That token is unknown, revoked, or belongs to a deactivated user.",
                 },
                 status_code=401,

@@ -1,0 +1,265 @@
+"""The admin's Slack journey end to end, on the real processes (`mentorlink run-local`: the app
+on SQLite and the Slack sandbox, on free ports):
+
+- over plain HTTP: sign in, "Add a workspace", the sandbox's consent form, the callback, the
+  `mentorlink slack list / sync` commands, and "Remove app" from the sandbox;
+- in Chromium: support switches Slack on, the admin signs in, Manage > Engagement >
+  Integrations > Slack, Add a workspace, Allow on the sandbox's consent page, the workspace
+  listed with its name and icon, Remove, gone; then Add again and "Remove app" in the
+  sandbox's own UI, shown as removed after a reload.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import attrs
+import httpx
+import pytest
+from playwright.async_api import Page, Route, async_playwright, expect
+
+from tests.e2e.processes import base_env, cli, free_port, running, wait_until_up
+from tests.support.infra import CHROMIUM, CHROMIUM_ARGS
+
+pytestmark = pytest.mark.e2e
+
+SRC = Path(__file__).resolve().parents[2] / "src"
+SLACK_PAGE = "/admin/manage/engagement/integrations/slack"
+ENGINEERING = "T0ACMEENG"
+ENGINEERING_ICON = "https://a.slack-edge.com/80588/img/avatars-teams/ava_0001-88.png"
+SCREENSHOT = Path("/tmp/mentorlink-slack-page.png")
+_CSRF = re.compile(r'name="_csrf_token" value="([^"]+)"')
+
+
+@attrs.frozen
+class Stack:
+    app: str
+    sandbox: str
+    env: dict[str, str]
+    admin_token: str
+    support_token: str
+    organization_id: str
+
+
+@contextmanager
+def local_stack(tmp_path: Path) -> Iterator[Stack]:
+    """`mentorlink run-local` with Slack switched OFF for the demo organization."""
+    port, sandbox_port = free_port(), free_port()
+    app, sandbox = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{sandbox_port}"
+    env = base_env(
+        tmp_path,
+        PYTHONPATH=str(SRC),  # the code under test, whatever the venv's editable install says
+        MENTORLINK_PUBLIC_URL=app,
+        MENTORLINK_SLACK_API_URL=f"{sandbox}/api/",
+        MENTORLINK_SLACK_OAUTH_URL=f"{sandbox}/oauth/v2/authorize",
+        SLACK_CLIENT_ID="1000000000.2000000000",
+        SLACK_CLIENT_SECRET="journey-client-secret",
+        SLACK_SIGNING_SECRET="journey-signing-secret",
+    )
+    args = ("run-local", "--port", str(port), "--sandbox-port", str(sandbox_port))
+    with running(env, *args, cwd=tmp_path):
+        wait_until_up(f"{app}/healthz")
+        wait_until_up(f"{sandbox}/")
+        printed = (tmp_path / "output.txt").read_text()
+        admin = re.search(r"admin token\s+(\S+)", printed)
+        assert admin is not None, printed
+        organization_id = cli(env, "org", "list").split("\t")[0]
+        support = cli(
+            env, "token", "create", "--org", organization_id, "--role", "support",
+            "--email", "support@mentorlink.example", "--name", "Support",
+        )  # fmt: skip
+        off = httpx.put(
+            f"{app}/api/v1/organizations/{organization_id}/slack",
+            json={"enabled": False},
+            headers={"Authorization": f"Bearer {support}"},
+        )
+        assert off.status_code == 200, off.text
+        yield Stack(app, sandbox, env, admin.group(1), support, organization_id)
+
+
+def _csrf(page: httpx.Response) -> str:
+    found = _CSRF.search(page.text)
+    assert found is not None, page.text
+    return found.group(1)
+
+
+def _drain(stack: Stack) -> None:
+    """Wait until the sandbox delivered every pending event to the app."""
+    httpx.post(f"{stack.sandbox}/_sandbox/drain", json={"timeout": 10}, timeout=15)
+
+
+def test_add_sync_list_and_remove_from_slack_over_http(tmp_path: Path) -> None:
+    with local_stack(tmp_path) as stack, httpx.Client(base_url=stack.app) as admin:
+        switched = httpx.put(
+            f"{stack.app}/api/v1/organizations/{stack.organization_id}/slack",
+            json={"enabled": True},
+            headers={"Authorization": f"Bearer {stack.support_token}"},
+        )
+        assert switched.status_code == 200
+        token = _csrf(admin.get("/admin/sign-in"))
+        signed = admin.post(
+            "/admin/sign-in", data={"token": stack.admin_token, "_csrf_token": token}
+        )
+        assert signed.status_code == 303
+        page = admin.get(SLACK_PAGE)
+        to_slack = admin.post(f"{SLACK_PAGE}/workspaces", data={"_csrf_token": _csrf(page)})
+        authorize = urlsplit(to_slack.headers["location"])
+        assert f"{authorize.scheme}://{authorize.netloc}" == stack.sandbox
+        query = {k: v[0] for k, v in parse_qs(authorize.query).items()}
+        assert query["scope"] == "chat:write,users:read,users:read.email,team:read"
+        # "Allow" on the sandbox's consent page, as Ada, for Acme Engineering.
+        allowed = httpx.post(
+            f"{stack.sandbox}/oauth/v2/authorize",
+            data={**query, "target": f"team:{ENGINEERING}", "installer": "W0ADALOVE",
+                  "decision": "allow"},
+        )  # fmt: skip
+        callback = allowed.headers["location"]
+        assert callback.startswith(f"{stack.app}/slack/oauth/callback?code=")
+        back = admin.get(callback)
+        assert back.headers["location"] == SLACK_PAGE
+        listed = admin.get(SLACK_PAGE).text
+        assert "Connected Acme Engineering." in listed
+        assert f'src="{ENGINEERING_ICON}"' in listed
+        installation_id = re.findall(r'data-installation="([^"]+)"', listed)[0]
+
+        lines = cli(stack.env, "slack", "list").splitlines()
+        assert any(
+            line.startswith(f"{installation_id}\tactive\t") and "Acme Engineering" in line
+            for line in lines
+        ), lines
+        synced = cli(stack.env, "slack", "sync", "--installation", installation_id)
+        assert re.fullmatch(r"matched \d+ of \d+ Slack members in 1 Slack calls", synced), synced
+        assert int(synced.split()[1]) >= 4  # ada, maria, sam, li, jo are in Engineering
+        newcomers = cli(stack.env, "slack", "sync", "--installation", installation_id,
+                        "--newcomers")  # fmt: skip
+        assert newcomers == "matched 0 of 0 Slack members in 0 Slack calls"
+
+        removed = httpx.post(f"{stack.sandbox}/_sandbox/actions/remove_app",
+                             json={"team_id": ENGINEERING})  # fmt: skip
+        assert removed.status_code < 300, removed.text
+        _drain(stack)
+        after = admin.get(SLACK_PAGE).text
+        assert 'id="workspaces"' not in after
+        assert "in Slack," in after
+        assert "\tremoved\t" in cli(stack.env, "slack", "list")
+        events = httpx.get(f"{stack.sandbox}/_sandbox/events").json()["deliveries"]
+        delivered = [e for e in events if e["type"] in ("app_uninstalled", "tokens_revoked")]
+        assert len(delivered) == 2, events
+        assert all(a["status"] == 200 for e in delivered for a in e["attempts"]), delivered
+
+
+async def _icon(route: Route) -> None:
+    """Slack's CDN is out of reach offline: serve the workspace icon from here."""
+    svg = ('<svg xmlns="http://www.w3.org/2000/svg" width="88" height="88">'
+           '<rect width="88" height="88" rx="16" fill="#2eb67d"/>'
+           '<text x="44" y="58" font-size="40" text-anchor="middle" fill="#fff" '
+           'font-family="sans-serif">AE</text></svg>')  # fmt: skip
+    await route.fulfill(status=200, content_type="image/svg+xml", body=svg)
+
+
+async def _sign_in(page: Page, stack: Stack, token: str) -> None:
+    await page.goto(f"{stack.app}/admin/sign-in")
+    await page.get_by_label("API token").fill(token)
+    await page.get_by_role("button", name="Sign in").click()
+
+
+async def _add_engineering(page: Page) -> None:
+    await page.get_by_role("button", name="Add a workspace").click()
+    await expect(page.get_by_role("heading", level=2).first).to_contain_text(
+        "requesting permission"
+    )
+    await page.locator(f"input[name=target][value='team:{ENGINEERING}']").check()
+    await page.locator("select[name=installer]").select_option("W0ADALOVE")
+    await page.locator("#sb-allow").click()
+    await expect(page.get_by_role("status").first).to_have_text("Connected Acme Engineering.")
+
+
+@pytest.mark.browser
+async def test_the_admin_journey_in_chromium(tmp_path: Path, chromium_path: str) -> None:
+    with local_stack(tmp_path) as stack:
+        async with async_playwright() as playwright:
+            browser = await playwright.chromium.launch(
+                executable_path=chromium_path, args=CHROMIUM_ARGS, headless=True
+            )
+            try:
+                context = await browser.new_context(viewport={"width": 1280, "height": 900})
+                await context.route("https://a.slack-edge.com/**", _icon)
+                page = await context.new_page()
+                page.set_default_timeout(10_000)
+
+                # Support switches Slack on for the organization.
+                await _sign_in(page, stack, stack.support_token)
+                await expect(page.locator("#slack-state")).to_have_text("off")
+                await page.get_by_role("button", name="Turn Slack on").click()
+                await expect(page.get_by_role("status")).to_contain_text("Slack is now on")
+                await page.get_by_role("button", name="Sign out").click()
+                await expect(page.get_by_role("status")).to_have_text("You are signed out.")
+
+                # The global administrator: Manage > Engagement > Integrations > Slack.
+                await _sign_in(page, stack, stack.admin_token)
+                await page.get_by_role("link", name="mentorlink").click()
+                await (
+                    page.get_by_role("navigation", name="Main")
+                    .get_by_role("link", name="Manage")
+                    .click()
+                )
+                await page.get_by_role("link", name="Engagement").click()
+                await page.get_by_role("link", name="Integrations").click()
+                await expect(page.get_by_role("heading", level=1)).to_have_text("Integrations")
+                await page.locator("#slack-tile").click()
+                await expect(page.get_by_role("heading", level=1)).to_have_text("Slack")
+                assert page.url == f"{stack.app}{SLACK_PAGE}"
+
+                # Add a workspace through the sandbox's consent page.
+                await _add_engineering(page)
+                row = page.locator("#workspaces tbody tr")
+                await expect(row).to_have_count(1)
+                await expect(row.locator(".workspace-name")).to_have_text("Acme Engineering")
+                await expect(row).to_contain_text("acme-eng.slack.com")
+                await expect(row).to_contain_text("Enterprise Grid: Acme Grid")
+                await expect(row).to_contain_text("Ada Lovelace")
+                await expect(row.locator("img")).to_have_attribute("src", ENGINEERING_ICON)
+                await page.reload()  # the background directory sync has finished by now
+                await expect(row).to_contain_text("Directory synced")
+                assert await row.locator("img").evaluate("img => img.naturalWidth") > 0
+                await page.screenshot(path=str(SCREENSHOT), full_page=True)
+
+                # Remove it from mentorlink: asked first, then gone.
+                await row.get_by_role("link", name="Remove Acme Engineering").click()
+                await expect(page.get_by_role("heading", level=1)).to_have_text(
+                    "Remove Acme Engineering?"
+                )
+                await page.get_by_role("button", name="Remove Acme Engineering").click()
+                await expect(page.get_by_role("status").first).to_have_text(
+                    "Removed Acme Engineering. Its bot token was revoked at Slack."
+                )
+                await expect(page.locator("#workspaces")).to_have_count(0)
+                await expect(page.locator("#removed-workspaces")).to_contain_text(
+                    "by an administrator"
+                )
+
+                # Add it again, then "Remove app" in the sandbox's own UI.
+                await _add_engineering(page)
+                await expect(page.locator("#workspaces tbody tr")).to_have_count(1)
+                sandbox = await context.new_page()
+                await sandbox.goto(f"{stack.sandbox}/")
+                await sandbox.locator(
+                    f"section[data-team-id='{ENGINEERING}'] button.sb-remove-app"
+                ).click()
+                await expect(
+                    sandbox.locator(f"section[data-team-id='{ENGINEERING}']")
+                ).to_contain_text("App not installed.")
+                _drain(stack)
+                await page.reload()
+                await expect(page.locator("#workspaces")).to_have_count(0)
+                removed = page.locator("#removed-workspaces tbody tr")
+                await expect(removed).to_contain_text("Acme Engineering")
+                await expect(removed).to_contain_text("in Slack")
+            finally:
+                await browser.close()
+    assert SCREENSHOT.exists()
+    assert chromium_path == CHROMIUM
