@@ -31,6 +31,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from adapters.slack import wire
+from adapters.slack.pacing import RatePacer, pace_key
 from application.slack import (
     DEAD_TOKEN_CODES,
     OAuthGrant,
@@ -62,9 +63,12 @@ class BoundedRateLimitRetry(AsyncRateLimitErrorRetryHandler):
     Each wait it accepts is logged at INFO on `adapters.slack.web_gateway` (method and
     seconds only), so operators and benchmarks can count them."""
 
-    def __init__(self, max_retry_count: int, max_wait: float) -> None:
+    def __init__(
+        self, max_retry_count: int, max_wait: float, pacer: RatePacer | None = None
+    ) -> None:
         super().__init__(max_retry_count=max_retry_count)
         self.max_wait = max_wait
+        self.pacer = pacer
 
     async def _can_retry_async(
         self,
@@ -81,6 +85,10 @@ class BoundedRateLimitRetry(AsyncRateLimitErrorRetryHandler):
         wait = _retry_after(response)
         if wait > self.max_wait:
             return False
+        method = request.url.rsplit("/", 1)[-1]
+        if self.pacer is not None:
+            auth = {k.lower(): v for k, v in request.headers.items()}.get("authorization")
+            self.pacer.slow_down(pace_key(auth if isinstance(auth, str) else None, method), wait)
         _log.info("Slack rate limit (429) on %s: waiting %s s, retry %d of %d",
                   request.url.rsplit("/", 1)[-1], wait, state.current_attempt + 1,
                   self.max_retry_count)
@@ -136,8 +144,9 @@ class SlackWebGateway:
         self._client_id = client_id
         self._client_secret = client_secret
         self._timeout = timeout_seconds
+        self.pacer = RatePacer()
         self._retry_handlers: list[AsyncRetryHandler] = [
-            BoundedRateLimitRetry(rate_limit_retries, max_retry_after_seconds),
+            BoundedRateLimitRetry(rate_limit_retries, max_retry_after_seconds, self.pacer),
             AsyncConnectionErrorRetryHandler(max_retry_count=connection_retries),
             AsyncServerErrorRetryHandler(max_retry_count=1),
         ]
@@ -188,12 +197,14 @@ class SlackWebGateway:
         self, token: str, *, team_id: str | None, cursor: str | None, limit: int = 200
     ) -> UsersPage:
         """One page of `users.list`; `team_id` is required by Slack for org-wide tokens."""
+        await self.pacer.wait_turn(pace_key(f"Bearer {token}", "users.list"))
         body = await _answer(self._client(token).users_list(
             limit=limit, cursor=cursor or None, team_id=team_id))
         return wire.users_page_from(body)
 
     async def lookup_by_email(self, token: str, email: str) -> SlackUser | None:
         """`users.lookupByEmail`; None when Slack answers `users_not_found`."""
+        await self.pacer.wait_turn(pace_key(f"Bearer {token}", "users.lookupByEmail"))
         try:
             body = await _answer(self._client(token).users_lookupByEmail(email=email))
         except SlackError as error:

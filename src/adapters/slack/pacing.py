@@ -1,0 +1,47 @@
+"""Learned pacing: once Slack rate-limits a method for a token, later calls of that method
+are spaced by the wait Slack asked for, so a long run of calls (a 10,000-person directory)
+follows the limit instead of bumping into it after every burst."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import time
+from collections.abc import Awaitable, Callable
+
+
+def pace_key(authorization: str | None, method: str) -> str:
+    """Which limit a call counts against: Slack limits per method and per workspace (token).
+    The token itself is never kept, only a short fingerprint of it."""
+    token = (authorization or "").removeprefix("Bearer ").strip()
+    return hashlib.sha256(token.encode()).hexdigest()[:16] + ":" + method
+
+
+class RatePacer:
+    def __init__(
+        self,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self._clock = clock
+        self._sleep = sleep
+        self._interval: dict[str, float] = {}
+        self._next: dict[str, float] = {}
+
+    def slow_down(self, key: str, seconds: float) -> None:
+        """Slack answered 429 with `Retry-After: seconds` for this key."""
+        self._interval[key] = max(seconds, self._interval.get(key, 0.0))
+        self._next[key] = self._clock() + seconds
+
+    async def wait_turn(self, key: str) -> None:
+        """Before a call: wait until the learned interval since the previous one has passed."""
+        interval = self._interval.get(key)
+        if interval is None:
+            return
+        delay = self._next.get(key, 0.0) - self._clock()
+        if delay > 0:
+            await self._sleep(delay)
+        self._next[key] = max(self._clock(), self._next.get(key, 0.0)) + interval
+
+    def interval(self, key: str) -> float | None:
+        return self._interval.get(key)
