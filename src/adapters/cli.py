@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -200,6 +201,10 @@ def _slack_sync(args: argparse.Namespace) -> int:
     return 0
 
 
+def _exit_cleanly(signum: int, frame: object) -> None:
+    raise SystemExit(0)
+
+
 def _run_local(args: argparse.Namespace) -> int:
     from adapters.local import admin_token, seed_if_empty
     from adapters.persistence.migrate import upgrade
@@ -233,6 +238,9 @@ def _run_local(args: argparse.Namespace) -> int:
     lines.append(f"admin token    {token}")
     lines.append(f'try: curl -H "Authorization: Bearer {token}" {app_url}/api/v1/programs')
     print("\n".join(lines), flush=True)
+    # uvicorn re-raises SIGTERM once it has shut down; turning it into SystemExit lets the
+    # `finally` below stop the sandbox instead of leaving it orphaned.
+    signal.signal(signal.SIGTERM, _exit_cleanly)
     try:
         os.environ.update(env)
         return _serve(argparse.Namespace(host="127.0.0.1", port=args.port, workers=1))
