@@ -8,6 +8,11 @@ import asyncio
 import hashlib
 import time
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
+
+# The pace key of the Web API call in progress: slack-sdk's retry handler sees the request
+# without its Authorization header, so the gateway tells it which limit the call counts against.
+current_key: ContextVar[str | None] = ContextVar("slack_pace_key", default=None)
 
 
 def pace_key(authorization: str | None, method: str) -> str:
@@ -29,12 +34,14 @@ class RatePacer:
         self._next: dict[str, float] = {}
 
     def slow_down(self, key: str, seconds: float) -> None:
-        """Slack answered 429 with `Retry-After: seconds` for this key."""
+        """Slack answered 429 with `Retry-After: seconds` for this key. The retry itself takes
+        the slot that opens after `seconds`, so the next call waits one interval more."""
         self._interval[key] = max(seconds, self._interval.get(key, 0.0))
-        self._next[key] = self._clock() + seconds
+        self._next[key] = self._clock() + seconds + self._interval[key]
 
     async def wait_turn(self, key: str) -> None:
         """Before a call: wait until the learned interval since the previous one has passed."""
+        current_key.set(key)
         interval = self._interval.get(key)
         if interval is None:
             return

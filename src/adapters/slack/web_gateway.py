@@ -31,7 +31,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from adapters.slack import wire
-from adapters.slack.pacing import RatePacer, pace_key
+from adapters.slack.pacing import RatePacer, current_key, pace_key
 from application.slack import (
     DEAD_TOKEN_CODES,
     OAuthGrant,
@@ -85,10 +85,10 @@ class BoundedRateLimitRetry(AsyncRateLimitErrorRetryHandler):
         wait = _retry_after(response)
         if wait > self.max_wait:
             return False
-        method = request.url.rsplit("/", 1)[-1]
-        if self.pacer is not None:
-            auth = {k.lower(): v for k, v in request.headers.items()}.get("authorization")
-            self.pacer.slow_down(pace_key(auth if isinstance(auth, str) else None, method), wait)
+        method = request.url.split("?", 1)[0].rsplit("/", 1)[-1]
+        key = current_key.get()
+        if self.pacer is not None and key is not None and key.endswith(":" + method):
+            self.pacer.slow_down(key, wait)
         _log.info("Slack rate limit (429) on %s: waiting %s s, retry %d of %d",
                   request.url.rsplit("/", 1)[-1], wait, state.current_attempt + 1,
                   self.max_retry_count)

@@ -29,12 +29,14 @@ async def test_no_pacing_until_slack_says_so() -> None:
 async def test_after_a_429_calls_are_spaced_by_the_wait_slack_asked_for() -> None:
     clock = Clock()
     pacer = RatePacer(clock, clock.sleep)
-    pacer.slow_down("k", 3.0)
-    await pacer.wait_turn("k")  # the retry itself waits out Retry-After
-    clock.now += 0.5  # the call took half a second
+    pacer.slow_down("k", 3.0)  # a 429 at t=100; slack-sdk retries at t=103
+    clock.now += 3.5  # the retry, answered half a second later
+    await pacer.wait_turn("k")  # the next page waits for the slot after the retry's
+    clock.now += 0.5
     await pacer.wait_turn("k")
     await pacer.wait_turn("k")
-    assert clock.slept == [3.0, 2.5, 3.0]
+    assert clock.slept == [2.5, 2.5, 3.0]
+    assert clock.now == 112.0
     await pacer.wait_turn("other")
     assert len(clock.slept) == 3
 
