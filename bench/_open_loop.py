@@ -29,6 +29,7 @@ from typing import Any
 import aiohttp
 
 MAX_CONNECTIONS = 1000
+ABORT_GRACE_S = 2.0
 
 
 @dataclass(frozen=True)
@@ -58,26 +59,57 @@ async def _send(session: aiohttp.ClientSession, entry: Sequence[str], scheduled:
 
 
 async def generate(
-    url: str, plan: Sequence[Sequence[str]], rate: float, total: int, request_timeout: float
-) -> list[Outcome]:
-    """Send `total` requests from the plan at `rate` per second; wait for every answer."""
+    url: str,
+    plan: Sequence[Sequence[str]],
+    rate: float,
+    total: int,
+    request_timeout: float,
+    max_backlog: int,
+) -> tuple[list[Outcome], bool]:
+    """Send `total` requests from the plan at `rate` per second and wait for every answer.
+
+    If more than `max_backlog` requests are outstanding, the server is hopelessly behind: stop
+    sending, give the outstanding ones a moment, and count the rest as failed ("aborted").
+    Returns the outcomes of the requests sent and whether the run was aborted."""
     if len(plan) < total:
         raise SystemExit(f"the plan has {len(plan)} requests; {total} are needed")
     connector = aiohttp.TCPConnector(limit=MAX_CONNECTIONS, enable_cleanup_closed=True)
     client_timeout = aiohttp.ClientTimeout(total=request_timeout)
     loop = asyncio.get_running_loop()
+    aborted = False
     async with aiohttp.ClientSession(
         base_url=url, connector=connector, timeout=client_timeout
     ) as session:
         start = loop.time() + 0.05
         tasks: list[asyncio.Task[Outcome]] = []
+        outstanding = [0]
+
+        def finished(_: asyncio.Task[Outcome]) -> None:
+            outstanding[0] -= 1
+
         for i in range(total):
             scheduled = start + i / rate
             delay = scheduled - loop.time()
             if delay > 0:
                 await asyncio.sleep(delay)
-            tasks.append(asyncio.create_task(_send(session, plan[i], scheduled)))
-        return list(await asyncio.gather(*tasks))
+            if outstanding[0] > max_backlog:
+                aborted = True
+                break
+            task = asyncio.create_task(_send(session, plan[i], scheduled))
+            outstanding[0] += 1
+            task.add_done_callback(finished)
+            tasks.append(task)
+        if tasks:
+            await asyncio.wait(tasks, timeout=ABORT_GRACE_S if aborted else None)
+        outcomes = []
+        for task, entry in zip(tasks, plan, strict=False):
+            if task.done():
+                outcomes.append(task.result())
+            else:
+                task.cancel()
+                now = loop.time()
+                outcomes.append(Outcome(entry[0], now, now, now + request_timeout, 0, "aborted"))
+        return outcomes, aborted
 
 
 def _percentile(sorted_values: Sequence[float], q: float) -> float:
@@ -132,6 +164,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--duration", type=float, required=True, help="measured seconds")
     parser.add_argument("--warmup", type=float, default=3.0, help="seconds sent, not counted")
     parser.add_argument("--timeout", type=float, default=10.0, help="per request, seconds")
+    parser.add_argument(
+        "--abort-backlog",
+        type=float,
+        default=1.0,
+        help="stop when more than this many seconds' worth of requests are outstanding",
+    )
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
 
@@ -139,15 +177,20 @@ def main(argv: Sequence[str] | None = None) -> None:
     warm = round(args.rate * args.warmup)
     total = warm + round(args.rate * args.duration)
     wall = time.perf_counter()
-    outcomes = asyncio.run(generate(args.url, plan, args.rate, total, args.timeout))
+    max_backlog = max(20, round(args.rate * args.abort_backlog))
+    outcomes, aborted = asyncio.run(
+        generate(args.url, plan, args.rate, total, args.timeout, max_backlog)
+    )
     wall = time.perf_counter() - wall
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    measured = outcomes[warm:]
+    measured = outcomes[warm:] if len(outcomes) > warm else outcomes  # aborted in the warm-up
     kinds = sorted({o.kind for o in measured})
     result = {
         "rate": args.rate,
         "warmup_s": args.warmup,
         "duration_s": args.duration,
+        "aborted": aborted,
+        "sent": len(outcomes),
         "overall": summarize(measured, args.rate),
         "by_kind": {
             kind: summarize(

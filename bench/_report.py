@@ -30,7 +30,7 @@ def _row(db: str, step: Mapping[str, Any]) -> list[str]:
         f"{step['server_cpu_ms_per_request']:.2f}",
         f"{step['host_cpu_share']:.0%}/{step['host_cpu_share_before']:.0%}",
         f"{overall['send_lag_ms']['p99']:.1f}",
-        "yes" if step["passed"] else "NO",
+        "yes" if step["passed"] else ("NO, aborted" if step["aborted"] else "NO"),
     ]
 
 
