@@ -6,6 +6,7 @@ Test modules use it with `from tests.http.admin_web import web_fixture  # noqa: 
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import hashlib
 import hmac
@@ -29,7 +30,7 @@ from application.running import UseCaseRunner
 from bootstrap import create_app, create_container
 from domain.installation import WorkspaceInstallation
 from domain.people import Role
-from tests.http.conftest import HandClock, Org, _seed
+from tests.http.conftest import GatedUnitOfWork, HandClock, Org, _seed
 
 PUBLIC_URL = "http://testserver"
 CLIENT_ID = "1000000000.2000000000"
@@ -68,6 +69,23 @@ def fake_slack() -> MemorySlackGateway:
         slack.add_user(id, name=who, email=f"{who.upper()}@acme.example", workspaces=teams)
     slack.add_user("W0DANA", name="dana", email="dana@contractor.example", workspaces=[ACME_TEAM])
     return slack
+
+
+@attrs.define
+class FirstCommitsGate:
+    """Holds the next `count` commits until all of them arrived (concurrent requests then
+    load the same versions before any writes), and lets every later commit through."""
+
+    count: int = 0
+    barrier: asyncio.Barrier | None = None
+
+    def hold(self, count: int) -> None:
+        self.count, self.barrier = count, asyncio.Barrier(count)
+
+    async def wait(self) -> None:
+        if self.barrier is not None and self.count > 0:
+            self.count -= 1
+            await self.barrier.wait()
 
 
 @attrs.define
@@ -114,6 +132,7 @@ class Web:
     runner: UseCaseRunner
     acme: Org
     globex: Org
+    gate: FirstCommitsGate
     browsers: list[httpx.AsyncClient] = attrs.field(factory=list)
 
     def browser(self) -> Browser:
@@ -248,6 +267,8 @@ async def web_fixture() -> AsyncIterator[Web]:
     container.clock.override(providers.Object(clock))
     container.memory_store.override(providers.Object(store))
     container.slack_gateway.override(providers.Object(slack))
+    gate, make_uow = FirstCommitsGate(), container.uow_factory()
+    container.uow_factory.override(providers.Object(lambda: GatedUnitOfWork(make_uow(), gate)))
     runner = container.runner()
     acme, globex = await _seed(runner, "Acme"), await _seed(runner, "Globex")
     web = Web(
@@ -258,6 +279,7 @@ async def web_fixture() -> AsyncIterator[Web]:
         runner=runner,
         acme=acme,
         globex=globex,
+        gate=gate,
     )
     yield web
     for client in web.browsers:

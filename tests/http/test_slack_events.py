@@ -4,6 +4,7 @@ Requests are signed for real (HMAC-SHA256 with the configured signing secret).""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import json
@@ -54,6 +55,30 @@ async def test_both_events_in_either_order_remove_once(web: Web, order: tuple[st
     first, second = order
     assert (await web.event(removal_event(first, "Ev01"))).status_code == 200
     assert (await web.event(removal_event(second, "Ev02"))).status_code == 200
+    assert not (await web.installation(installation_id)).is_active
+    assert len(_removals(web)) == 1
+
+
+async def test_both_events_at_the_same_moment_both_get_a_200(web: Web) -> None:
+    installation_id = await _connected(web)
+    web.gate.hold(2)  # both requests load the active installation before either commits
+    answers = await asyncio.gather(
+        web.event(removal_event("app_uninstalled", "Ev01")),
+        web.event(removal_event("tokens_revoked", "Ev02")),
+    )
+    assert [a.status_code for a in answers] == [200, 200], [a.text for a in answers]
+    assert not (await web.installation(installation_id)).is_active
+    assert len(_removals(web)) == 1
+
+
+async def test_a_retry_overlapping_its_first_delivery_gets_a_200(web: Web) -> None:
+    installation_id = await _connected(web)
+    event = removal_event("app_uninstalled", "Ev01")
+    web.gate.hold(2)
+    answers = await asyncio.gather(
+        web.event(event), web.event(event, headers={"X-Slack-Retry-Num": "1"})
+    )
+    assert [a.status_code for a in answers] == [200, 200], [a.text for a in answers]
     assert not (await web.installation(installation_id)).is_active
     assert len(_removals(web)) == 1
 

@@ -4,9 +4,9 @@ The signature is checked on the raw bytes before anything is parsed (401 and not
 when it is missing, wrong or older than 5 minutes). `url_verification` is answered with its
 challenge; `app_uninstalled` and `tokens_revoked` naming bot tokens mark the installation
 removed from Slack's side (de-duplicated by `event_id` in the use case, so Slack's retries
-change nothing). Every other event, and events for unknown teams, get a fast 200. A signed
-body that is not a Slack envelope is a 400 with `X-Slack-No-Retry: 1`: retrying it would not
-help.
+change nothing; the two events racing each other both get a 200). Every other event, and
+events for unknown teams, get a fast 200. A signed body that is not a Slack envelope is a 400
+with `X-Slack-No-Retry: 1`: retrying it would not help.
 """
 
 from __future__ import annotations
@@ -20,7 +20,9 @@ from adapters.http.dependencies import Runner
 from adapters.http.slack_admin_controller import CurrentSlackApp
 from adapters.slack.signing import verify_slack_request
 from application.actors import SYSTEM
+from application.running import UseCaseRunner
 from application.usecases.slack_removal import WorkspaceRemovedInSlack, workspace_removed_in_slack
+from domain.errors import ConcurrencyConflict
 
 _NO_RETRY = {"X-Slack-No-Retry": "1"}
 
@@ -81,5 +83,15 @@ async def slack_events(
     except ValueError:  # json.JSONDecodeError and UnicodeDecodeError are ValueErrors
         return _answer(400, {"error": "malformed_event"}, _NO_RETRY)
     if removal is not None:
-        await runner(workspace_removed_in_slack, removal, SYSTEM)
+        await _record_removal(runner, removal)
     return _answer(200, {"ok": True})
+
+
+async def _record_removal(runner: UseCaseRunner, removal: WorkspaceRemovedInSlack) -> None:
+    """Slack sends `app_uninstalled` and `tokens_revoked` together, and may retry an event
+    while its first delivery is still being handled: when another request removed the
+    installation (or saw the event) first, one more run finds that and changes nothing."""
+    try:
+        await runner(workspace_removed_in_slack, removal, SYSTEM)
+    except ConcurrencyConflict:
+        await runner(workspace_removed_in_slack, removal, SYSTEM)
