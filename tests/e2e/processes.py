@@ -14,6 +14,7 @@ from pathlib import Path
 import httpx
 
 MENTORLINK = str(Path(sys.executable).with_name("mentorlink"))
+SRC = Path(__file__).resolve().parents[2] / "src"
 
 
 def free_port() -> int:
@@ -63,5 +64,7 @@ def running(env: dict[str, str], *args: str, cwd: Path) -> Iterator[subprocess.P
 def base_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MENTORLINK_", "SLACK_"))}
     env["MENTORLINK_DATABASE_URL"] = f"sqlite:///{tmp_path / 'mentorlink.db'}"
+    # Run this checkout's code whatever the venv's editable install points at.
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SRC), env.get("PYTHONPATH", "")]))
     env.update(extra)
     return env
