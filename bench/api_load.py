@@ -207,7 +207,7 @@ class DatabaseRun:
         result.update(
             scenario=scenario,
             server_cpu_share=round(cpu / wall, 3),
-            server_cpu_ms_per_request=round(cpu * 1000 / total, 2),
+            server_cpu_ms_per_request=round(cpu * 1000 / max(1, result["sent"]), 2),
             host_cpu_share=_share(host, host_cpu_ticks()),
             host_cpu_share_before=busy_before,
             server_memory_kb=self.server.memory_kb(),
