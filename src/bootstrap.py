@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.clock import SystemClock
 from adapters.http.app import build_app
+from adapters.http.auth_cache import RecentTokens
 from adapters.http.web_config import SlackApp, WebSecurity
 from adapters.persistence.database import create_engine
 from adapters.persistence.memory import MemoryStore, MemoryUnitOfWork, memory_uow_factory
@@ -65,10 +66,12 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     async def authenticate_secret(secret: str) -> Actor | None:
         return await authenticate(secret, uow_factory())
 
+    recent_tokens = RecentTokens(authenticate_secret, ttl=container.settings().token_cache_seconds)
+
     config = container.settings()
     app = build_app(
         runner=container.runner(),
-        authenticate=authenticate_secret,
+        authenticate=recent_tokens,
         debug=config.debug,
         security=WebSecurity.for_public_url(config.secret_keys[0], config.public_url),
         slack=SlackApp(

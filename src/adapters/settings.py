@@ -26,6 +26,7 @@ class Settings:
     slack_api_url: str = SLACK_API
     slack_oauth_url: str = SLACK_OAUTH
     debug: bool = False
+    token_cache_seconds: float = 5.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -41,6 +42,7 @@ class Settings:
             slack_api_url=e.get("MENTORLINK_SLACK_API_URL", SLACK_API),
             slack_oauth_url=e.get("MENTORLINK_SLACK_OAUTH_URL", SLACK_OAUTH),
             debug=e.get("MENTORLINK_DEBUG", "") in ("1", "true"),
+            token_cache_seconds=float(e.get("MENTORLINK_TOKEN_CACHE_SECONDS", "5")),
         )
 
     @property

@@ -77,6 +77,9 @@ class _Table(Generic[A]):
         self._uow.seen.added(self.name, aggregate)
 
     async def get(self, id: str) -> A:
+        known = self._uow.seen.known(self.name, id)
+        if isinstance(known, self.kind):
+            return known
         row = self._rows().get(id)
         if row is None:
             raise NotFound(f"No such {self.noun}.")

@@ -83,6 +83,9 @@ class SqlTable(Generic[A]):
         self._uow.seen.added(self.name, aggregate)
 
     async def get(self, id: str) -> A:
+        known = self._uow.seen.known(self.name, id)
+        if isinstance(known, self.kind):
+            return known
         found = await self._select(self.table.c.id == id)
         if not found:
             raise NotFound(f"No such {self.noun}.")

@@ -46,6 +46,11 @@ class Seen:
         self.items[key] = Tracked(aggregate, table, dump(aggregate), aggregate.version)
         return aggregate
 
+    def known(self, table: str, id: str) -> Aggregate | None:
+        """The aggregate this transaction already holds, if any (no need to ask the store)."""
+        tracked = self.items.get((table, id))
+        return None if tracked is None else tracked.aggregate
+
     def added(self, table: str, aggregate: Aggregate) -> None:
         key = (table, str(getattr(aggregate, "id")))  # noqa: B009
         self.items[key] = Tracked(aggregate, table, None, 0)
