@@ -8,7 +8,7 @@ Two pieces, both idempotent only in the sense that they always add new data:
 * `seed_pending_requests` — a fresh cohort program with enough mentors (capacity 50) and
   mentees for `count` pending mentor requests, returned in round-robin mentor order so
   consecutive accepts never touch the same mentor (no optimistic-concurrency conflicts that
-  the benchmark is not about). A fresh program per load step keeps the capacity check
+  the benchmark is not about). A fresh program per cohort keeps the capacity check
   (`active_mentee_counts`, which scans the program) at a realistic size.
 
 Calls run concurrently (bounded) to keep seeding in seconds, except that calls bumping the

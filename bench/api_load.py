@@ -70,6 +70,7 @@ class Config:
     budget_s: float
     postgres_admin_url: str
     out: Path
+    workers: int = 1
 
 
 def parse_args(argv: Sequence[str]) -> Config:
@@ -86,6 +87,7 @@ def parse_args(argv: Sequence[str]) -> Config:
     parser.add_argument("--mentors", type=int, default=100)
     parser.add_argument("--budget", type=float, default=540.0, help="seconds for the whole run")
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes (1)")
     args, _ = parser.parse_known_args([a for a in argv if a != "api_load"])
     scenarios = tuple(s for s in args.scenarios.split(",") if s)
     if unknown := set(scenarios) - set(SCENARIOS):
@@ -105,6 +107,7 @@ def parse_args(argv: Sequence[str]) -> Config:
         budget_s=args.budget,
         postgres_admin_url=postgres_admin_url(),
         out=args.out,
+        workers=args.workers,
     )
 
 
@@ -167,24 +170,32 @@ class DatabaseRun:
         self.workdir = workdir
         self.steps: list[dict[str, Any]] = []
         self.seconds_per_seed = 0.004  # refined after the first cohort
+        self.spare: list[AcceptTarget] = []  # pending requests no step has sent yet
 
     def _step_estimate(self, scenario: str, rate: int) -> float:
         seconds = self.config.warmup_s + self.config.duration_s
-        accepts = _accepts_needed(scenario, math.ceil(rate * seconds))
-        return seconds + 3 + accepts * self.seconds_per_seed
+        accepts = _accepts_needed(scenario, math.ceil(rate * seconds)) - len(self.spare)
+        return seconds + 3 + max(0, accepts) * self.seconds_per_seed
+
+    def _pending_requests(self, needed: int, label: str) -> list[AcceptTarget]:
+        """`needed` pending requests: first those an earlier (aborted) step never sent, then
+        a freshly seeded cohort for the rest."""
+        if len(self.spare) < needed:
+            count = needed - len(self.spare) + 20 + needed // 50  # a little margin
+            seeded_before = self.seeder.seconds
+            self.spare += self.seeder.pending_requests(
+                count, mentors=self.config.mentors, label=label
+            )
+            self.seconds_per_seed = (self.seeder.seconds - seeded_before) / count
+        taken, self.spare = self.spare[:needed], self.spare[needed:]
+        return taken
 
     def step(self, scenario: str, rate: int) -> dict[str, Any]:
         """Seed what the step consumes, run the generator once, and record the outcome."""
         config = self.config
         total = round(rate * config.warmup_s) + round(rate * config.duration_s)
-        targets: list[AcceptTarget] = []
-        if needed := _accepts_needed(scenario, total):
-            count = needed + 20 + needed // 50  # a little margin for rounding
-            seeded_before = self.seeder.seconds
-            targets = self.seeder.pending_requests(
-                count, mentors=config.mentors, label=f"{scenario}{rate}"
-            )
-            self.seconds_per_seed = (self.seeder.seconds - seeded_before) / count
+        needed = _accepts_needed(scenario, total)
+        targets = self._pending_requests(needed, f"{scenario}{rate}") if needed else []
         org = self.seeder.organization(readers=config.readers)
         plan_file = self.workdir / f"plan-{scenario}-{rate}.json"
         plan_file.write_text(
@@ -214,6 +225,7 @@ class DatabaseRun:
             seeded_requests=len(targets),
         )
         result["passed"] = _passed(result, rate)
+        self.spare[:0] = targets[_accepts_needed(scenario, result["sent"]) :]  # never sent
         self.steps.append(result)
         print(_report.table([(self.name, result)]).splitlines()[-1], flush=True)
         return result
@@ -279,7 +291,7 @@ def run_database(name: str, config: Config, deadline: float) -> dict[str, Any]:
             print(
                 f"-- {name}: seeded {config.readers} readers in {seeder.seconds:.1f} s", flush=True
             )
-            server = Server.start(url, workdir / "server.log")
+            server = Server.start(url, workdir / "server.log", workers=config.workers)
             try:
                 run = DatabaseRun(name, config, server, seeder, workdir)
                 baselines = {s: run.step(s, TARGET_RATE) for s in config.scenarios}
