@@ -99,6 +99,9 @@ class ConnectionRepository(Protocol):
     async def active_mentee_counts(self, program_id: ProgramId) -> dict[MemberId, int]:
         """For each mentor of the program: how many mentees they have in active connections."""
         ...
+    async def active_mentee_count(self, mentor_id: MemberId) -> int:
+        """How many mentees one mentor has in active connections (cheap: one mentor's rows)."""
+        ...
 
 
 class MentorRequestRepository(Protocol):

@@ -65,6 +65,8 @@ async def test_connections_by_member_and_mentor_load(uow_factory: Factory) -> No
         assert [c.id for c in await uow.connections.list_for_member(g.mentor2.id)] == [newer.id]
         loads = await uow.connections.active_mentee_counts(g.program.id)
         assert loads == {g.mentor.id: 1, g.mentor2.id: 1}
+        assert await uow.connections.active_mentee_count(g.mentor.id) == 1  # the closed one not
+        assert await uow.connections.active_mentee_count(g.mentee.id) == 0
 
 
 async def test_tasks_and_messages_survive_a_round_trip(uow_factory: Factory) -> None:

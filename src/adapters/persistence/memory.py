@@ -136,6 +136,10 @@ class MemoryConnections(_Table[Connection]):
         found = self._where(lambda c: member_id in c.participants)
         return sorted(found, key=lambda c: (c.created_at, c.id))
 
+    async def active_mentee_count(self, mentor_id: str) -> int:
+        found = self._where(lambda c: c.is_active and mentor_id in c.mentor_ids)
+        return sum(len(c.mentee_ids) for c in found)
+
     async def active_mentee_counts(self, program_id: str) -> dict[Any, int]:
         counts: dict[Any, int] = {}
         for c in self._where(lambda c: c.program_id == program_id and c.is_active):

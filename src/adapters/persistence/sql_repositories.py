@@ -194,6 +194,25 @@ class SqlConnections(SqlTable[Connection]):
         rows = (await self._uow.connection.execute(query)).all()
         return {row[0]: int(row[1]) for row in rows}
 
+    async def active_mentee_count(self, mentor_id: str) -> int:
+        mentor, mentee = _MENTOR_SIDE, _MENTEE_SIDE
+        c = t.connections.c
+        query = (
+            select(func.count())
+            .select_from(mentor)
+            .join(
+                mentee,
+                and_(mentee.c.connection_id == mentor.c.connection_id, mentee.c.role == "mentee"),
+            )
+            .join(t.connections, c.id == mentor.c.connection_id)
+            .where(
+                mentor.c.member_id == mentor_id,
+                mentor.c.role == "mentor",
+                c.status == ConnectionStatus.ACTIVE.value,
+            )
+        )
+        return int((await self._uow.connection.execute(query)).scalar_one())
+
 
 class SqlMentorRequests(SqlTable[MentorRequest]):
     table, kind, noun = t.mentor_requests, MentorRequest, "mentor request"

@@ -42,11 +42,10 @@ async def accept_mentor_request(
         request = await _request_of(uow, actor, cmd.request_id)
         mentor = await member_of(uow, actor, request.program_id)
         program = await uow.programs.get(request.program_id)
-        loads = await uow.connections.active_mentee_counts(program.id)
         connection = request.accept(
             by=mentor.id,
             now=clock.now(),
-            mentor_load=loads.get(mentor.id, 0),
+            mentor_load=await uow.connections.active_mentee_count(mentor.id),
             mentor_capacity=mentor.mentee_capacity(program.mentees_per_mentor),
             connection_id=ConnectionId(new_id()),
         )

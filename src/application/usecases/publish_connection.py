@@ -26,14 +26,14 @@ async def publish_connection(
         program = await program_of(uow, actor, cmd.program_id)
         mentor_ids = tuple(dict.fromkeys(cmd.mentor_ids))
         mentee_ids = tuple(dict.fromkeys(cmd.mentee_ids))
-        loads = await uow.connections.active_mentee_counts(program.id)
         for mentor_id in mentor_ids:
             mentor = await uow.members.get(mentor_id)
             if mentor.organization_id != program.organization_id:
                 raise NotFound("No such member.")  # never name another organization's people
             if mentor.program_id != program.id or not mentor.is_mentor:
                 raise InvalidInput(f"{mentor.name} is not a mentor in {program.name}.")
-            room = mentor.mentee_capacity(program.mentees_per_mentor) - loads.get(mentor.id, 0)
+            load = await uow.connections.active_mentee_count(mentor.id)
+            room = mentor.mentee_capacity(program.mentees_per_mentor) - load
             if room < len(mentee_ids):
                 raise IllegalTransition(f"{mentor.name} has {max(room, 0)} open places left.")
             uow.members.guard(mentor)

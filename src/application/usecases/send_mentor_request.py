@@ -37,8 +37,8 @@ async def send_mentor_request(
             if connection.is_active and mentor.id in connection.mentor_ids:
                 raise IllegalTransition(f"{mentor.name} already mentors you.")
         program = await uow.programs.get(cmd.program_id)
-        loads = await uow.connections.active_mentee_counts(program.id)
-        if loads.get(mentor.id, 0) >= mentor.mentee_capacity(program.mentees_per_mentor):
+        load = await uow.connections.active_mentee_count(mentor.id)
+        if load >= mentor.mentee_capacity(program.mentees_per_mentor):
             raise IllegalTransition(f"{mentor.name} has no open places right now.")
         request = MentorRequest.send(
             id=MentorRequestId(new_id()),
