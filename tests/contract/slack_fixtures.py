@@ -36,35 +36,104 @@ GRID, ENG, SALES, SOLO = "E0ACME01", "T0ACMEENG", "T0ACMESAL", "T0SOLO001"
 WORLD: dict[str, Any] = {
     "grids": [{"id": GRID, "name": "Acme Grid", "domain": "acme-grid"}],
     "workspaces": [
-        {"id": ENG, "name": "Acme Engineering", "domain": "acme-eng", "enterprise_id": GRID,
-         "icon": "https://icons.example/acme-eng-132.png"},
-        {"id": SALES, "name": "Acme Sales", "domain": "acme-sales", "enterprise_id": GRID,
-         "icon": "https://icons.example/acme-sales-132.png"},
-        {"id": SOLO, "name": "Solo Studio", "domain": "solo-studio",
-         "icon": "https://icons.example/solo-132.png"},
+        {
+            "id": ENG,
+            "name": "Acme Engineering",
+            "domain": "acme-eng",
+            "enterprise_id": GRID,
+            "icon": "https://icons.example/acme-eng-132.png",
+        },
+        {
+            "id": SALES,
+            "name": "Acme Sales",
+            "domain": "acme-sales",
+            "enterprise_id": GRID,
+            "icon": "https://icons.example/acme-sales-132.png",
+        },
+        {
+            "id": SOLO,
+            "name": "Solo Studio",
+            "domain": "solo-studio",
+            "icon": "https://icons.example/solo-132.png",
+        },
     ],
     "users": [
-        {"id": "W0ADALOVE", "name": "ada", "real_name": "Ada Lovelace", "email": "ada@acme.example",
-         "tz": "Europe/Berlin", "workspaces": [ENG], "is_admin": True},
-        {"id": "W0MARIASA", "name": "maria", "real_name": "Maria Santos",
-         "email": "Maria.Santos@Acme.example", "tz": "America/New_York",
-         "workspaces": [ENG, SALES]},
-        {"id": "W0SAMRIVE", "name": "sam", "real_name": "Sam Rivera", "email": "sam@acme.example",
-         "tz": "America/Los_Angeles", "workspaces": [ENG, SALES]},
-        {"id": "W0LIWEI00", "name": "li", "real_name": "Li Wei", "email": "li@acme.example",
-         "tz": "Asia/Tokyo", "workspaces": [ENG]},
-        {"id": "W0JONGUYE", "name": "jo", "real_name": "Jo Nguyen", "email": "jo@acme.example",
-         "tz": "Australia/Sydney", "workspaces": [ENG]},
-        {"id": "W0ROBINLE", "name": "robin", "real_name": "Robin Lee",
-         "email": "robin@acme.example", "tz": "Pacific/Auckland", "workspaces": [ENG],
-         "deleted": True},
-        {"id": "W0BUILDBT", "name": "buildbot", "real_name": "Build Bot",
-         "email": "buildbot@acme.example", "tz": "UTC", "workspaces": [ENG], "is_bot": True},
-        {"id": "W0PRIYAPA", "name": "priya", "real_name": "Priya Patel",
-         "email": "priya@acme.example", "tz": "Asia/Kolkata", "workspaces": [SALES]},
-        {"id": "U0OMAROKA", "name": "omar", "real_name": "Omar Okafor",
-         "email": "omar@solo.example", "tz": "Africa/Lagos", "workspaces": [SOLO],
-         "is_admin": True},
+        {
+            "id": "W0ADALOVE",
+            "name": "ada",
+            "real_name": "Ada Lovelace",
+            "email": "ada@acme.example",
+            "tz": "Europe/Berlin",
+            "workspaces": [ENG],
+            "is_admin": True,
+        },
+        {
+            "id": "W0MARIASA",
+            "name": "maria",
+            "real_name": "Maria Santos",
+            "email": "Maria.Santos@Acme.example",
+            "tz": "America/New_York",
+            "workspaces": [ENG, SALES],
+        },
+        {
+            "id": "W0SAMRIVE",
+            "name": "sam",
+            "real_name": "Sam Rivera",
+            "email": "sam@acme.example",
+            "tz": "America/Los_Angeles",
+            "workspaces": [ENG, SALES],
+        },
+        {
+            "id": "W0LIWEI00",
+            "name": "li",
+            "real_name": "Li Wei",
+            "email": "li@acme.example",
+            "tz": "Asia/Tokyo",
+            "workspaces": [ENG],
+        },
+        {
+            "id": "W0JONGUYE",
+            "name": "jo",
+            "real_name": "Jo Nguyen",
+            "email": "jo@acme.example",
+            "tz": "Australia/Sydney",
+            "workspaces": [ENG],
+        },
+        {
+            "id": "W0ROBINLE",
+            "name": "robin",
+            "real_name": "Robin Lee",
+            "email": "robin@acme.example",
+            "tz": "Pacific/Auckland",
+            "workspaces": [ENG],
+            "deleted": True,
+        },
+        {
+            "id": "W0BUILDBT",
+            "name": "buildbot",
+            "real_name": "Build Bot",
+            "email": "buildbot@acme.example",
+            "tz": "UTC",
+            "workspaces": [ENG],
+            "is_bot": True,
+        },
+        {
+            "id": "W0PRIYAPA",
+            "name": "priya",
+            "real_name": "Priya Patel",
+            "email": "priya@acme.example",
+            "tz": "Asia/Kolkata",
+            "workspaces": [SALES],
+        },
+        {
+            "id": "U0OMAROKA",
+            "name": "omar",
+            "real_name": "Omar Okafor",
+            "email": "omar@solo.example",
+            "tz": "Africa/Lagos",
+            "workspaces": [SOLO],
+            "is_admin": True,
+        },
     ],
 }
 
@@ -84,9 +153,15 @@ class SlackWorld(Protocol):
 
     gateway: SlackGateway
 
-    async def authorize(self, *, team_id: str | None = ENG, enterprise_id: str | None = None,
-                        scopes: Iterable[str] = BOT_SCOPES, installer: str = "W0ADALOVE",
-                        redirect_uri: str | None = REDIRECT_URI) -> str:
+    async def authorize(
+        self,
+        *,
+        team_id: str | None = ENG,
+        enterprise_id: str | None = None,
+        scopes: Iterable[str] = BOT_SCOPES,
+        installer: str = "W0ADALOVE",
+        redirect_uri: str | None = REDIRECT_URI,
+    ) -> str:
         """An admin clicks "Allow" on Slack's consent page; returns the redirect's code."""
         ...
 
@@ -118,20 +193,42 @@ class MemoryWorld:
         for grid in WORLD["grids"]:
             fake.add_grid(grid["id"], grid["name"], domain=grid["domain"])
         for team in WORLD["workspaces"]:
-            fake.add_workspace(team["id"], team["name"], domain=team["domain"],
-                               icon_url=team["icon"], enterprise_id=team.get("enterprise_id"))
+            fake.add_workspace(
+                team["id"],
+                team["name"],
+                domain=team["domain"],
+                icon_url=team["icon"],
+                enterprise_id=team.get("enterprise_id"),
+            )
         for u in WORLD["users"]:
-            fake.add_user(u["id"], name=u["real_name"], email=u["email"], tz=u["tz"],
-                          workspaces=u["workspaces"], deleted=u.get("deleted", False),
-                          is_bot=u.get("is_bot", False))
+            fake.add_user(
+                u["id"],
+                name=u["real_name"],
+                email=u["email"],
+                tz=u["tz"],
+                workspaces=u["workspaces"],
+                deleted=u.get("deleted", False),
+                is_bot=u.get("is_bot", False),
+            )
         self.fake = fake
         self.gateway: SlackGateway = fake
 
-    async def authorize(self, *, team_id: str | None = ENG, enterprise_id: str | None = None,
-                        scopes: Iterable[str] = BOT_SCOPES, installer: str = "W0ADALOVE",
-                        redirect_uri: str | None = REDIRECT_URI) -> str:
-        return self.fake.issue_code(team_id=team_id, enterprise_id=enterprise_id, scopes=scopes,
-                                    installer=installer, redirect_uri=redirect_uri)
+    async def authorize(
+        self,
+        *,
+        team_id: str | None = ENG,
+        enterprise_id: str | None = None,
+        scopes: Iterable[str] = BOT_SCOPES,
+        installer: str = "W0ADALOVE",
+        redirect_uri: str | None = REDIRECT_URI,
+    ) -> str:
+        return self.fake.issue_code(
+            team_id=team_id,
+            enterprise_id=enterprise_id,
+            scopes=scopes,
+            installer=installer,
+            redirect_uri=redirect_uri,
+        )
 
     async def expire_codes(self) -> None:
         self.now += 601
@@ -150,9 +247,14 @@ class SandboxServer:
     def __init__(self, directory_file: Path) -> None:
         self.receiver = Receiver(SIGNING_SECRET)
         self.receiver_server = ThreadedServer(self.receiver, free_port()).start()
-        config = SandboxConfig(port=free_port(), workspaces_file=directory_file,
-                               app_url=self.receiver_server.url, signing_secret=SIGNING_SECRET,
-                               client_id=CLIENT_ID, client_secret=CLIENT_SECRET)
+        config = SandboxConfig(
+            port=free_port(),
+            workspaces_file=directory_file,
+            app_url=self.receiver_server.url,
+            signing_secret=SIGNING_SECRET,
+            client_id=CLIENT_ID,
+            client_secret=CLIENT_SECRET,
+        )
         self.server = ThreadedServer(create_app(config), config.port).start()
         self.url = self.server.url
         self.api_url = f"{self.url}/api/"
@@ -170,17 +272,29 @@ class SandboxWorld:
         self.http = http
         self.gateway: SlackGateway = SlackWebGateway(server.api_url, CLIENT_ID, CLIENT_SECRET)
 
-    async def authorize(self, *, team_id: str | None = ENG, enterprise_id: str | None = None,
-                        scopes: Iterable[str] = BOT_SCOPES, installer: str = "W0ADALOVE",
-                        redirect_uri: str | None = REDIRECT_URI) -> str:
-        query = {"client_id": CLIENT_ID, "scope": ",".join(scopes),
-                 "redirect_uri": redirect_uri or "", "state": "contract-state",
-                 "team": team_id or ""}
+    async def authorize(
+        self,
+        *,
+        team_id: str | None = ENG,
+        enterprise_id: str | None = None,
+        scopes: Iterable[str] = BOT_SCOPES,
+        installer: str = "W0ADALOVE",
+        redirect_uri: str | None = REDIRECT_URI,
+    ) -> str:
+        query = {
+            "client_id": CLIENT_ID,
+            "scope": ",".join(scopes),
+            "redirect_uri": redirect_uri or "",
+            "state": "contract-state",
+            "team": team_id or "",
+        }
         page = await self.http.get("/oauth/v2/authorize", params=query)
         assert page.status_code == 200, page.text
         target = f"team:{team_id}" if team_id else f"grid:{enterprise_id}"
-        answer = await self.http.post("/oauth/v2/authorize", data={
-            **query, "target": target, "installer": installer, "decision": "allow"})
+        answer = await self.http.post(
+            "/oauth/v2/authorize",
+            data={**query, "target": target, "installer": installer, "decision": "allow"},
+        )
         assert answer.status_code == 302, answer.text
         redirect = parse_qs(urlsplit(answer.headers["location"]).query)
         assert redirect["state"] == ["contract-state"]
@@ -192,8 +306,10 @@ class SandboxWorld:
         await asyncio.sleep(0.01)
 
     async def remove_app(self, *, team_id: str | None, enterprise_id: str | None = None) -> None:
-        answer = await self.http.post("/_sandbox/actions/remove_app",
-                                      json={"team_id": team_id, "enterprise_id": enterprise_id})
+        answer = await self.http.post(
+            "/_sandbox/actions/remove_app",
+            json={"team_id": team_id, "enterprise_id": enterprise_id},
+        )
         assert answer.status_code in (200, 201), answer.text
 
     async def call_counts(self) -> dict[str, int]:

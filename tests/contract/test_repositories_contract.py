@@ -44,6 +44,8 @@ async def test_people_queries(uow_factory: Factory) -> None:
         ids = {m.id for m in await uow.members.list_for_program(g.program.id)}
         assert ids == {g.mentor.id, g.mentor2.id, g.mentee.id}
         assert [m.id for m in await uow.members.list_for_user(g.users[1].id)] == [g.mentor2.id]
+        many = await uow.members.get_many([g.mentee.id, "nope", g.mentor.id, g.mentee.id])  # type: ignore[list-item]
+        assert sorted(m.id for m in many) == sorted([g.mentee.id, g.mentor.id])
         assert [p.id for p in await uow.programs.list_for_organization(g.organization.id)] == [
             g.program.id
         ]
@@ -128,6 +130,9 @@ async def test_meeting_queries(uow_factory: Factory) -> None:
         await uow.commit()
     async with uow_factory() as uow:
         assert {m.id for m in await uow.meetings.list_for_connection(c.id)} == {early.id, late.id}
+        both = await uow.meetings.list_for_connections([c.id, "other"])  # type: ignore[list-item]
+        assert {m.id for m in both} == {early.id, late.id}
+        assert await uow.meetings.list_for_connections([]) == []
         overdue = await uow.meetings.list_overdue(NOW + timedelta(hours=3), limit=10)
         assert [m.id for m in overdue] == [early.id]
         loaded = await uow.meetings.get(late.id)
@@ -172,6 +177,9 @@ async def test_survey_assignments(uow_factory: Factory) -> None:
             assignment.id
         ]
         assert (await uow.surveys.list_for_program(g.program.id))[0].questions == survey.questions
+        assert [s.id for s in await uow.surveys.get_many([survey.id])] == [survey.id]
+        listed = await uow.survey_assignments.list_for_connections([c.id])
+        assert [a.id for a in listed] == [assignment.id]
 
 
 async def test_installations_seal_their_token_and_forget_it_on_removal(

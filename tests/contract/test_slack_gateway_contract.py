@@ -46,8 +46,9 @@ async def refused(call: Awaitable[object]) -> SlackError:
     return caught.value
 
 
-async def all_users(gateway: SlackGateway, token: str, team_id: str | None,
-                    limit: int) -> tuple[list[SlackUser], list[int]]:
+async def all_users(
+    gateway: SlackGateway, token: str, team_id: str | None, limit: int
+) -> tuple[list[SlackUser], list[int]]:
     """Every member by following cursors; also the size of each page."""
     users: list[SlackUser] = []
     sizes: list[int] = []
@@ -62,6 +63,7 @@ async def all_users(gateway: SlackGateway, token: str, team_id: str | None,
 
 
 # -- exchange_code -----------------------------------------------------------------------
+
 
 async def test_a_workspace_install_grants_a_bot_token(slack: SlackWorld) -> None:
     grant = await install(slack)
@@ -123,6 +125,7 @@ async def test_reinstalling_keeps_the_token_and_adds_scopes(slack: SlackWorld) -
 
 # -- describe ----------------------------------------------------------------------------
 
+
 async def test_describe_a_workspace(slack: SlackWorld) -> None:
     grant = await install(slack)
     for team_id in (ENG, None):
@@ -152,6 +155,7 @@ async def test_describe_needs_team_read(slack: SlackWorld) -> None:
 
 # -- list_users --------------------------------------------------------------------------
 
+
 async def test_users_come_in_pages(slack: SlackWorld) -> None:
     grant = await install(slack)
     users, sizes = await all_users(slack.gateway, grant.access_token, ENG, limit=4)
@@ -161,7 +165,11 @@ async def test_users_come_in_pages(slack: SlackWorld) -> None:
     by_id = {u.id: u for u in users}
     maria = by_id["W0MARIASA"]
     assert (maria.name, maria.email, maria.tz, maria.team_id) == (
-        "Maria Santos", user("W0MARIASA")["email"], "America/New_York", ENG)
+        "Maria Santos",
+        user("W0MARIASA")["email"],
+        "America/New_York",
+        ENG,
+    )
     assert (maria.deleted, maria.is_bot) == (False, False)
     assert by_id["W0ROBINLE"].deleted is True
     assert by_id["W0BUILDBT"].is_bot is True
@@ -185,9 +193,11 @@ async def test_an_org_wide_token_lists_the_workspace_it_names(slack: SlackWorld)
     assert {u.team_id for u in users} == {SALES}
     gateway = slack.gateway
     assert (await refused(gateway.list_users(token, team_id=None, cursor=None))).code == (
-        "missing_argument")
+        "missing_argument"
+    )
     assert (await refused(gateway.list_users(token, team_id=SOLO, cursor=None))).code == (
-        "team_access_not_granted")
+        "team_access_not_granted"
+    )
 
 
 async def test_a_forged_cursor_is_refused(slack: SlackWorld) -> None:
@@ -197,6 +207,7 @@ async def test_a_forged_cursor_is_refused(slack: SlackWorld) -> None:
 
 
 # -- lookup_by_email ---------------------------------------------------------------------
+
 
 async def test_lookup_by_email(slack: SlackWorld) -> None:
     token = (await install(slack)).access_token
@@ -215,13 +226,16 @@ async def test_lookup_by_email(slack: SlackWorld) -> None:
 
 # -- revoke and dead tokens --------------------------------------------------------------
 
+
 async def test_after_revoke_every_call_answers_token_revoked(slack: SlackWorld) -> None:
     token = (await install(slack)).access_token
     await slack.gateway.revoke(token)
     gateway = slack.gateway
-    for call in (gateway.describe(token, ENG),
-                 gateway.list_users(token, team_id=ENG, cursor=None),
-                 gateway.lookup_by_email(token, "ada@acme.example")):
+    for call in (
+        gateway.describe(token, ENG),
+        gateway.list_users(token, team_id=ENG, cursor=None),
+        gateway.lookup_by_email(token, "ada@acme.example"),
+    ):
         error = await refused(call)
         assert error.code == "token_revoked"
         assert token not in str(error) and token not in repr(error)
@@ -244,6 +258,7 @@ async def test_an_unknown_token_is_invalid_auth(slack: SlackWorld) -> None:
 
 # -- real HTTP only: rate limits, an unreachable Slack, logging --------------------------
 
+
 async def test_a_429_is_waited_out(sandbox_world: SandboxWorld) -> None:
     token = (await install(sandbox_world)).access_token
     # One lookup per (scaled) minute; 60x faster, so a minute lasts a second.
@@ -263,8 +278,9 @@ async def test_a_429_is_waited_out(sandbox_world: SandboxWorld) -> None:
 async def test_a_429_beyond_the_bounds_is_unavailable(sandbox_world: SandboxWorld) -> None:
     token = (await install(sandbox_world)).access_token
     await sandbox_world.configure(method_limits={"users.list": 1})
-    impatient = SlackWebGateway(sandbox_world.server.api_url, CLIENT_ID, CLIENT_SECRET,
-                                max_retry_after_seconds=0.5)
+    impatient = SlackWebGateway(
+        sandbox_world.server.api_url, CLIENT_ID, CLIENT_SECRET, max_retry_after_seconds=0.5
+    )
     await impatient.list_users(token, team_id=ENG, cursor=None)
     with pytest.raises(SlackUnavailable) as caught:
         await impatient.list_users(token, team_id=ENG, cursor=None)
@@ -273,16 +289,18 @@ async def test_a_429_beyond_the_bounds_is_unavailable(sandbox_world: SandboxWorl
 
 
 async def test_an_unreachable_slack_is_unavailable() -> None:
-    gateway = SlackWebGateway(f"http://127.0.0.1:{free_port()}/api/", CLIENT_ID, CLIENT_SECRET,
-                              connection_retries=0)
+    gateway = SlackWebGateway(
+        f"http://127.0.0.1:{free_port()}/api/", CLIENT_ID, CLIENT_SECRET, connection_retries=0
+    )
     with pytest.raises(SlackUnavailable):
         await gateway.describe("xoxb-some-token", None)
     with pytest.raises(SlackUnavailable):
         await gateway.exchange_code("code", REDIRECT_URI)
 
 
-async def test_tokens_never_reach_the_logs(sandbox_world: SandboxWorld,
-                                          caplog: pytest.LogCaptureFixture) -> None:
+async def test_tokens_never_reach_the_logs(
+    sandbox_world: SandboxWorld, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.DEBUG)
     grant = await install(sandbox_world)
     gateway = sandbox_world.gateway

@@ -76,6 +76,10 @@ class _Table(Generic[A]):
     async def add(self, aggregate: A) -> None:
         self._uow.seen.added(self.name, aggregate)
 
+    async def get_many(self, ids: Sequence[str]) -> list[A]:
+        wanted = set(ids)
+        return self._where(lambda a: str(getattr(a, "id")) in wanted)  # noqa: B009
+
     async def get(self, id: str) -> A:
         known = self._uow.seen.known(self.name, id)
         if isinstance(known, self.kind):
@@ -177,6 +181,13 @@ class MemoryMeetings(_Table[MeetingProposal]):
         found = self._where(lambda m: m.is_overdue(now))
         return sorted(found, key=lambda m: (m.slots[-1].start, m.id))[:limit]
 
+    async def list_for_connections(
+        self, connection_ids: Sequence[str]
+    ) -> Sequence[MeetingProposal]:
+        wanted = set(connection_ids)
+        found = self._where(lambda m: m.connection_id in wanted)
+        return sorted(found, key=lambda m: (m.created_at, m.id))
+
 
 class MemorySurveys(_Table[Survey]):
     name, kind, noun = "surveys", Survey, "survey"
@@ -194,6 +205,13 @@ class MemorySurveyAssignments(_Table[SurveyAssignment]):
 
     async def list_for_connection(self, connection_id: str) -> Sequence[SurveyAssignment]:
         found = self._where(lambda a: a.connection_id == connection_id)
+        return sorted(found, key=lambda a: (a.assigned_at, a.id))
+
+    async def list_for_connections(
+        self, connection_ids: Sequence[str]
+    ) -> Sequence[SurveyAssignment]:
+        wanted = set(connection_ids)
+        found = self._where(lambda a: a.connection_id in wanted)
         return sorted(found, key=lambda a: (a.assigned_at, a.id))
 
 

@@ -82,6 +82,16 @@ class SqlTable(Generic[A]):
     async def add(self, aggregate: A) -> None:
         self._uow.seen.added(self.name, aggregate)
 
+    async def get_many(self, ids: Sequence[str]) -> list[A]:
+        """Several by id in one query (what the transaction already holds is not asked again)."""
+        unique = list(dict.fromkeys(ids))
+        held = [self._uow.seen.known(self.name, i) for i in unique]
+        found: list[A] = [a for a in held if isinstance(a, self.kind)]
+        missing = [i for i, a in zip(unique, held, strict=True) if a is None]
+        if missing:
+            found.extend(await self._select(self.table.c.id.in_(missing)))
+        return found
+
     async def get(self, id: str) -> A:
         known = self._uow.seen.known(self.name, id)
         if isinstance(known, self.kind):
@@ -267,6 +277,13 @@ class SqlMeetings(SqlTable[MeetingProposal]):
         c = t.meetings.c
         return await self._select(c.connection_id == connection_id, order=[c.created_at, c.id])
 
+    async def list_for_connections(
+        self, connection_ids: Sequence[str]
+    ) -> Sequence[MeetingProposal]:
+        c = t.meetings.c
+        ids = list(connection_ids)
+        return await self._select(c.connection_id.in_(ids), order=[c.created_at, c.id])
+
     async def list_overdue(self, now: datetime, limit: int) -> Sequence[MeetingProposal]:
         c = t.meetings.c
         found = await self._select(
@@ -305,6 +322,13 @@ class SqlSurveyAssignments(SqlTable[SurveyAssignment]):
     async def list_for_connection(self, connection_id: str) -> Sequence[SurveyAssignment]:
         c = t.survey_assignments.c
         return await self._select(c.connection_id == connection_id, order=[c.assigned_at, c.id])
+
+    async def list_for_connections(
+        self, connection_ids: Sequence[str]
+    ) -> Sequence[SurveyAssignment]:
+        c = t.survey_assignments.c
+        ids = list(connection_ids)
+        return await self._select(c.connection_id.in_(ids), order=[c.assigned_at, c.id])
 
 
 class SqlInstallations(SqlTable[WorkspaceInstallation]):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import TypeVar
 
 import attrs
 
@@ -51,41 +52,54 @@ async def my_connection_area(
 ) -> ConnectionArea:
     async with uow:
         now = clock.now()
+        keep = query.messages
         memberships = tuple(await uow.members.list_for_user(actor.user_id))
-        views: list[ConnectionView] = []
         requests: list[MentorRequest] = []
-        surveys: list[SurveyDue] = []
+        mine: list[tuple[Member, Connection]] = []
         for me in memberships:
             requests.extend(await uow.mentor_requests.list_pending_for_member(me.id))
-            for connection in await uow.connections.list_for_member(me.id):
-                if not connection.is_active:
-                    continue
-                keep = query.messages
-                meetings = await uow.meetings.list_for_connection(connection.id)
-                views.append(
-                    ConnectionView(
-                        connection=connection,
-                        latest_messages=tuple(connection.messages[-keep:] if keep > 0 else ()),
-                        me=me,
-                        partners=tuple(
-                            [await uow.members.get(p) for p in connection.partners_of(me.id)]
-                        ),
-                        next_meeting=_next_meeting(meetings, now),
-                        pending_meetings=tuple(m for m in meetings if m.is_pending),
-                    )
-                )
-                for assignment in await uow.survey_assignments.list_for_connection(connection.id):
-                    if assignment.is_due_for(me.id):
-                        survey = await uow.surveys.get(assignment.survey_id)
-                        surveys.append(
-                            SurveyDue(assignment=assignment, title=survey.title, member=me)
-                        )
+            mine.extend(
+                (me, c) for c in await uow.connections.list_for_member(me.id) if c.is_active
+            )
+        # One query per kind for all connections together, not one per connection.
+        ids = [c.id for _, c in mine]
+        meetings = _by_connection(await uow.meetings.list_for_connections(ids))
+        assignments = _by_connection(await uow.survey_assignments.list_for_connections(ids))
+        partner_ids = {p for me, c in mine for p in c.partners_of(me.id)}
+        people = {m.id: m for m in await uow.members.get_many(sorted(partner_ids))}
+        due = [(a, me) for me, c in mine for a in assignments.get(c.id, []) if a.is_due_for(me.id)]
+        titles = {
+            s.id: s.title for s in await uow.surveys.get_many(sorted({a.survey_id for a, _ in due}))
+        }
+        views = tuple(
+            ConnectionView(
+                connection=c,
+                latest_messages=tuple(c.messages[-keep:] if keep > 0 else ()),
+                me=me,
+                partners=tuple(people[p] for p in c.partners_of(me.id) if p in people),
+                next_meeting=_next_meeting(meetings.get(c.id, []), now),
+                pending_meetings=tuple(m for m in meetings.get(c.id, []) if m.is_pending),
+            )
+            for me, c in mine
+        )
         return ConnectionArea(
             memberships=memberships,
-            connections=tuple(views),
+            connections=views,
             pending_requests=tuple(requests),
-            surveys_due=tuple(surveys),
+            surveys_due=tuple(
+                SurveyDue(assignment=a, title=titles[a.survey_id], member=me) for a, me in due
+            ),
         )
+
+
+_WithConnection = TypeVar("_WithConnection", MeetingProposal, SurveyAssignment)
+
+
+def _by_connection(items: Sequence[_WithConnection]) -> dict[str, list[_WithConnection]]:
+    grouped: dict[str, list[_WithConnection]] = {}
+    for item in items:
+        grouped.setdefault(item.connection_id, []).append(item)
+    return grouped
 
 
 def _next_meeting(meetings: Sequence[MeetingProposal], now: datetime) -> MeetingProposal | None:
