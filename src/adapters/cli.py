@@ -105,7 +105,15 @@ def _migrate(_: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    import gc
+
     import uvicorn
+
+    # Objects that live as long as the process (modules, the app graph) leave the collector's
+    # view, and young-generation collections run less often: fewer pauses in request latency.
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(20_000, 20, 20)
 
     uvicorn.run(
         "bootstrap:create_app",

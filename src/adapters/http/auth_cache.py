@@ -8,6 +8,7 @@ remembered, so a new token works at once."""
 from __future__ import annotations
 
 import hashlib
+import random
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
@@ -42,7 +43,9 @@ class RecentTokens:
         if actor is None:
             self._known.pop(key, None)
             return None
-        self._known[key] = (now + self._ttl, actor)
+        # A random part of the TTL spreads re-checks out: tokens first seen together (a burst
+        # of clients starting at once) must not all expire, and hit the database, together.
+        self._known[key] = (now + self._ttl * (0.5 + 0.5 * random.random()), actor)
         self._known.move_to_end(key)
         while len(self._known) > self._max:
             self._known.popitem(last=False)
