@@ -20,9 +20,7 @@ from adapters.http.dependencies import Runner
 from adapters.http.slack_admin_controller import CurrentSlackApp
 from adapters.slack.signing import verify_slack_request
 from application.actors import SYSTEM
-from application.running import UseCaseRunner
 from application.usecases.slack_removal import WorkspaceRemovedInSlack, workspace_removed_in_slack
-from domain.errors import ConcurrencyConflict
 
 _NO_RETRY = {"X-Slack-No-Retry": "1"}
 
@@ -83,15 +81,5 @@ async def slack_events(
     except ValueError:  # json.JSONDecodeError and UnicodeDecodeError are ValueErrors
         return _answer(400, {"error": "malformed_event"}, _NO_RETRY)
     if removal is not None:
-        await _record_removal(runner, removal)
+        await runner(workspace_removed_in_slack, removal, SYSTEM)
     return _answer(200, {"ok": True})
-
-
-async def _record_removal(runner: UseCaseRunner, removal: WorkspaceRemovedInSlack) -> None:
-    """Slack sends `app_uninstalled` and `tokens_revoked` together, and may retry an event
-    while its first delivery is still being handled: when another request removed the
-    installation (or saw the event) first, one more run finds that and changes nothing."""
-    try:
-        await runner(workspace_removed_in_slack, removal, SYSTEM)
-    except ConcurrencyConflict:
-        await runner(workspace_removed_in_slack, removal, SYSTEM)

@@ -7,6 +7,7 @@ import attrs
 
 from application.actors import Actor
 from application.ports import Clock, UnitOfWork
+from domain.errors import ConcurrencyConflict
 from domain.installation import RemovedBy, SlackWorkspace
 
 
@@ -21,7 +22,18 @@ class WorkspaceRemovedInSlack:
 async def workspace_removed_in_slack(
     cmd: WorkspaceRemovedInSlack, actor: Actor, uow: UnitOfWork, clock: Clock
 ) -> bool:
-    """Mark the installation removed. True if this delivery changed something."""
+    """Mark the installation removed. True if this delivery changed something.
+
+    Slack sends `app_uninstalled` and `tokens_revoked` together and may retry an event while
+    its first delivery is still being handled: when another delivery removed the installation
+    (or recorded the event) first, one more run sees that and changes nothing."""
+    try:
+        return await _remove_once(cmd, uow, clock)
+    except ConcurrencyConflict:
+        return await _remove_once(cmd, uow, clock)
+
+
+async def _remove_once(cmd: WorkspaceRemovedInSlack, uow: UnitOfWork, clock: Clock) -> bool:
     async with uow:
         now = clock.now()
         if not await uow.slack_events.first_time(cmd.event_id, now):
