@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from adapters.persistence import sql_repositories as r
 from adapters.persistence import tables as t
 from adapters.persistence.sealing import TokenSealer
+from adapters.persistence.sql_table import SqlTable
 from adapters.persistence.tracking import Seen, Tracked
 from application.tokens import ApiToken
 from domain.errors import ConcurrencyConflict
@@ -47,7 +48,7 @@ class SqlUnitOfWork:
         self.slack_events = r.SqlSlackEvents(self)
         self.api_tokens = r.SqlApiTokens(self)
         self.outbox = r.SqlOutbox(self)
-        self._tables: dict[str, r.SqlTable[Any]] = {
+        self._tables: dict[str, SqlTable[Any]] = {
             repo.name: repo
             for repo in (
                 self.organizations, self.programs, self.users, self.members, self.connections,
