@@ -7,12 +7,12 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, bindparam, func, select, union_all
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.persistence import tables as t
 from adapters.persistence.sealing import seal_installation, unseal_installation
-from adapters.persistence.sql_table import SqlTable
+from adapters.persistence.sql_table import SqlTable, rows_of
 from application.ports import OutboxMessage
 from application.tokens import ApiToken
 from domain.connection import Connection, ConnectionStatus
@@ -30,62 +30,103 @@ if TYPE_CHECKING:
     from adapters.persistence.sql_uow import SqlUnitOfWork
 
 
-# Built once: a fresh alias per call re-derives its column collection, about 5% of an accept's
-# CPU under load (bench/api_load.py profile).
+# Every query is built once (see sql_table); values are bound by name when it runs.
 _MENTOR_SIDE = t.connection_participants.alias("mentor")
 _MENTEE_SIDE = t.connection_participants.alias("mentee")
+_ACTIVE = ConnectionStatus.ACTIVE.value
+_PENDING = RequestStatus.PENDING.value
+
+
+def _active_mentees(*where: Any) -> Any:
+    """Active connections' (mentor side, mentee side) pairs, filtered by `where`."""
+    mentor, mentee, c = _MENTOR_SIDE, _MENTEE_SIDE, t.connections.c
+    on_mentee = and_(mentee.c.connection_id == mentor.c.connection_id, mentee.c.role == "mentee")
+    return (
+        select(mentor.c.member_id, func.count())
+        .select_from(mentor)
+        .join(mentee, on_mentee)
+        .join(t.connections, c.id == mentor.c.connection_id)
+        .where(mentor.c.role == "mentor", c.status == _ACTIVE, *where)
+    )
+
+
+_MENTEES_PER_MENTOR = _active_mentees(t.connections.c.program_id == bindparam("program_id"))
+_MENTEES_PER_MENTOR = _MENTEES_PER_MENTOR.group_by(_MENTOR_SIDE.c.member_id)
+_MENTEES_OF_MENTOR = _active_mentees(_MENTOR_SIDE.c.member_id == bindparam("mentor_id"))
+_MENTEES_OF_MENTOR = _MENTEES_OF_MENTOR.with_only_columns(func.count())
+
+
+def _pending_requests_of_member() -> Any:
+    """A member's pending requests, either side. Written as a union so that each half uses its
+    (member, status) index: with `mentee = :m OR mentor = :m`, SQLite's planner (without
+    ANALYZE statistics) took the (status, expires_at) index and scanned every pending request."""
+    c = t.mentor_requests.c
+    columns = (c.id, c.version, c.data, c.created_at)
+    member, pending = bindparam("member_id", type_=c.mentee_id.type), c.status == _PENDING
+    as_mentee = select(*columns).where(c.mentee_id == member, pending)
+    as_mentor = select(*columns).where(c.mentor_id == member, pending)
+    return union_all(as_mentee, as_mentor).order_by("created_at", "id")
 
 
 class SqlOrganizations(SqlTable[Organization]):
     table, kind, noun = t.organizations, Organization, "organization"
+    _all = rows_of(t.organizations, order=[t.organizations.c.id])
 
     async def list(self) -> Sequence[Organization]:
-        return await self._select(order=[t.organizations.c.id])
+        return await self._fetch(self._all)
 
 
 class SqlPrograms(SqlTable[Program]):
     table, kind, noun = t.programs, Program, "program"
+    _in_organization = rows_of(t.programs, t.programs.c.organization_id == bindparam("org"))
 
     def columns(self, aggregate: Program) -> dict[str, Any]:
         return {"organization_id": aggregate.organization_id}
 
     async def list_for_organization(self, organization_id: str) -> Sequence[Program]:
-        return await self._select(t.programs.c.organization_id == organization_id)
+        return await self._fetch(self._in_organization, org=organization_id)
 
 
 class SqlUsers(SqlTable[User]):
     table, kind, noun = t.users, User, "user"
+    _in_organization = rows_of(t.users, t.users.c.organization_id == bindparam("org"))
+    _by_email = rows_of(
+        t.users,
+        t.users.c.organization_id == bindparam("org"),
+        t.users.c.email == bindparam("email"),
+    )
 
     def columns(self, aggregate: User) -> dict[str, Any]:
         return {"organization_id": aggregate.organization_id, "email": aggregate.email}
 
     async def find_by_email(self, organization_id: str, email: str) -> User | None:
-        c = t.users.c
-        found = await self._select(
-            c.organization_id == organization_id, c.email == email.strip().lower()
-        )
-        return found[0] if found else None
+        return await self._first(self._by_email, org=organization_id, email=email.strip().lower())
 
     async def list_for_organization(self, organization_id: str) -> Sequence[User]:
-        return await self._select(t.users.c.organization_id == organization_id)
+        return await self._fetch(self._in_organization, org=organization_id)
 
 
 class SqlMembers(SqlTable[Member]):
     table, kind, noun = t.members, Member, "member"
+    _in_program = rows_of(t.members, t.members.c.program_id == bindparam("program_id"))
+    _of_user = rows_of(t.members, t.members.c.user_id == bindparam("user_id"))
+    _by_program_user = rows_of(
+        t.members,
+        t.members.c.program_id == bindparam("program_id"),
+        t.members.c.user_id == bindparam("user_id"),
+    )
 
     def columns(self, aggregate: Member) -> dict[str, Any]:
         return {"program_id": aggregate.program_id, "user_id": aggregate.user_id}
 
     async def find(self, program_id: str, user_id: str) -> Member | None:
-        c = t.members.c
-        found = await self._select(c.program_id == program_id, c.user_id == user_id)
-        return found[0] if found else None
+        return await self._first(self._by_program_user, program_id=program_id, user_id=user_id)
 
     async def list_for_program(self, program_id: str) -> Sequence[Member]:
-        return await self._select(t.members.c.program_id == program_id)
+        return await self._fetch(self._in_program, program_id=program_id)
 
     async def list_for_user(self, user_id: str) -> Sequence[Member]:
-        return await self._select(t.members.c.user_id == user_id)
+        return await self._fetch(self._of_user, user_id=user_id)
 
     def guard(self, member: Member) -> None:
         self._uow.seen.guard(self.name, member)
@@ -93,6 +134,15 @@ class SqlMembers(SqlTable[Member]):
 
 class SqlConnections(SqlTable[Connection]):
     table, kind, noun = t.connections, Connection, "connection"
+    _of_member = rows_of(
+        t.connections,
+        t.connections.c.id.in_(
+            select(t.connection_participants.c.connection_id).where(
+                t.connection_participants.c.member_id == bindparam("member_id")
+            )
+        ),
+        order=[t.connections.c.created_at, t.connections.c.id],
+    )
 
     def columns(self, aggregate: Connection) -> dict[str, Any]:
         return {
@@ -112,54 +162,33 @@ class SqlConnections(SqlTable[Connection]):
         await conn.execute(t.connection_participants.insert(), rows)
 
     async def list_for_member(self, member_id: str) -> Sequence[Connection]:
-        p = t.connection_participants.c
-        mine = select(p.connection_id).where(p.member_id == member_id)
-        c = t.connections.c
-        return await self._select(c.id.in_(mine), order=[c.created_at, c.id])
+        return await self._fetch(self._of_member, member_id=member_id)
 
     async def active_mentee_counts(self, program_id: str) -> dict[Any, int]:
-        mentor, mentee = _MENTOR_SIDE, _MENTEE_SIDE
-        c = t.connections.c
-        query = (
-            select(mentor.c.member_id, func.count())
-            .select_from(mentor)
-            .join(
-                mentee,
-                and_(mentee.c.connection_id == mentor.c.connection_id, mentee.c.role == "mentee"),
-            )
-            .join(t.connections, c.id == mentor.c.connection_id)
-            .where(
-                mentor.c.role == "mentor",
-                c.program_id == program_id,
-                c.status == ConnectionStatus.ACTIVE.value,
-            )
-            .group_by(mentor.c.member_id)
-        )
-        rows = (await self._uow.connection.execute(query)).all()
+        values = {"program_id": program_id}
+        rows = (await self._uow.connection.execute(_MENTEES_PER_MENTOR, values)).all()
         return {row[0]: int(row[1]) for row in rows}
 
     async def active_mentee_count(self, mentor_id: str) -> int:
-        mentor, mentee = _MENTOR_SIDE, _MENTEE_SIDE
-        c = t.connections.c
-        query = (
-            select(func.count())
-            .select_from(mentor)
-            .join(
-                mentee,
-                and_(mentee.c.connection_id == mentor.c.connection_id, mentee.c.role == "mentee"),
-            )
-            .join(t.connections, c.id == mentor.c.connection_id)
-            .where(
-                mentor.c.member_id == mentor_id,
-                mentor.c.role == "mentor",
-                c.status == ConnectionStatus.ACTIVE.value,
-            )
-        )
-        return int((await self._uow.connection.execute(query)).scalar_one())
+        values = {"mentor_id": mentor_id}
+        return int((await self._uow.connection.execute(_MENTEES_OF_MENTOR, values)).scalar_one())
 
 
 class SqlMentorRequests(SqlTable[MentorRequest]):
     table, kind, noun = t.mentor_requests, MentorRequest, "mentor request"
+    _pending_of_member = _pending_requests_of_member()
+    _pending_between = rows_of(
+        t.mentor_requests,
+        t.mentor_requests.c.mentee_id == bindparam("mentee_id"),
+        t.mentor_requests.c.mentor_id == bindparam("mentor_id"),
+        t.mentor_requests.c.status == _PENDING,
+    )
+    _overdue = rows_of(
+        t.mentor_requests,
+        t.mentor_requests.c.status == _PENDING,
+        t.mentor_requests.c.expires_at <= bindparam("now"),
+        order=[t.mentor_requests.c.expires_at, t.mentor_requests.c.id],
+    ).limit(bindparam("limit"))
 
     def columns(self, aggregate: MentorRequest) -> dict[str, Any]:
         return {
@@ -172,32 +201,32 @@ class SqlMentorRequests(SqlTable[MentorRequest]):
         }
 
     async def list_pending_for_member(self, member_id: str) -> Sequence[MentorRequest]:
-        c = t.mentor_requests.c
-        return await self._select(
-            c.status == RequestStatus.PENDING.value,
-            (c.mentee_id == member_id) | (c.mentor_id == member_id),
-            order=[c.created_at, c.id],
-        )
+        return await self._fetch(self._pending_of_member, member_id=member_id)
 
     async def find_pending(self, mentee_id: str, mentor_id: str) -> MentorRequest | None:
-        c = t.mentor_requests.c
-        found = await self._select(
-            c.status == RequestStatus.PENDING.value,
-            c.mentee_id == mentee_id,
-            c.mentor_id == mentor_id,
-        )
-        return found[0] if found else None
+        return await self._first(self._pending_between, mentee_id=mentee_id, mentor_id=mentor_id)
 
     async def list_overdue(self, now: datetime, limit: int) -> Sequence[MentorRequest]:
-        c = t.mentor_requests.c
-        found = await self._select(
-            c.status == RequestStatus.PENDING.value, c.expires_at <= now, order=[c.expires_at, c.id]
-        )
-        return found[:limit]
+        return await self._fetch(self._overdue, now=now, limit=limit)
 
 
 class SqlMeetings(SqlTable[MeetingProposal]):
     table, kind, noun = t.meetings, MeetingProposal, "meeting"
+    _order = (t.meetings.c.created_at, t.meetings.c.id)
+    _of_connection = rows_of(
+        t.meetings, t.meetings.c.connection_id == bindparam("connection_id"), order=_order
+    )
+    _of_connections = rows_of(
+        t.meetings,
+        t.meetings.c.connection_id.in_(bindparam("connection_ids", expanding=True)),
+        order=_order,
+    )
+    _overdue = rows_of(
+        t.meetings,
+        t.meetings.c.status == MeetingStatus.PENDING.value,
+        t.meetings.c.last_slot_start <= bindparam("now"),
+        order=[t.meetings.c.last_slot_start, t.meetings.c.id],
+    ).limit(bindparam("limit"))
 
     def columns(self, aggregate: MeetingProposal) -> dict[str, Any]:
         return {
@@ -208,38 +237,46 @@ class SqlMeetings(SqlTable[MeetingProposal]):
         }
 
     async def list_for_connection(self, connection_id: str) -> Sequence[MeetingProposal]:
-        c = t.meetings.c
-        return await self._select(c.connection_id == connection_id, order=[c.created_at, c.id])
+        return await self._fetch(self._of_connection, connection_id=connection_id)
 
     async def list_for_connections(
         self, connection_ids: Sequence[str]
     ) -> Sequence[MeetingProposal]:
-        c = t.meetings.c
-        ids = list(connection_ids)
-        return await self._select(c.connection_id.in_(ids), order=[c.created_at, c.id])
+        return await self._fetch(self._of_connections, connection_ids=list(connection_ids))
 
     async def list_overdue(self, now: datetime, limit: int) -> Sequence[MeetingProposal]:
-        c = t.meetings.c
-        found = await self._select(
-            c.status == MeetingStatus.PENDING.value,
-            c.last_slot_start <= now,
-            order=[c.last_slot_start, c.id],
-        )
-        return found[:limit]
+        return await self._fetch(self._overdue, now=now, limit=limit)
 
 
 class SqlSurveys(SqlTable[Survey]):
     table, kind, noun = t.surveys, Survey, "survey"
+    _in_program = rows_of(t.surveys, t.surveys.c.program_id == bindparam("program_id"))
 
     def columns(self, aggregate: Survey) -> dict[str, Any]:
         return {"program_id": aggregate.program_id}
 
     async def list_for_program(self, program_id: str) -> Sequence[Survey]:
-        return await self._select(t.surveys.c.program_id == program_id)
+        return await self._fetch(self._in_program, program_id=program_id)
 
 
 class SqlSurveyAssignments(SqlTable[SurveyAssignment]):
     table, kind, noun = t.survey_assignments, SurveyAssignment, "survey assignment"
+    _order = (t.survey_assignments.c.assigned_at, t.survey_assignments.c.id)
+    _by_survey_connection = rows_of(
+        t.survey_assignments,
+        t.survey_assignments.c.survey_id == bindparam("survey_id"),
+        t.survey_assignments.c.connection_id == bindparam("connection_id"),
+    )
+    _of_connection = rows_of(
+        t.survey_assignments,
+        t.survey_assignments.c.connection_id == bindparam("connection_id"),
+        order=_order,
+    )
+    _of_connections = rows_of(
+        t.survey_assignments,
+        t.survey_assignments.c.connection_id.in_(bindparam("connection_ids", expanding=True)),
+        order=_order,
+    )
 
     def columns(self, aggregate: SurveyAssignment) -> dict[str, Any]:
         return {
@@ -249,24 +286,25 @@ class SqlSurveyAssignments(SqlTable[SurveyAssignment]):
         }
 
     async def find(self, survey_id: str, connection_id: str) -> SurveyAssignment | None:
-        c = t.survey_assignments.c
-        found = await self._select(c.survey_id == survey_id, c.connection_id == connection_id)
-        return found[0] if found else None
+        return await self._first(
+            self._by_survey_connection, survey_id=survey_id, connection_id=connection_id
+        )
 
     async def list_for_connection(self, connection_id: str) -> Sequence[SurveyAssignment]:
-        c = t.survey_assignments.c
-        return await self._select(c.connection_id == connection_id, order=[c.assigned_at, c.id])
+        return await self._fetch(self._of_connection, connection_id=connection_id)
 
     async def list_for_connections(
         self, connection_ids: Sequence[str]
     ) -> Sequence[SurveyAssignment]:
-        c = t.survey_assignments.c
-        ids = list(connection_ids)
-        return await self._select(c.connection_id.in_(ids), order=[c.assigned_at, c.id])
+        return await self._fetch(self._of_connections, connection_ids=list(connection_ids))
 
 
 class SqlInstallations(SqlTable[WorkspaceInstallation]):
     table, kind, noun = t.installations, WorkspaceInstallation, "workspace installation"
+    _by_key = rows_of(t.installations, t.installations.c.slack_key == bindparam("key"))
+    _in_organization = rows_of(
+        t.installations, t.installations.c.organization_id == bindparam("org")
+    )
 
     def columns(self, aggregate: WorkspaceInstallation) -> dict[str, Any]:
         return {
@@ -282,15 +320,18 @@ class SqlInstallations(SqlTable[WorkspaceInstallation]):
         return unseal_installation(data, self._uow.sealer)
 
     async def find_by_key(self, slack_key: str) -> WorkspaceInstallation | None:
-        found = await self._select(t.installations.c.slack_key == slack_key)
-        return found[0] if found else None
+        return await self._first(self._by_key, key=slack_key)
 
     async def list_for_organization(self, organization_id: str) -> Sequence[WorkspaceInstallation]:
-        return await self._select(t.installations.c.organization_id == organization_id)
+        return await self._fetch(self._in_organization, org=organization_id)
 
 
 class SqlSlackIdentities(SqlTable[SlackIdentity]):
     table, kind, noun = t.slack_identities, SlackIdentity, "Slack identity"
+    _in_organization = rows_of(
+        t.slack_identities, t.slack_identities.c.organization_id == bindparam("org")
+    )
+    _of_user = rows_of(t.slack_identities, t.slack_identities.c.user_id == bindparam("user_id"))
 
     def columns(self, aggregate: SlackIdentity) -> dict[str, Any]:
         return {
@@ -301,10 +342,10 @@ class SqlSlackIdentities(SqlTable[SlackIdentity]):
         }
 
     async def list_for_organization(self, organization_id: str) -> Sequence[SlackIdentity]:
-        return await self._select(t.slack_identities.c.organization_id == organization_id)
+        return await self._fetch(self._in_organization, org=organization_id)
 
     async def list_for_user(self, user_id: str) -> Sequence[SlackIdentity]:
-        return await self._select(t.slack_identities.c.user_id == user_id)
+        return await self._fetch(self._of_user, user_id=user_id)
 
 
 class SqlInstallAttempts(SqlTable[InstallAttempt]):
@@ -315,20 +356,26 @@ class SqlInstallAttempts(SqlTable[InstallAttempt]):
 
 
 class SqlSlackEvents:
+    _seen = select(t.slack_events.c.event_id).where(
+        t.slack_events.c.event_id == bindparam("event_id")
+    )
+
     def __init__(self, uow: SqlUnitOfWork) -> None:
         self._uow = uow
 
     async def first_time(self, event_id: str, now: datetime) -> bool:
         if event_id in self._uow.new_events:
             return False
-        query = select(t.slack_events.c.event_id).where(t.slack_events.c.event_id == event_id)
-        if (await self._uow.connection.execute(query)).first() is not None:
+        values = {"event_id": event_id}
+        if (await self._uow.connection.execute(self._seen, values)).first() is not None:
             return False
         self._uow.new_events[event_id] = now
         return True
 
 
 class SqlApiTokens:
+    _by_hash = select(t.api_tokens).where(t.api_tokens.c.token_hash == bindparam("token_hash"))
+
     def __init__(self, uow: SqlUnitOfWork) -> None:
         self._uow = uow
 
@@ -336,19 +383,25 @@ class SqlApiTokens:
         self._uow.new_tokens.append(token)
 
     async def find_by_hash(self, token_hash: str) -> ApiToken | None:
-        query = select(t.api_tokens).where(t.api_tokens.c.token_hash == token_hash)
-        row = (await self._uow.connection.execute(query)).mappings().first()
+        values = {"token_hash": token_hash}
+        row = (await self._uow.connection.execute(self._by_hash, values)).mappings().first()
         return None if row is None else ApiToken(**dict(row))
 
 
 class SqlOutbox:
+    _pending = (
+        select(t.outbox)
+        .where(t.outbox.c.status == "pending")
+        .order_by(t.outbox.c.id)
+        .limit(bindparam("limit"))
+    )
+
     def __init__(self, uow: SqlUnitOfWork) -> None:
         self._uow = uow
 
     async def list_pending(self, limit: int = 100) -> Sequence[OutboxMessage]:
-        c = t.outbox.c
-        query = select(t.outbox).where(c.status == "pending").order_by(c.id).limit(limit)
-        rows = (await self._uow.connection.execute(query)).mappings().all()
+        values = {"limit": limit}
+        rows = (await self._uow.connection.execute(self._pending, values)).mappings().all()
         return [
             OutboxMessage(
                 id=r["id"],

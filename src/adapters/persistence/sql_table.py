@@ -1,12 +1,16 @@
 """What every SQL repository shares: rows to aggregates through the codec and the unit of
-work's identity map, and the hooks (query columns, sealing) each table fills in."""
+work's identity map, and the hooks (query columns, sealing) each table fills in.
+
+Queries are built once, with named bind parameters, and executed with values: building a
+`select()` per call (operators, coercions, then the statement's cache key) cost more CPU than
+SQLite spent running it (bench/api_load.py profile)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Select, Table, select
+from sqlalchemy import ColumnElement, CompoundSelect, Select, Table, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.persistence.codec import load
@@ -18,13 +22,29 @@ if TYPE_CHECKING:
 
 A = TypeVar("A", bound=Aggregate)
 
+Query = Select[Any] | CompoundSelect[Any]
+
+
+def rows_of(table: Table, *where: ColumnElement[bool], order: Sequence[Any] = ()) -> Select[Any]:
+    """The stored aggregates (id, version, data) of `table` matching `where`, in `order`."""
+    return select(table.c.id, table.c.version, table.c.data).where(*where).order_by(*order)
+
 
 class SqlTable(Generic[A]):
     """Shared behaviour: `columns` gives the query columns stored beside the encoded state."""
 
-    table: Table
+    table: ClassVar[Table]
     kind: type[A]
     noun: str
+    _by_id: ClassVar[Select[Any]]
+    _by_ids: ClassVar[Select[Any]]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "table" in cls.__dict__:
+            ids = cls.table.c.id
+            cls._by_id = rows_of(cls.table, ids == bindparam("id"))
+            cls._by_ids = rows_of(cls.table, ids.in_(bindparam("ids", expanding=True)))
 
     def __init__(self, uow: SqlUnitOfWork) -> None:
         self._uow = uow
@@ -46,13 +66,14 @@ class SqlTable(Generic[A]):
     async def after_insert(self, conn: AsyncConnection, aggregate: A) -> None:
         """Rows that hang off the aggregate and never change (none by default)."""
 
-    async def _select(self, *where: ColumnElement[bool], order: Any = None) -> list[A]:
-        query: Select[Any] = select(self.table.c.id, self.table.c.version, self.table.c.data)
-        query = query.where(*where)
-        if order is not None:
-            query = query.order_by(*order)
-        rows = (await self._uow.connection.execute(query)).all()
+    async def _fetch(self, query: Query, **values: Any) -> list[A]:
+        """The aggregates a prebuilt query (see `rows_of`) finds with these parameter values."""
+        rows = (await self._uow.connection.execute(query, values)).all()
         return [self._track(row.data, row.version) for row in rows]
+
+    async def _first(self, query: Query, **values: Any) -> A | None:
+        found = await self._fetch(query, **values)
+        return found[0] if found else None
 
     def _track(self, data: dict[str, Any], version: int) -> A:
         aggregate = self._uow.seen.loaded(self.name, load(self.kind, self.decode(data), version))
@@ -69,14 +90,14 @@ class SqlTable(Generic[A]):
         found: list[A] = [a for a in held if isinstance(a, self.kind)]
         missing = [i for i, a in zip(unique, held, strict=True) if a is None]
         if missing:
-            found.extend(await self._select(self.table.c.id.in_(missing)))
+            found.extend(await self._fetch(self._by_ids, ids=missing))
         return found
 
     async def get(self, id: str) -> A:
         known = self._uow.seen.known(self.name, id)
         if isinstance(known, self.kind):
             return known
-        found = await self._select(self.table.c.id == id)
-        if not found:
+        found = await self._first(self._by_id, id=id)
+        if found is None:
             raise NotFound(f"No such {self.noun}.")
-        return found[0]
+        return found

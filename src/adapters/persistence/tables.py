@@ -100,12 +100,16 @@ connection_participants = Table(
 mentor_requests = _aggregate(
     "mentor_requests",
     Column("program_id", Id, ForeignKey("programs.id"), nullable=False),
-    Column("mentee_id", Id, ForeignKey("members.id"), nullable=False, index=True),
-    Column("mentor_id", Id, ForeignKey("members.id"), nullable=False, index=True),
+    Column("mentee_id", Id, ForeignKey("members.id"), nullable=False),
+    Column("mentor_id", Id, ForeignKey("members.id"), nullable=False),
     Column("status", String(16), nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("expires_at", UtcDateTime, nullable=False),
     Index("ix_mentor_requests_due", "status", "expires_at"),
+    # A member's pending requests: without the status beside the member, SQLite's planner
+    # prefers the "due" index and scans every pending request in the organization.
+    Index("ix_mentor_requests_mentee_status", "mentee_id", "status"),
+    Index("ix_mentor_requests_mentor_status", "mentor_id", "status"),
 )
 meetings = _aggregate(
     "meetings",
