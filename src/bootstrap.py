@@ -19,6 +19,7 @@ from adapters.persistence.database import create_engine
 from adapters.persistence.memory import MemoryStore, MemoryUnitOfWork, memory_uow_factory
 from adapters.persistence.sealing import TokenSealer
 from adapters.persistence.sql_uow import SqlUnitOfWork
+from adapters.persistence.sqlite_checkpoints import WalCheckpointer, sqlite_file
 from adapters.settings import Settings
 from adapters.slack.web_gateway import SlackWebGateway
 from application.actors import Actor
@@ -37,6 +38,12 @@ def _uow_factory(
     return lambda: SqlUnitOfWork(sql_engine, sealer)
 
 
+def _checkpointer(settings: Settings) -> WalCheckpointer | None:
+    """The server's WAL checkpoints, for a file-based SQLite database only."""
+    path = None if settings.uses_memory else sqlite_file(settings.database_url)
+    return WalCheckpointer(path) if path else None
+
+
 class Container(containers.DeclarativeContainer):
     """Wires settings -> database -> units of work -> use case runner -> web app, and the
     Slack gateway the install, removal and directory use cases are handed."""
@@ -44,6 +51,7 @@ class Container(containers.DeclarativeContainer):
     settings = providers.Dependency(instance_of=Settings)
     clock = providers.Singleton(SystemClock)
     engine = providers.Singleton(lambda s: create_engine(s.database_url), settings)
+    checkpointer = providers.Singleton(_checkpointer, settings)
     memory_store = providers.Singleton(MemoryStore)
     sealer = providers.Singleton(lambda s: TokenSealer(s.secret_keys), settings)
     uow_factory = providers.Singleton(_uow_factory, settings, engine.provider, memory_store, sealer)
@@ -83,9 +91,18 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         ),
     )
 
+    checkpointer = container.checkpointer()
+
+    async def start() -> None:
+        if checkpointer is not None:
+            checkpointer.start()
+
     async def dispose() -> None:
+        if checkpointer is not None:
+            checkpointer.stop()
         if not config.uses_memory:
             await container.engine().dispose()
 
+    app.on_startup.append(start)
     app.on_shutdown.append(dispose)
     return app

@@ -1,0 +1,40 @@
+"""The migrations build exactly the schema that `tables.py` describes, on every database."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import Connection
+
+from adapters.persistence.database import create_engine
+from adapters.persistence.tables import metadata
+from tests.support.infra import require
+
+
+def _differences(connection: Connection) -> list[object]:
+    return list(compare_metadata(MigrationContext.configure(connection), metadata))
+
+
+@pytest.mark.parametrize("kind", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+async def test_migrated_schema_matches_the_table_definitions(
+    kind: str, tmp_path: Path, sqlite_template: Path, postgres_url: str | None
+) -> None:
+    if kind == "sqlite":
+        path = tmp_path / "schema.db"
+        shutil.copy(sqlite_template, path)
+        url = f"sqlite:///{path}"
+    else:
+        require(postgres_url is not None, "PostgreSQL at 127.0.0.1:5432")
+        assert postgres_url is not None
+        url = postgres_url
+    engine = create_engine(url)
+    try:
+        async with engine.connect() as connection:
+            differences = await connection.run_sync(_differences)
+    finally:
+        await engine.dispose()
+    assert differences == []
