@@ -10,7 +10,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, CompoundSelect, Select, Table, bindparam, select
+from sqlalchemy import (
+    ColumnElement,
+    CompoundSelect,
+    Insert,
+    Select,
+    Table,
+    Update,
+    bindparam,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.persistence.codec import load
@@ -38,6 +48,8 @@ class SqlTable(Generic[A]):
     noun: str
     _by_id: ClassVar[Select[Any]]
     _by_ids: ClassVar[Select[Any]]
+    insert: ClassVar[Insert]
+    versioned_update: ClassVar[Update]  # SET from the values' column names; see `row_values`
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -45,6 +57,19 @@ class SqlTable(Generic[A]):
             ids = cls.table.c.id
             cls._by_id = rows_of(cls.table, ids == bindparam("id"))
             cls._by_ids = rows_of(cls.table, ids.in_(bindparam("ids", expanding=True)))
+            cls.insert = cls.table.insert()
+            cls.versioned_update = update(cls.table).where(
+                ids == bindparam("row_id"), cls.table.c.version == bindparam("loaded_version")
+            )
+
+    def row_values(self, aggregate: A, state: dict[str, Any], version: int) -> dict[str, Any]:
+        """The stored row of an aggregate: id, version, encoded state and query columns."""
+        return {
+            "id": state["id"],
+            "version": version,
+            "data": self.encode(state),
+            **self.columns(aggregate),
+        }
 
     def __init__(self, uow: SqlUnitOfWork) -> None:
         self._uow = uow

@@ -8,7 +8,6 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any, Self
 
-from sqlalchemy import and_, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -156,26 +155,19 @@ class SqlUnitOfWork:
     async def _write(self, conn: AsyncConnection, tracked: Tracked) -> int | None:
         repo = self._tables[tracked.table]
         state = tracked.current()
-        columns = repo.columns(tracked.aggregate)
         if tracked.is_new():
-            await conn.execute(
-                repo.table.insert().values(
-                    id=state["id"], version=1, data=repo.encode(state), **columns
-                )
-            )
+            await conn.execute(repo.insert, repo.row_values(tracked.aggregate, state, 1))
             await repo.after_insert(conn, tracked.aggregate)
             return 1
         if not tracked.needs_update(state):
             return None
-        table = repo.table
-        result = await conn.execute(
-            update(table)
-            .where(and_(table.c.id == state["id"], table.c.version == tracked.loaded_version))
-            .values(version=tracked.loaded_version + 1, data=repo.encode(state), **columns)
-        )
+        version = tracked.loaded_version + 1
+        values = repo.row_values(tracked.aggregate, state, version)
+        values.update(row_id=values.pop("id"), loaded_version=tracked.loaded_version)
+        result = await conn.execute(repo.versioned_update, values)
         if result.rowcount != 1:
             raise ConcurrencyConflict(_CONFLICT)
-        return tracked.loaded_version + 1
+        return version
 
 
 _Locks = weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock]
