@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 
 from dependency_injector import containers, providers
@@ -106,3 +107,18 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.on_startup.append(start)
     app.on_shutdown.append(dispose)
     return app
+
+
+def create_server_app() -> Litestar:
+    """What `mentorlink serve` runs: the app, and once it has started, its heap moved out of the
+    garbage collector's sight. A full collection walks every tracked object: some 120,000
+    (modules, routes, SQLAlchemy's tables and caches) cost 100 ms per collection here, a
+    pause every request in flight waited for. Frozen, the next ones take about a millisecond."""
+    app = create_app()
+    app.on_startup.append(_freeze_heap)
+    return app
+
+
+def _freeze_heap() -> None:
+    gc.collect()
+    gc.freeze()
