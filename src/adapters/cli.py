@@ -67,6 +67,9 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument("--name", required=True)
     create.add_argument("--role", required=True, choices=[r.value for r in Role])
     create.set_defaults(command=_create_token)
+    revoke = token.add_parser("revoke", help="revoke a token by its id (GET /api/v1/me/tokens)")
+    revoke.add_argument("token_id")
+    revoke.set_defaults(command=_revoke_token)
     keys = sub.add_parser("keys", help="secret keys").add_subparsers()
     keys.add_parser(
         "rotate", help="re-seal stored Slack tokens with the first MENTORLINK_SECRET_KEY"
@@ -162,6 +165,14 @@ def _create_token(args: argparse.Namespace) -> int:
         create_token(_settings(), args.org, args.email, args.name, Role(args.role))
     )
     print(secret)
+    return 0
+
+
+def _revoke_token(args: argparse.Namespace) -> int:
+    from adapters.local import revoke_api_token
+
+    label = asyncio.run(revoke_api_token(_settings(), args.token_id))
+    print(f"revoked {args.token_id} ({label}); it stops working within seconds")
     return 0
 
 

@@ -10,7 +10,7 @@ from adapters.settings import Settings
 from application.actors import SYSTEM, Actor
 from application.running import UseCaseRunner
 from application.slack import SlackGateway
-from application.usecases.access_tokens import IssueToken, issue_token
+from application.usecases.access_tokens import IssueToken, RevokeToken, issue_token, revoke_token
 from application.usecases.expire_overdue import ExpireOverdue, expire_overdue
 from application.usecases.organization_setup import CreateOrganization, create_organization
 from application.usecases.slack_directory import (
@@ -91,6 +91,12 @@ async def create_token(settings: Settings, org: str, email: str, name: str, role
     async with _runner(settings) as run:
         command = IssueToken(organization_id=OrganizationId(org), email=email, name=name, role=role)
         return (await run(issue_token, command, _support(org))).secret
+
+
+async def revoke_api_token(settings: Settings, token_id: str) -> str:
+    """Revoke any token (as the system); returns its label."""
+    async with _runner(settings) as run:
+        return (await run(revoke_token, RevokeToken(token_id=token_id), SYSTEM)).label
 
 
 async def expire_overdue_now(settings: Settings) -> tuple[int, int]:

@@ -27,6 +27,9 @@ class Actor:
     user_id: UserId
     organization_id: OrganizationId
     role: Role
+    # The API token the caller presented, when they presented one (sign-in sessions keep it,
+    # so revoking the token ends them). Not part of who the actor *is*.
+    token_id: str | None = attrs.field(default=None, eq=False)
 
     def require(self, *roles: Role) -> None:
         if self.role not in roles:

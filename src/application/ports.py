@@ -207,6 +207,17 @@ class ApiTokenRepository(Protocol):
 
     async def add(self, token: ApiToken) -> None: ...
     async def find_by_hash(self, token_hash: str) -> ApiToken | None: ...
+    async def get(self, token_id: str) -> ApiToken:
+        """The token with this id; NotFound if there is none."""
+        ...
+
+    async def list_for_user(self, user_id: str) -> Sequence[ApiToken]:
+        """A user's tokens, revoked ones included, oldest first."""
+        ...
+
+    async def revoke(self, token: ApiToken) -> None:
+        """Mark the token revoked when the unit of work commits."""
+        ...
 
 
 class Outbox(Protocol):

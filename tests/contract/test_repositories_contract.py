@@ -291,3 +291,40 @@ async def test_api_tokens_by_hash(uow_factory: Backend) -> None:
     async with uow_factory() as uow:
         assert await uow.api_tokens.find_by_hash(hash_secret("ml_secret")) == token
         assert await uow.api_tokens.find_by_hash(hash_secret("other")) is None
+
+
+async def test_api_tokens_of_a_user_and_their_revocation(uow_factory: Backend) -> None:
+    g = await save_graph(uow_factory)
+    owner, other = g.users[0].id, g.users[1].id
+
+    def token(secret: str, user: str, minutes: int) -> ApiToken:
+        return ApiToken(
+            id=new_id(),
+            token_hash=hash_secret(secret),
+            user_id=user,  # type: ignore[arg-type]
+            organization_id=g.organization.id,
+            label=secret,
+            created_at=NOW + timedelta(minutes=minutes),
+        )
+
+    newer, older, theirs = token("ml_b", owner, 2), token("ml_a", owner, 1), token("ml_c", other, 0)
+    async with uow_factory() as uow:
+        for t in (newer, older, theirs):
+            await uow.api_tokens.add(t)
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert [t.id for t in await uow.api_tokens.list_for_user(owner)] == [older.id, newer.id]
+        assert await uow.api_tokens.get(theirs.id) == theirs
+        with pytest.raises(NotFound):
+            await uow.api_tokens.get("no-such-token")
+        await uow.api_tokens.revoke(older)  # not committed: forgotten
+    async with uow_factory() as uow:
+        assert not (await uow.api_tokens.get(older.id)).revoked
+        await uow.api_tokens.revoke(older)
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert (await uow.api_tokens.get(older.id)).revoked
+        found = await uow.api_tokens.find_by_hash(hash_secret("ml_a"))
+        assert found is not None and found.revoked
+        assert not (await uow.api_tokens.get(newer.id)).revoked
+        assert not (await uow.api_tokens.get(theirs.id)).revoked

@@ -213,6 +213,21 @@ async def test_a_deactivated_user_loses_the_session_at_once(web: Web) -> None:
     assert "Your session has ended" in (await browser.follow(response)).text
 
 
+async def test_revoking_the_sign_in_token_ends_the_session(web: Web) -> None:
+    browser = await web.signed_in("admin")
+    other = await web.signed_in("support")
+    assert (await browser.get(INTEGRATIONS)).status_code == 200
+    listed = (await web.api("GET", "/me/tokens", "admin")).json()
+    [token] = [t for t in listed if t["current"]]
+    async with web.runner.uow_factory() as uow:
+        await uow.api_tokens.revoke(await uow.api_tokens.get(token["id"]))
+        await uow.commit()
+    response = await browser.get(INTEGRATIONS)
+    assert response.status_code == 303
+    assert "Your session has ended" in (await browser.follow(response)).text
+    assert (await other.get("/admin")).status_code == 200  # other people's sessions go on
+
+
 @pytest.mark.parametrize(
     ("path", "data"),
     [

@@ -93,6 +93,8 @@ async def test_auth_comes_before_body_validation(api: Api) -> None:
         ("GET", "/me/connections"),
         ("GET", "/me/mentor-requests"),
         ("GET", "/me/surveys"),
+        ("GET", "/me/tokens"),
+        ("DELETE", "/tokens/x"),
     ],
 )
 async def test_every_api_route_requires_a_token(api: Api, method: str, path: str) -> None:

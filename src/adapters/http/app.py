@@ -23,6 +23,7 @@ from adapters.http.mentor_requests_controller import MentorRequestsController
 from adapters.http.organization_controller import MaintenanceController, OrganizationsController
 from adapters.http.programs_controller import ProgramsController
 from adapters.http.surveys_controller import SurveyAssignmentsController, SurveysController
+from adapters.http.tokens_controller import TokensController
 from adapters.http.web_config import SlackApp, WebSecurity
 from application.running import UseCaseRunner
 
@@ -65,6 +66,7 @@ def build_app(
             SurveysController,
             SurveyAssignmentsController,
             MeController,
+            TokensController,
         ],
         guards=[bearer_guard(authenticate)],
         dependencies={"actor": Provide(provide_actor, sync_to_thread=False)},

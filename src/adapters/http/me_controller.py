@@ -1,4 +1,5 @@
-"""What the caller reads about themselves: account, connection area, requests, surveys due."""
+"""What the caller reads about themselves: account, connection area, requests, surveys due,
+API tokens."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from adapters.http.errors import problems
 from adapters.http.schemas.me import ConnectionAreaOut, ConnectionCardOut, MeOut
 from adapters.http.schemas.mentor_requests import MyRequestsOut, PendingRequestOut
 from adapters.http.schemas.surveys import DueSurveyOut
+from adapters.http.schemas.tokens import TokenOut
+from application.usecases.access_tokens import MyTokens, my_tokens
 from application.usecases.connection_area import MyConnectionArea, my_connection_area
 from application.usecases.my_account import WhoAmI, who_am_i
 from application.usecases.my_requests import MyPendingRequests, my_pending_requests
@@ -49,3 +52,8 @@ class MeController(Controller):
     @get("/surveys", summary="Surveys I still have to answer", responses=problems())
     async def surveys(self, actor: CurrentActor, runner: Runner) -> list[DueSurveyOut]:
         return [DueSurveyOut.of(d) for d in await runner(my_surveys_due, MySurveysDue(), actor)]
+
+    @get("/tokens", summary="My API tokens (never their secrets)", responses=problems())
+    async def tokens(self, actor: CurrentActor, runner: Runner) -> list[TokenOut]:
+        mine = await runner(my_tokens, MyTokens(), actor)
+        return [TokenOut.of(token, actor.token_id) for token in mine]

@@ -3,8 +3,8 @@
 The session cookie (encrypted, see `web_config`) holds the user, organization and role the
 sign-in token resolved to, and a random session id that binds Slack's OAuth `state` to this
 browser. Role guards read the cookie only; the `viewer` dependency then checks the user
-against the database on every request, so a deactivated user or a changed role ends the
-session at once.
+against the database on every request, so a deactivated user, a changed role or the
+revocation of the token used to sign in ends the session at once.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from litestar.types import Guard
 from adapters.http.dependencies import Runner
 from application.actors import Actor
 from application.usecases.my_account import WhoAmI, who_am_i
-from domain.errors import NotFound
+from domain.errors import NotAllowed, NotFound
 from domain.ids import OrganizationId, UserId
 from domain.people import Role
 
@@ -60,6 +60,7 @@ def start_session(request: Request[Any, Any, Any], actor: Actor) -> None:
             "user_id": actor.user_id,
             "organization_id": actor.organization_id,
             "role": actor.role.value,
+            "tid": actor.token_id,
             "sid": secrets.token_urlsafe(32),
         }
     )
@@ -74,10 +75,12 @@ def session_actor(connection: ASGIConnection[Any, Any, Any, Any]) -> tuple[Actor
     """The actor and session id the cookie names, or None without a complete session."""
     data = connection.session if connection.scope.get("session") is not None else {}
     try:
+        token_id = data.get("tid")
         actor = Actor(
             user_id=UserId(str(data["user_id"])),
             organization_id=OrganizationId(str(data["organization_id"])),
             role=Role(data["role"]),
+            token_id=None if token_id is None else str(token_id),
         )
         session_id = str(data["sid"])
     except (KeyError, ValueError, TypeError):
@@ -107,7 +110,7 @@ async def provide_viewer(request: Request[Any, Any, Any], runner: Runner) -> Vie
     actor, session_id = signed_in
     try:
         account = await runner(who_am_i, WhoAmI(), actor)
-    except NotFound:
+    except (NotFound, NotAllowed):  # the user or the sign-in token is gone or revoked
         account = None
     if (
         account is None

@@ -74,6 +74,7 @@ class MemoryUnitOfWork:
         self.sealer = sealer or _test_sealer()
         self.seen = Seen()
         self.new_tokens: list[ApiToken] = []
+        self.revoked_tokens: list[str] = []  # token hashes
         self.new_events: dict[str, datetime] = {}
         self.organizations = MemoryOrganizations(self)
         self.programs = MemoryPrograms(self)
@@ -105,6 +106,7 @@ class MemoryUnitOfWork:
     async def rollback(self) -> None:
         self.seen.clear()
         self.new_tokens.clear()
+        self.revoked_tokens.clear()
         self.new_events.clear()
 
     async def commit(self) -> None:
@@ -150,6 +152,9 @@ class MemoryUnitOfWork:
             self.seen.items[(name, key)].aggregate.version = version
         for token in self.new_tokens:
             self.store.tokens[token.token_hash] = token
+        for token_hash in self.revoked_tokens:
+            revoked = attrs.evolve(self.store.tokens[token_hash], revoked=True)
+            self.store.tokens[token_hash] = revoked
         await self.rollback()
 
     def _tables(self) -> list[_Table[Any]]:

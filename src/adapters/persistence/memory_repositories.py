@@ -251,6 +251,19 @@ class MemoryApiTokens:
     async def find_by_hash(self, token_hash: str) -> ApiToken | None:
         return self._uow.store.tokens.get(token_hash)
 
+    async def get(self, token_id: str) -> ApiToken:
+        for token in self._uow.store.tokens.values():
+            if token.id == token_id:
+                return token
+        raise NotFound("No such API token.")
+
+    async def list_for_user(self, user_id: str) -> Sequence[ApiToken]:
+        mine = [t for t in self._uow.store.tokens.values() if t.user_id == user_id]
+        return sorted(mine, key=lambda t: (t.created_at, t.id))
+
+    async def revoke(self, token: ApiToken) -> None:
+        self._uow.revoked_tokens.append(token.token_hash)
+
 
 class MemoryOutbox:
     def __init__(self, store: MemoryStore) -> None:

@@ -16,6 +16,7 @@ from adapters.persistence.sql_table import SqlTable, rows_of
 from application.ports import OutboxMessage
 from application.tokens import ApiToken
 from domain.connection import Connection, ConnectionStatus
+from domain.errors import NotFound
 from domain.install_attempt import InstallAttempt
 from domain.installation import WorkspaceInstallation
 from domain.meeting import MeetingProposal, MeetingStatus
@@ -375,6 +376,12 @@ class SqlSlackEvents:
 
 class SqlApiTokens:
     _by_hash = select(t.api_tokens).where(t.api_tokens.c.token_hash == bindparam("token_hash"))
+    _by_id = select(t.api_tokens).where(t.api_tokens.c.id == bindparam("token_id"))
+    _of_user = (
+        select(t.api_tokens)
+        .where(t.api_tokens.c.user_id == bindparam("user_id"))
+        .order_by(t.api_tokens.c.created_at, t.api_tokens.c.id)
+    )
 
     def __init__(self, uow: SqlUnitOfWork) -> None:
         self._uow = uow
@@ -386,6 +393,21 @@ class SqlApiTokens:
         values = {"token_hash": token_hash}
         row = (await self._uow.connection.execute(self._by_hash, values)).mappings().first()
         return None if row is None else ApiToken(**dict(row))
+
+    async def get(self, token_id: str) -> ApiToken:
+        values = {"token_id": token_id}
+        row = (await self._uow.connection.execute(self._by_id, values)).mappings().first()
+        if row is None:
+            raise NotFound("No such API token.")
+        return ApiToken(**dict(row))
+
+    async def list_for_user(self, user_id: str) -> Sequence[ApiToken]:
+        values = {"user_id": user_id}
+        rows = (await self._uow.connection.execute(self._of_user, values)).mappings().all()
+        return [ApiToken(**dict(row)) for row in rows]
+
+    async def revoke(self, token: ApiToken) -> None:
+        self._uow.revoked_tokens.append(token.token_hash)
 
 
 class SqlOutbox:

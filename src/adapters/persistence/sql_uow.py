@@ -8,6 +8,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any, Self
 
+from sqlalchemy import bindparam, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -20,6 +21,11 @@ from application.tokens import ApiToken
 from domain.errors import ConcurrencyConflict
 
 _CONFLICT = "Someone else changed this at the same time; reload and try again."
+_REVOKE = (
+    update(t.api_tokens)
+    .where(t.api_tokens.c.token_hash.in_(bindparam("hashes", expanding=True)))
+    .values(revoked=True)
+)
 
 
 class SqlUnitOfWork:
@@ -31,6 +37,7 @@ class SqlUnitOfWork:
         self._connection: AsyncConnection | None = None
         self.seen = Seen()
         self.new_tokens: list[ApiToken] = []
+        self.revoked_tokens: list[str] = []  # token hashes
         self.new_events: dict[str, datetime] = {}
         self.organizations = r.SqlOrganizations(self)
         self.programs = r.SqlPrograms(self)
@@ -83,8 +90,12 @@ class SqlUnitOfWork:
     async def rollback(self) -> None:
         if self._connection is not None and self._connection.in_transaction():
             await self._connection.rollback()
+        self._forget_changes()
+
+    def _forget_changes(self) -> None:
         self.seen.clear()
         self.new_tokens.clear()
+        self.revoked_tokens.clear()
         self.new_events.clear()
 
     async def commit(self) -> None:
@@ -110,6 +121,8 @@ class SqlUnitOfWork:
                     t.api_tokens.insert(),
                     [{**_token_row(token)} for token in self.new_tokens],
                 )
+            if self.revoked_tokens:
+                await conn.execute(_REVOKE, {"hashes": self.revoked_tokens})
             outbox_rows = [
                 {
                     "topic": event.topic,
@@ -148,9 +161,7 @@ class SqlUnitOfWork:
             tracked.aggregate.version = version
         for tracked in self.seen.items.values():
             tracked.aggregate.pull_events()
-        self.seen.clear()
-        self.new_tokens.clear()
-        self.new_events.clear()
+        self._forget_changes()
 
     async def _write(self, conn: AsyncConnection, tracked: Tracked) -> int | None:
         repo = self._tables[tracked.table]

@@ -168,7 +168,7 @@ api_tokens = Table(
     metadata,
     Column("token_hash", String(64), primary_key=True),
     Column("id", Id, nullable=False, unique=True),
-    Column("user_id", Id, ForeignKey("users.id"), nullable=False),
+    Column("user_id", Id, ForeignKey("users.id"), nullable=False, index=True),
     Column("organization_id", Id, ForeignKey("organizations.id"), nullable=False),
     Column("label", String(200), nullable=False),
     Column("created_at", UtcDateTime, nullable=False),

@@ -1,6 +1,9 @@
-"""API tokens: issue one for a user (shown once) and turn a presented secret into an Actor."""
+"""API tokens: issue one for a user (shown once), turn a presented secret into an Actor, list
+a user's tokens and revoke one."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import attrs
 
@@ -72,4 +75,45 @@ async def authenticate(secret: str, uow: UnitOfWork) -> Actor | None:
         user = await uow.users.get(token.user_id)
         if not user.active:
             return None
-        return Actor(user_id=user.id, organization_id=user.organization_id, role=user.role)
+        return Actor(
+            user_id=user.id, organization_id=user.organization_id, role=user.role, token_id=token.id
+        )
+
+
+@attrs.frozen(kw_only=True)
+class MyTokens:
+    pass
+
+
+async def my_tokens(
+    query: MyTokens, actor: Actor, uow: UnitOfWork, clock: Clock
+) -> Sequence[ApiToken]:
+    """The caller's own tokens, revoked ones included, oldest first."""
+    async with uow:
+        return await uow.api_tokens.list_for_user(actor.user_id)
+
+
+@attrs.frozen(kw_only=True)
+class RevokeToken:
+    token_id: str
+
+
+_MAY_REVOKE_ANY = frozenset({Role.SUPPORT, Role.GLOBAL_ADMIN})
+
+
+async def revoke_token(cmd: RevokeToken, actor: Actor, uow: UnitOfWork, clock: Clock) -> ApiToken:
+    """Revoke one of the caller's own tokens; support staff and global administrators may
+    revoke anyone's in their organization. Revoking a revoked token changes nothing."""
+    async with uow:
+        token = await uow.api_tokens.get(cmd.token_id)
+        in_reach = actor == SYSTEM or (
+            token.organization_id == actor.organization_id
+            and (token.user_id == actor.user_id or actor.role in _MAY_REVOKE_ANY)
+        )
+        if not in_reach:
+            raise NotFound("No such API token.")  # someone else's token: not even its existence
+        if token.revoked:
+            return token
+        await uow.api_tokens.revoke(token)
+        await uow.commit()
+        return attrs.evolve(token, revoked=True)

@@ -6,6 +6,7 @@ import attrs
 
 from application.actors import Actor
 from application.ports import Clock, UnitOfWork
+from domain.errors import NotAllowed
 from domain.organization import Organization
 from domain.people import Member, User
 from domain.program import Program
@@ -31,6 +32,10 @@ class Account:
 
 async def who_am_i(query: WhoAmI, actor: Actor, uow: UnitOfWork, clock: Clock) -> Account:
     async with uow:
+        if actor.token_id is not None:  # a session outlives no revocation of its token
+            token = await uow.api_tokens.get(actor.token_id)
+            if token.revoked:
+                raise NotAllowed("The token you signed in with was revoked.")
         user = await uow.users.get(actor.user_id)
         organization = await uow.organizations.get(actor.organization_id)
         memberships = [

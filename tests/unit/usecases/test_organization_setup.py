@@ -9,7 +9,13 @@ from adapters.persistence.memory import MemoryStore
 from application.actors import SYSTEM
 from application.running import UseCaseRunner
 from application.tokens import hash_secret
-from application.usecases.access_tokens import IssueToken, authenticate, issue_token
+from application.usecases.access_tokens import (
+    IssueToken,
+    RevokeToken,
+    authenticate,
+    issue_token,
+    revoke_token,
+)
 from application.usecases.organization_setup import (
     CreateOrganization,
     CreateProgram,
@@ -166,8 +172,9 @@ async def test_a_revoked_token_no_longer_authenticates(
         role=Role.MEMBER,
     )
     issued = await run(issue_token, cmd, scene.acme.support)
-    key = hash_secret(issued.secret)
-    store.tokens[key] = attrs.evolve(store.tokens[key], revoked=True)
+    actor = await authenticate(issued.secret, fresh(store))
+    assert actor is not None and actor.token_id is not None
+    await run(revoke_token, RevokeToken(token_id=actor.token_id), actor)
     assert await authenticate(issued.secret, fresh(store)) is None
 
 
