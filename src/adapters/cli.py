@@ -108,14 +108,18 @@ def _migrate(_: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    import gc
-
     import uvicorn
 
-    # Young-generation collections run less often: fewer pauses in request latency. (The heap
-    # the app builds is frozen once it has started: see bootstrap.create_server_app.)
-    gc.set_threshold(20_000, 20, 20)
+    from adapters.persistence.sqlite_checkpoints import sqlite_file
 
+    if args.workers > 1 and sqlite_file(_settings().database_url):
+        print(
+            "error: SQLite serves from one worker process (its statements run on the event loop,"
+            " and several workers would stall each other waiting for the write lock); use"
+            " PostgreSQL for more than one worker",
+            file=sys.stderr,
+        )
+        return 2
     uvicorn.run(
         "bootstrap:create_server_app",
         factory=True,

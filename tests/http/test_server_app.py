@@ -15,11 +15,14 @@ async def test_the_served_app_freezes_its_heap_once_started(
 ) -> None:
     monkeypatch.setenv("MENTORLINK_DATABASE_URL", "memory://")
     gc.unfreeze()
+    threshold = gc.get_threshold()
     try:
         app = create_server_app()
         assert gc.get_freeze_count() == 0  # building it does not; starting it does
         async with AsyncTestClient(app) as client:
             assert gc.get_freeze_count() > 10_000
+            assert gc.get_threshold() == (20_000, 20, 20)
             assert (await client.get("/healthz")).status_code == 200
     finally:
         gc.unfreeze()
+        gc.set_threshold(*threshold)

@@ -24,7 +24,7 @@ IDLE_PING_SECONDS = 10.0
 def async_url(url: str) -> str:
     """Accept plain `sqlite:///...` / `postgresql://...` and pick the async driver."""
     parsed = make_url(url)
-    if parsed.drivername in ("sqlite", "sqlite+pysqlite"):
+    if parsed.drivername in ("sqlite", "sqlite+pysqlite", "sqlite+aiosqlite"):
         parsed = parsed.set(drivername="sqlite+inloop")
     elif parsed.drivername in ("postgresql", "postgres", "postgresql+psycopg2"):
         parsed = parsed.set(drivername="postgresql+asyncpg")

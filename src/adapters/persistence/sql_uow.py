@@ -154,7 +154,7 @@ class SqlUnitOfWork:
             if "locked" in str(error).lower():
                 raise ConcurrencyConflict(_CONFLICT) from error
             raise
-        except ConcurrencyConflict:
+        except Exception:  # a conflict, or anything else: no write may stay open
             await self.rollback()
             raise
         for tracked, version in written:

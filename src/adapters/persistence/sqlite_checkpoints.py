@@ -7,8 +7,6 @@ commit crosses `wal_autocheckpoint` pages; since our statements run on the event
 server therefore checkpoints here, on its own connection and thread, a few times a second
 (PASSIVE: never waits for readers or writers). The automatic checkpoint stays on with a
 higher threshold as a safety net for when this thread is not running (CLI commands, tests).
-Every few minutes it also runs `PRAGMA optimize`, which refreshes the query planner's
-statistics where SQLite thinks they are stale.
 """
 
 from __future__ import annotations
@@ -16,7 +14,6 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
-import time
 
 from sqlalchemy.engine import make_url
 
@@ -36,12 +33,12 @@ def sqlite_file(database_url: str) -> str | None:
 class WalCheckpointer:
     """Checkpoints `path`'s write-ahead log every `interval` seconds until stopped."""
 
-    def __init__(self, path: str, *, interval: float = 0.25, optimize_every: float = 300.0):
+    def __init__(self, path: str, *, interval: float = 0.25):
         self.path = path
         self.interval = interval
-        self.optimize_every = optimize_every
         self.checkpoints = 0
         self.failures = 0
+        self._failing = 0  # consecutive failures
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -69,22 +66,23 @@ class WalCheckpointer:
     def _run(self) -> None:
         connection = sqlite3.connect(self.path, timeout=1.0, isolation_level=None)
         try:
-            last_optimize = time.monotonic()
             while not self._stop.wait(self.interval):
                 self._attempt(connection)
-                if time.monotonic() - last_optimize >= self.optimize_every:
-                    self._attempt(connection, "PRAGMA optimize")
-                    last_optimize = time.monotonic()
             self._attempt(connection)
         finally:
             connection.close()
 
-    def _attempt(self, connection: sqlite3.Connection, statement: str = "") -> None:
+    def _attempt(self, connection: sqlite3.Connection) -> None:
+        """One checkpoint; a failure is logged when it starts and when it ends, not each time
+        (the next round tries again, and the automatic checkpoint remains as a safety net)."""
         try:
-            if statement:
-                connection.execute(statement).fetchall()
-            else:
-                self.checkpoint(connection)
-        except sqlite3.Error as error:  # the next round tries again; the safety net remains
+            self.checkpoint(connection)
+        except sqlite3.Error as error:
             self.failures += 1
-            log.warning("SQLite maintenance (%s) failed: %s", statement or "checkpoint", error)
+            self._failing += 1
+            if self._failing == 1:
+                log.warning("SQLite WAL checkpoints are failing: %s", error)
+            return
+        if self._failing:
+            log.warning("SQLite WAL checkpoints work again after %d failures", self._failing)
+            self._failing = 0

@@ -5,15 +5,17 @@ cursor, an execute, a fetch, a close each cross threads twice. Our queries take 
 microseconds; each crossing costs more than that in CPU (futex wake-ups, the event loop's
 self-pipe, the GIL changing hands), and a request makes dozens of them. This dialect runs the
 standard library's `sqlite3` directly on the event loop instead: SQLAlchemy's async engine
-already executes the synchronous dialect code inside a greenlet, so a plain DBAPI needs no
-adaptation at all, only the `is_async` flag and a pool that waits with `await`.
+already executes the synchronous dialect code inside a greenlet, so a plain DBAPI needs little
+adaptation: the `is_async` flag, a pool that waits with `await`, and two cursor hooks.
 
 What this costs: a statement blocks the event loop while it runs. That is fine for short
 queries on a local file, and the two slow things SQLite can do are kept off the loop:
-* waiting for another process's write lock: `busy_timeout` is short here and this process's
-  writers take turns on an asyncio lock (see `sql_uow`);
-* WAL checkpoints (which fsync): automatic checkpoints are off on these connections and a
-  background thread checkpoints instead (`WalCheckpointer`).
+* waiting for another process's write lock: this process's writers take turns on an asyncio
+  lock (see `sql_uow`), and `busy_timeout` bounds the wait for another process (a CLI
+  command) to one second. For the same reason `mentorlink serve` refuses several workers on
+  SQLite: they would stall each other's event loops;
+* WAL checkpoints (which fsync): while the server runs, a background thread checkpoints
+  (`sqlite_checkpoints`); the automatic checkpoint only remains as a high safety net.
 
 URL: `sqlite+inloop:///path.db` (registered by `database.create_engine`).
 """

@@ -98,22 +98,27 @@ class RevokeToken:
     token_id: str
 
 
-_MAY_REVOKE_ANY = frozenset({Role.SUPPORT, Role.GLOBAL_ADMIN})
-
-
 async def revoke_token(cmd: RevokeToken, actor: Actor, uow: UnitOfWork, clock: Clock) -> ApiToken:
-    """Revoke one of the caller's own tokens; support staff and global administrators may
-    revoke anyone's in their organization. Revoking a revoked token changes nothing."""
+    """Revoke one of the caller's own tokens. Support staff may revoke anyone's in their
+    organization, global administrators anyone's but support staff's. Revoking a revoked token
+    changes nothing."""
     async with uow:
         token = await uow.api_tokens.get(cmd.token_id)
-        in_reach = actor == SYSTEM or (
-            token.organization_id == actor.organization_id
-            and (token.user_id == actor.user_id or actor.role in _MAY_REVOKE_ANY)
-        )
-        if not in_reach:
+        if not await _may_revoke(actor, token, uow):
             raise NotFound("No such API token.")  # someone else's token: not even its existence
         if token.revoked:
             return token
         await uow.api_tokens.revoke(token)
         await uow.commit()
         return attrs.evolve(token, revoked=True)
+
+
+async def _may_revoke(actor: Actor, token: ApiToken, uow: UnitOfWork) -> bool:
+    if actor == SYSTEM:
+        return True
+    if token.organization_id != actor.organization_id:
+        return False
+    if token.user_id == actor.user_id or actor.role is Role.SUPPORT:
+        return True
+    owner = await uow.users.get(token.user_id)
+    return actor.role is Role.GLOBAL_ADMIN and owner.role is not Role.SUPPORT

@@ -13,7 +13,7 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy import text
 
 from adapters.persistence import sql_repositories
-from adapters.persistence.database import create_engine
+from adapters.persistence.database import async_url, create_engine
 from adapters.persistence.migrate import upgrade
 from adapters.persistence.sqlite_checkpoints import WalCheckpointer, sqlite_file
 from adapters.settings import Settings
@@ -106,6 +106,11 @@ def test_the_checkpoint_thread_keeps_the_log_short_and_stops_cleanly(tmp_path: P
         writer.close()
     assert checkpointer.checkpoints > 0 and checkpointer.failures == 0
     assert not any(t.name == "sqlite-checkpoints" for t in threading.enumerate())
+
+
+@pytest.mark.parametrize("scheme", ["sqlite", "sqlite+pysqlite", "sqlite+aiosqlite"])
+def test_every_sqlite_url_runs_on_the_in_loop_driver(scheme: str) -> None:
+    assert async_url(f"{scheme}:///data/m.db") == "sqlite+inloop:///data/m.db"
 
 
 def test_only_a_sqlite_file_gets_checkpoints() -> None:

@@ -60,7 +60,7 @@ async def test_a_user_lists_their_tokens_and_revokes_one(
     assert snapshot(store) == before
 
 
-async def test_only_the_owner_or_support_or_a_global_admin_of_the_organization_may_revoke(
+async def test_only_the_owner_support_or_a_global_admin_of_the_organization_may_revoke(
     run: UseCaseRunner, store: MemoryStore, scene: Scene
 ) -> None:
     secret, owner = await _signed_in(run, store, scene, "owner@acme.example")
@@ -77,6 +77,13 @@ async def test_only_the_owner_or_support_or_a_global_admin_of_the_organization_m
         await run(revoke_token, RevokeToken(token_id="nope"), owner)
     assert snapshot(store) == before
     assert await authenticate(secret, fresh(store)) is not None
+
+    support_secret, support = await _signed_in(
+        run, store, scene, "staff@acme.example", Role.SUPPORT
+    )
+    with pytest.raises(NotFound, match="No such API token"):  # support outranks admins
+        await run(revoke_token, RevokeToken(token_id=str(support.token_id)), scene.acme.admin)
+    assert await authenticate(support_secret, fresh(store)) is not None
 
     await run(revoke_token, command, scene.acme.admin)  # a global administrator
     assert await authenticate(secret, fresh(store)) is None
