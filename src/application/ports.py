@@ -10,7 +10,7 @@ from typing import Any, Protocol, Self
 import attrs
 
 from application.tokens import ApiToken
-from domain.connection import Connection
+from domain.connection import Connection, Message
 from domain.ids import (
     AssignmentId,
     ConnectionId,
@@ -94,8 +94,28 @@ class MemberRepository(Protocol):
         ...
 
 
+class MessageRepository(Protocol):
+    """Messages inside connections: added, never changed; read newest first in pages."""
+
+    async def add(self, message: Message) -> None:
+        """Store the message when the unit of work commits."""
+        ...
+
+    async def latest_for_connections(
+        self, connection_ids: Sequence[ConnectionId], per_connection: int
+    ) -> dict[ConnectionId, list[Message]]:
+        """Each connection's latest `per_connection` messages, oldest of them first."""
+        ...
+
+    async def list_for_connection(
+        self, connection_id: ConnectionId, *, before: datetime | None, limit: int
+    ) -> Sequence[Message]:
+        """Up to `limit` messages sent before `before` (or the latest), newest first."""
+        ...
+
+
 class ConnectionRepository(Protocol):
-    """Connections with their tasks and messages."""
+    """Connections with their tasks (their messages live in `MessageRepository`)."""
 
     async def add(self, connection: Connection) -> None: ...
     async def get(self, id: ConnectionId) -> Connection: ...
@@ -241,6 +261,8 @@ class UnitOfWork(Protocol):
     def members(self) -> MemberRepository: ...
     @property
     def connections(self) -> ConnectionRepository: ...
+    @property
+    def messages(self) -> MessageRepository: ...
     @property
     def mentor_requests(self) -> MentorRequestRepository: ...
     @property

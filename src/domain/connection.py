@@ -80,7 +80,12 @@ class Task:
 
 @attrs.frozen(kw_only=True)
 class Message:
+    """Said once, never changed: kept apart from its connection (a long mentorship has
+    thousands), so that sending one neither rewrites the connection nor conflicts with the
+    partner's message sent at the same moment."""
+
     id: MessageId
+    connection_id: ConnectionId
     author_id: MemberId
     body: str
     sent_at: datetime
@@ -102,7 +107,6 @@ class Connection(Aggregate):
     created_at: datetime
     status: ConnectionStatus = ConnectionStatus.ACTIVE
     tasks: list[Task] = attrs.field(factory=list)
-    messages: list[Message] = attrs.field(factory=list)
 
     @classmethod
     def publish(
@@ -162,6 +166,7 @@ class Connection(Aggregate):
             raise IllegalTransition("This connection is closed.")
 
     def send_message(self, body: str, *, by: MemberId, id: MessageId, now: datetime) -> Message:
+        """A new message for the message store; the connection only checks and announces it."""
         self.ensure_participant(by)
         self._ensure_active()
         text = body.strip()
@@ -169,8 +174,7 @@ class Connection(Aggregate):
             raise InvalidInput("A message cannot be empty.")
         if len(text) > MAX_MESSAGE:
             raise InvalidInput(f"A message is at most {MAX_MESSAGE} characters.")
-        message = Message(id=id, author_id=by, body=text, sent_at=now)
-        self.messages.append(message)
+        message = Message(id=id, connection_id=self.id, author_id=by, body=text, sent_at=now)
         self.record(
             MessageSent(
                 organization_id=self.organization_id,

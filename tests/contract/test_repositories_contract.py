@@ -5,11 +5,14 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
+import attrs
 import pytest
 
 from application.ports import UnitOfWork
 from application.tokens import ApiToken, hash_secret
+from domain.connection import Connection, Message
 from domain.errors import ConcurrencyConflict, NotFound
 from domain.ids import AssignmentId, MemberId, SurveyId, new_id
 from domain.install_attempt import InstallAttempt
@@ -75,9 +78,10 @@ async def test_tasks_and_messages_survive_a_round_trip(uow_factory: Factory) -> 
     g = await save_graph(uow_factory)
     c = connection(g)
     task = c.add_task("Read the guide", by=g.mentor.id, id=new_id(), now=NOW, assignee=g.mentee.id)  # type: ignore[arg-type]
-    c.send_message("Welcome!", by=g.mentor.id, id=new_id(), now=NOW)  # type: ignore[arg-type]
+    message = c.send_message("Welcome!", by=g.mentor.id, id=new_id(), now=NOW)  # type: ignore[arg-type]
     async with uow_factory() as uow:
         await uow.connections.add(c)
+        await uow.messages.add(message)
         await uow.commit()
     async with uow_factory() as uow:
         loaded = await uow.connections.get(c.id)
@@ -85,9 +89,45 @@ async def test_tasks_and_messages_survive_a_round_trip(uow_factory: Factory) -> 
         await uow.commit()
     async with uow_factory() as uow:
         again = await uow.connections.get(c.id)
+        stored = await uow.messages.list_for_connection(c.id, before=None, limit=5)
     assert [(t.title, t.status.value) for t in again.tasks] == [("Read the guide", "done")]
-    assert [m.body for m in again.messages] == ["Welcome!"]
-    assert again.messages[0].sent_at == NOW
+    assert stored == [message]
+
+
+async def test_messages_newest_first_in_pages_and_the_latest_per_connection(
+    uow_factory: Factory,
+) -> None:
+    g = await save_graph(uow_factory)
+    first, second = connection(g), connection(g, mentor=g.mentor2)
+    author: Any = g.mentee.id
+
+    def say(c: Connection, i: int) -> Message:
+        return c.send_message(f"{i}", by=author, id=new_id(), now=NOW + timedelta(minutes=i))  # type: ignore[arg-type]
+
+    sent = [say(c, i) for i in range(5) for c in (first, second)]
+    ones, twos = sent[0::2], sent[1::2]
+    async with uow_factory() as uow:
+        await uow.connections.add(first)
+        await uow.connections.add(second)
+        for message in sent:
+            await uow.messages.add(message)
+        await uow.commit()
+    async with uow_factory() as uow:
+        page = await uow.messages.list_for_connection(first.id, before=None, limit=2)
+        assert page == [ones[4], ones[3]]
+        older = await uow.messages.list_for_connection(first.id, before=page[-1].sent_at, limit=9)
+        assert older == [ones[2], ones[1], ones[0]]
+        latest = await uow.messages.latest_for_connections([second.id, first.id, first.id], 2)
+        assert latest == {first.id: ones[3:], second.id: twos[3:]}
+        assert await uow.messages.latest_for_connections([first.id], 0) == {}
+        assert await uow.messages.latest_for_connections([], 3) == {}
+        assert await uow.messages.latest_for_connections([new_id()], 3) == {}  # type: ignore[list-item]
+        await uow.messages.add(attrs.evolve(ones[0], id=new_id(), body="not committed"))
+    async with uow_factory() as uow:
+        assert len(await uow.messages.list_for_connection(first.id, before=None, limit=99)) == 5
+        await uow.messages.add(ones[0])  # the same message again
+        with pytest.raises(ConcurrencyConflict):
+            await uow.commit()
 
 
 async def test_mentor_request_queries(uow_factory: Factory) -> None:

@@ -82,6 +82,7 @@ async def test_auth_comes_before_body_validation(api: Api) -> None:
         ("POST", "/mentor-requests/x/decline"),
         ("POST", "/mentor-requests/x/withdraw"),
         ("POST", "/connections/x/messages"),
+        ("GET", "/connections/x/messages"),
         ("POST", "/connections/x/tasks"),
         ("POST", "/connections/x/tasks/y/complete"),
         ("POST", "/connections/x/meetings"),

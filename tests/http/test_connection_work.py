@@ -25,6 +25,7 @@ async def test_connection_area_keeps_only_the_latest_messages(api: Api) -> None:
     connection_id = await api.connection("maria", "sam")
     for n in range(4):
         await api.post(f"/connections/{connection_id}/messages", "sam", json={"body": f"m{n}"})
+        api.clock.advance(seconds=1)
     area = await api.get("/me/connections", "maria", params={"messages": 2})
     assert [m["body"] for m in area.json()["connections"][0]["latest_messages"]] == ["m2", "m3"]
     for bad in ("0", "101", "lots"):
@@ -150,3 +151,27 @@ async def test_invalid_task_is_422(api: Api, body: dict[str, object], detail: st
         response = await api.post(f"/connections/{connection_id}/tasks", "maria", json=body)
     assert response.status_code == 422
     assert detail in response.json()["detail"]
+
+
+async def test_the_message_history_pages_newest_first_for_participants_only(api: Api) -> None:
+    connection_id = await api.connection("maria", "sam")
+    path = f"/connections/{connection_id}/messages"
+    for n in range(5):
+        sent = await api.post(path, "sam" if n % 2 else "maria", json={"body": f"m{n}"})
+        assert sent.status_code == 201, sent.text
+        api.clock.advance(seconds=1)
+    first = (await api.get(path, "sam", params={"limit": 2})).json()
+    assert [m["body"] for m in first] == ["m4", "m3"]
+    rest = (await api.get(path, "maria", params={"before": first[-1]["sent_at"]})).json()
+    assert [m["body"] for m in rest] == ["m2", "m1", "m0"]
+    assert (await api.get(path, "otto")).status_code == 403  # not in this connection
+    assert (await api.get(path, "sam", org=api.globex)).status_code == 404
+    for params, detail in (
+        ({"limit": 0}, "limit"),
+        ({"limit": 201}, "limit"),
+        ({"before": "yesterday"}, "before"),
+        ({"before": "2027-01-10T15:00:00"}, "time zone"),
+    ):
+        response = await api.get(path, "sam", params=params)
+        assert response.status_code == 422, params
+        assert detail in response.json()["detail"], response.text

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
-from litestar import Controller, post
-from litestar.params import FromPath, JSONBody
+from datetime import datetime
+from typing import Annotated
+
+from litestar import Controller, get, post
+from litestar.params import FromPath, JSONBody, QueryParameter
 
 from adapters.http.dependencies import CurrentActor, Runner
 from adapters.http.errors import problems
 from adapters.http.schemas.connections import MessageOut, NewMessage, NewTask, TaskOut
 from adapters.http.schemas.meetings import MeetingOut, NewMeeting
 from application.usecases.connection_work import (
+    MAX_PAGE,
     AddTask,
     CompleteTask,
+    MessageHistory,
     SendMessage,
     add_task,
     complete_task,
+    message_history,
     send_message,
 )
 from application.usecases.meetings import ProposeMeeting, propose_meeting
@@ -38,6 +44,27 @@ class ConnectionsController(Controller):
     ) -> MessageOut:
         command = SendMessage(connection_id=ConnectionId(connection_id), body=data.body)
         return MessageOut.of(await runner(send_message, command, actor))
+
+    @get(
+        "/messages",
+        summary="The connection's messages, newest first, a page at a time",
+        description="For the next page, pass the `sent_at` of the last message as `before`.",
+        responses=problems(403, 404, 422),
+    )
+    async def messages(
+        self,
+        connection_id: FromPath[str],
+        actor: CurrentActor,
+        runner: Runner,
+        before: Annotated[
+            datetime | None, QueryParameter(description="Only messages sent before this time.")
+        ] = None,
+        limit: Annotated[int, QueryParameter(ge=1, le=MAX_PAGE)] = 50,
+    ) -> list[MessageOut]:
+        query = MessageHistory(
+            connection_id=ConnectionId(connection_id), before=before, limit=limit
+        )
+        return [MessageOut.of(m) for m in await runner(message_history, query, actor)]
 
     @post("/tasks", summary="Add a task", responses=_WORK)
     async def add_task(

@@ -20,6 +20,7 @@ from adapters.persistence.memory_repositories import (
     MemoryMeetings,
     MemoryMembers,
     MemoryMentorRequests,
+    MemoryMessages,
     MemoryOrganizations,
     MemoryOutbox,
     MemoryPrograms,
@@ -34,6 +35,7 @@ from adapters.persistence.sealing import TokenSealer
 from adapters.persistence.tracking import Seen
 from application.ports import OutboxMessage
 from application.tokens import ApiToken
+from domain.connection import Message
 from domain.errors import ConcurrencyConflict
 
 
@@ -45,6 +47,7 @@ class MemoryStore:
     outbox: list[OutboxMessage] = attrs.field(factory=list)
     tokens: dict[str, ApiToken] = attrs.field(factory=dict)
     slack_events: dict[str, datetime] = attrs.field(factory=dict)
+    messages: dict[str, list[Message]] = attrs.field(factory=dict)  # by connection
 
     def table(self, name: str) -> dict[str, tuple[int, dict[str, Any]]]:
         return self.tables.setdefault(name, {})
@@ -75,6 +78,7 @@ class MemoryUnitOfWork:
         self.seen = Seen()
         self.new_tokens: list[ApiToken] = []
         self.revoked_tokens: list[str] = []  # token hashes
+        self.new_messages: list[Message] = []
         self.new_events: dict[str, datetime] = {}
         self.organizations = MemoryOrganizations(self)
         self.programs = MemoryPrograms(self)
@@ -90,6 +94,7 @@ class MemoryUnitOfWork:
         self.install_attempts = MemoryInstallAttempts(self)
         self.slack_events = MemorySlackEvents(self)
         self.api_tokens = MemoryApiTokens(self)
+        self.messages = MemoryMessages(self)
         self.outbox = MemoryOutbox(store)
 
     async def __aenter__(self) -> Self:
@@ -107,6 +112,7 @@ class MemoryUnitOfWork:
         self.seen.clear()
         self.new_tokens.clear()
         self.revoked_tokens.clear()
+        self.new_messages.clear()
         self.new_events.clear()
 
     async def commit(self) -> None:
@@ -134,6 +140,9 @@ class MemoryUnitOfWork:
         for event_id in self.new_events:
             if event_id in self.store.slack_events:
                 raise ConcurrencyConflict("That Slack event was already handled.")
+        stored = {m.id for found in self.store.messages.values() for m in found}
+        if any(m.id in stored for m in self.new_messages):
+            raise ConcurrencyConflict("That message already exists.")
         for name, key, version, state in writes:
             self.store.table(name)[key] = (version, tables[name].encode(state))
         self.store.slack_events.update(self.new_events)
@@ -152,6 +161,8 @@ class MemoryUnitOfWork:
             self.seen.items[(name, key)].aggregate.version = version
         for token in self.new_tokens:
             self.store.tokens[token.token_hash] = token
+        for message in self.new_messages:
+            self.store.messages.setdefault(message.connection_id, []).append(message)
         for token_hash in self.revoked_tokens:
             revoked = attrs.evolve(self.store.tokens[token_hash], revoked=True)
             self.store.tokens[token_hash] = revoked

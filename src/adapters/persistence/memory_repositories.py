@@ -12,8 +12,9 @@ from adapters.persistence.sealing import seal_installation, unseal_installation
 from application.ports import OutboxMessage
 from application.tokens import ApiToken
 from domain.aggregate import Aggregate
-from domain.connection import Connection
+from domain.connection import Connection, Message
 from domain.errors import NotFound
+from domain.ids import ConnectionId
 from domain.install_attempt import InstallAttempt
 from domain.installation import WorkspaceInstallation
 from domain.meeting import MeetingProposal
@@ -115,6 +116,32 @@ class MemoryMembers(_Table[Member]):
 
     def guard(self, member: Member) -> None:
         self._uow.seen.guard(self.name, member)
+
+
+class MemoryMessages:
+    def __init__(self, uow: MemoryUnitOfWork) -> None:
+        self._uow = uow
+
+    async def add(self, message: Message) -> None:
+        self._uow.new_messages.append(message)
+
+    def _of(self, connection_id: str) -> list[Message]:
+        found = self._uow.store.messages.get(connection_id, [])
+        return sorted(found, key=lambda m: (m.sent_at, m.id))
+
+    async def latest_for_connections(
+        self, connection_ids: Sequence[ConnectionId], per_connection: int
+    ) -> dict[ConnectionId, list[Message]]:
+        if per_connection <= 0:
+            return {}
+        latest = {c: self._of(c)[-per_connection:] for c in dict.fromkeys(connection_ids)}
+        return {c: found for c, found in latest.items() if found}
+
+    async def list_for_connection(
+        self, connection_id: ConnectionId, *, before: datetime | None, limit: int
+    ) -> Sequence[Message]:
+        found = [m for m in self._of(connection_id) if before is None or m.sent_at < before]
+        return list(reversed(found[-limit:])) if limit > 0 else []
 
 
 class MemoryConnections(_Table[Connection]):

@@ -3,8 +3,9 @@ unit of work's identity map; writes happen in `SqlUnitOfWork.commit`."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, bindparam, func, select, union_all
@@ -15,8 +16,9 @@ from adapters.persistence.sealing import seal_installation, unseal_installation
 from adapters.persistence.sql_table import SqlTable, rows_of
 from application.ports import OutboxMessage
 from application.tokens import ApiToken
-from domain.connection import Connection, ConnectionStatus
+from domain.connection import Connection, ConnectionStatus, Message
 from domain.errors import NotFound
+from domain.ids import ConnectionId
 from domain.install_attempt import InstallAttempt
 from domain.installation import WorkspaceInstallation
 from domain.meeting import MeetingProposal, MeetingStatus
@@ -35,6 +37,7 @@ if TYPE_CHECKING:
 _MENTOR_SIDE = t.connection_participants.alias("mentor")
 _MENTEE_SIDE = t.connection_participants.alias("mentee")
 _ACTIVE = ConnectionStatus.ACTIVE.value
+_END_OF_TIME = datetime.max.replace(tzinfo=UTC)
 _PENDING = RequestStatus.PENDING.value
 
 
@@ -173,6 +176,78 @@ class SqlConnections(SqlTable[Connection]):
     async def active_mentee_count(self, mentor_id: str) -> int:
         values = {"mentor_id": mentor_id}
         return int((await self._uow.connection.execute(_MENTEES_OF_MENTOR, values)).scalar_one())
+
+
+_MESSAGES = t.connection_messages
+_NEWEST_FIRST = (_MESSAGES.c.sent_at.desc(), _MESSAGES.c.id.desc())
+
+
+def _message(row: Any) -> Message:
+    return Message(
+        id=row.id,
+        connection_id=row.connection_id,
+        author_id=row.author_id,
+        body=row.body,
+        sent_at=row.sent_at,
+    )
+
+
+@functools.lru_cache(maxsize=32)
+def _latest_messages(connections: int) -> Any:
+    """The latest `:per_connection` messages of each of `connections` connections (bound as
+    c0, c1, ...): one indexed, limited scan per connection, glued by UNION ALL, so a long
+    history costs nothing here."""
+    m = _MESSAGES.c
+    parts = [
+        select(_MESSAGES)
+        .where(m.connection_id == bindparam(f"c{i}", type_=m.connection_id.type))
+        .order_by(*_NEWEST_FIRST)
+        .limit(bindparam("per_connection"))
+        .subquery()
+        for i in range(connections)
+    ]
+    return union_all(*(select(part) for part in parts))
+
+
+class SqlMessages:
+    _page = (
+        select(_MESSAGES)
+        .where(
+            _MESSAGES.c.connection_id == bindparam("connection_id"),
+            _MESSAGES.c.sent_at < bindparam("before"),
+        )
+        .order_by(*_NEWEST_FIRST)
+        .limit(bindparam("limit"))
+    )
+
+    def __init__(self, uow: SqlUnitOfWork) -> None:
+        self._uow = uow
+
+    async def add(self, message: Message) -> None:
+        self._uow.new_messages.append(message)
+
+    async def latest_for_connections(
+        self, connection_ids: Sequence[ConnectionId], per_connection: int
+    ) -> dict[ConnectionId, list[Message]]:
+        unique = list(dict.fromkeys(connection_ids))
+        if not unique or per_connection <= 0:
+            return {}
+        values: dict[str, Any] = {f"c{i}": c for i, c in enumerate(unique)}
+        values["per_connection"] = per_connection
+        rows = (await self._uow.connection.execute(_latest_messages(len(unique)), values)).all()
+        latest: dict[ConnectionId, list[Message]] = {}
+        for message in sorted(map(_message, rows), key=lambda m: (m.sent_at, m.id)):
+            latest.setdefault(message.connection_id, []).append(message)
+        return latest
+
+    async def list_for_connection(
+        self, connection_id: ConnectionId, *, before: datetime | None, limit: int
+    ) -> Sequence[Message]:
+        if limit <= 0:
+            return []
+        values = {"connection_id": connection_id, "before": before or _END_OF_TIME, "limit": limit}
+        rows = (await self._uow.connection.execute(self._page, values)).all()
+        return [_message(row) for row in rows]
 
 
 class SqlMentorRequests(SqlTable[MentorRequest]):

@@ -8,6 +8,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any, Self
 
+import attrs
 from sqlalchemy import bindparam, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -18,6 +19,7 @@ from adapters.persistence.sealing import TokenSealer
 from adapters.persistence.sql_table import SqlTable
 from adapters.persistence.tracking import Seen, Tracked
 from application.tokens import ApiToken
+from domain.connection import Message
 from domain.errors import ConcurrencyConflict
 
 _CONFLICT = "Someone else changed this at the same time; reload and try again."
@@ -38,6 +40,7 @@ class SqlUnitOfWork:
         self.seen = Seen()
         self.new_tokens: list[ApiToken] = []
         self.revoked_tokens: list[str] = []  # token hashes
+        self.new_messages: list[Message] = []
         self.new_events: dict[str, datetime] = {}
         self.organizations = r.SqlOrganizations(self)
         self.programs = r.SqlPrograms(self)
@@ -53,6 +56,7 @@ class SqlUnitOfWork:
         self.install_attempts = r.SqlInstallAttempts(self)
         self.slack_events = r.SqlSlackEvents(self)
         self.api_tokens = r.SqlApiTokens(self)
+        self.messages = r.SqlMessages(self)
         self.outbox = r.SqlOutbox(self)
         self._tables: dict[str, SqlTable[Any]] = {
             repo.name: repo
@@ -96,6 +100,7 @@ class SqlUnitOfWork:
         self.seen.clear()
         self.new_tokens.clear()
         self.revoked_tokens.clear()
+        self.new_messages.clear()
         self.new_events.clear()
 
     async def commit(self) -> None:
@@ -123,6 +128,10 @@ class SqlUnitOfWork:
                 )
             if self.revoked_tokens:
                 await conn.execute(_REVOKE, {"hashes": self.revoked_tokens})
+            if self.new_messages:
+                await conn.execute(
+                    t.connection_messages.insert(), [attrs.asdict(m) for m in self.new_messages]
+                )
             outbox_rows = [
                 {
                     "topic": event.topic,

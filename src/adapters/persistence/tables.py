@@ -157,6 +157,17 @@ install_attempts = Table(
     Column("data", Document, nullable=False),
     Column("created_at", UtcDateTime, nullable=False, index=True),
 )
+# Messages are written once and read newest first, so they are plain rows, not documents.
+connection_messages = Table(
+    "connection_messages",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("connection_id", Id, ForeignKey("connections.id"), nullable=False),
+    Column("author_id", Id, ForeignKey("members.id"), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("sent_at", UtcDateTime, nullable=False),
+    Index("ix_connection_messages_connection_sent", "connection_id", "sent_at", "id"),
+)
 slack_events = Table(
     "slack_events",
     metadata,

@@ -63,6 +63,7 @@ async def my_connection_area(
             )
         # One query per kind for all connections together, not one per connection.
         ids = [c.id for _, c in mine]
+        messages = await uow.messages.latest_for_connections(ids, keep)
         meetings = _by_connection(await uow.meetings.list_for_connections(ids))
         assignments = _by_connection(await uow.survey_assignments.list_for_connections(ids))
         partner_ids = {p for me, c in mine for p in c.partners_of(me.id)}
@@ -74,7 +75,7 @@ async def my_connection_area(
         views = tuple(
             ConnectionView(
                 connection=c,
-                latest_messages=tuple(c.messages[-keep:] if keep > 0 else ()),
+                latest_messages=tuple(messages.get(c.id, ())),
                 me=me,
                 partners=tuple(people[p] for p in c.partners_of(me.id) if p in people),
                 next_meeting=_next_meeting(meetings.get(c.id, []), now),

@@ -1,7 +1,9 @@
-"""Inside a connection: send a message, add a task, mark a task done."""
+"""Inside a connection: send a message, read the message history, add a task, mark a task
+done."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 import attrs
@@ -9,6 +11,7 @@ import attrs
 from application.actors import Actor, connection_of
 from application.ports import Clock, UnitOfWork
 from domain.connection import Message, Task
+from domain.errors import InvalidInput
 from domain.ids import ConnectionId, MemberId, MessageId, TaskId, new_id
 
 
@@ -38,8 +41,35 @@ async def send_message(cmd: SendMessage, actor: Actor, uow: UnitOfWork, clock: C
         message = connection.send_message(
             cmd.body, by=member.id, id=MessageId(new_id()), now=clock.now()
         )
+        await uow.messages.add(message)
         await uow.commit()
         return message
+
+
+@attrs.frozen(kw_only=True)
+class MessageHistory:
+    """A page of a connection's messages, newest first: those sent before `before`."""
+
+    connection_id: ConnectionId
+    before: datetime | None = None
+    limit: int = 50
+
+
+MAX_PAGE = 200
+
+
+async def message_history(
+    query: MessageHistory, actor: Actor, uow: UnitOfWork, clock: Clock
+) -> Sequence[Message]:
+    if not 1 <= query.limit <= MAX_PAGE:
+        raise InvalidInput(f"A page holds 1 to {MAX_PAGE} messages.")
+    if query.before is not None and query.before.utcoffset() is None:
+        raise InvalidInput("`before` needs a time zone, e.g. 2027-01-10T15:00:00Z.")
+    async with uow:
+        connection, _ = await connection_of(uow, actor, query.connection_id)
+        return await uow.messages.list_for_connection(
+            connection.id, before=query.before, limit=query.limit
+        )
 
 
 async def add_task(cmd: AddTask, actor: Actor, uow: UnitOfWork, clock: Clock) -> Task:

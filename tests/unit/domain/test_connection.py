@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import attrs
 import pytest
 
 from domain.connection import (
@@ -73,11 +74,17 @@ def test_partners_are_everyone_else_in_the_connection() -> None:
     assert group.partners_of(MENTOR) == (OTHER_MENTOR, MENTEE)
 
 
-def test_a_message_is_trimmed_kept_and_announced_to_the_partners() -> None:
+def _state(pair: Connection) -> dict[str, object]:
+    return attrs.asdict(pair, filter=lambda field, _: field.name != "events")
+
+
+def test_a_message_is_trimmed_and_announced_to_the_partners() -> None:
     pair = connection()
+    before = _state(pair)
     message = pair.send_message("  Hello!  ", by=MENTEE, id=MessageId("m1"), now=LATER)
     assert (message.body, message.author_id, message.sent_at) == ("Hello!", MENTEE, LATER)
-    assert pair.messages == [message]
+    assert message.connection_id == pair.id
+    assert _state(pair) == before  # kept by the message store, not inside the connection
     event = only_event(pair)
     assert isinstance(event, MessageSent)
     assert event.topic == "connection.message_sent"
@@ -95,13 +102,13 @@ def test_bad_messages_are_refused(body: str, error: type[Exception], message: st
     pair = connection()
     with pytest.raises(error, match=message):
         pair.send_message(body, by=MENTOR, id=MessageId("m"), now=LATER)
-    assert (pair.messages, pair.events) == ([], [])
+    assert pair.events == []
 
 
 def test_a_message_of_exactly_the_limit_is_fine() -> None:
     pair = connection()
-    pair.send_message("x" * MAX_MESSAGE, by=MENTOR, id=MessageId("m"), now=LATER)
-    assert len(pair.messages[0].body) == MAX_MESSAGE
+    message = pair.send_message("x" * MAX_MESSAGE, by=MENTOR, id=MessageId("m"), now=LATER)
+    assert len(message.body) == MAX_MESSAGE
 
 
 def test_a_task_is_added_open_and_announced() -> None:
@@ -181,7 +188,7 @@ def test_outsiders_can_do_nothing_in_a_connection() -> None:
     for attempt in attempts:
         with pytest.raises(NotAllowed, match="Only the people in this connection"):
             attempt()
-    assert (pair.events, pair.messages, len(pair.tasks), pair.is_active) == ([], [], 1, True)
+    assert (pair.events, len(pair.tasks), pair.is_active) == ([], 1, True)
 
 
 @pytest.mark.parametrize("by", [MENTEE, None])

@@ -39,8 +39,10 @@ async def test_a_message_is_kept_and_announced_to_the_partner(
     sent = await run(
         send_message, SendMessage(connection_id=pair.id, body=" Hi! "), scene.sam.actor
     )
-    saved = await stored(store, pair)
-    assert [(m.id, m.body, m.author_id, m.sent_at) for m in saved.messages] == [
+    async with fresh(store) as uow:
+        saved = await uow.messages.list_for_connection(pair.id, before=None, limit=10)
+        assert (await uow.connections.get(pair.id)).version == pair.version  # untouched
+    assert [(m.id, m.body, m.author_id, m.sent_at) for m in saved] == [
         (sent.id, "Hi!", scene.sam.id, clock.now())
     ]
     assert topics_since(store, mark) == ["connection.message_sent"]

@@ -77,6 +77,7 @@ async def test_the_connection_area_shows_partners_meetings_requests_and_surveys(
     pair = await publish(world, scene.acme, scene.program, scene.maria, scene.sam)
     for n in range(3):
         await run(send_message, SendMessage(connection_id=pair.id, body=f"m{n}"), scene.maria.actor)
+        clock.advance(seconds=1)
     starts = [clock.now() + timedelta(days=d) for d in (2, 5)]
     proposals = []
     for start in starts:
@@ -124,7 +125,7 @@ async def test_the_connection_area_shows_partners_meetings_requests_and_surveys(
     assert [r.id for r in area.pending_requests] == [request.id]
     assert [(s.title, s.member.id) for s in area.surveys_due] == [("Pulse", scene.sam.id)]
     async with fresh(store) as uow:  # reading trimmed nothing that was stored
-        assert len((await uow.connections.get(pair.id)).messages) == 3
+        assert len(await uow.messages.list_for_connection(pair.id, before=None, limit=9)) == 3
 
     clock.advance(days=3)
     later = await run(my_connection_area, MyConnectionArea(), scene.sam.actor)
