@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from tests.http.conftest import Api
@@ -175,3 +177,19 @@ async def test_the_message_history_pages_newest_first_for_participants_only(api:
         response = await api.get(path, "sam", params=params)
         assert response.status_code == 422, params
         assert detail in response.json()["detail"], response.text
+
+
+async def test_partners_writing_at_the_same_moment_both_get_their_message_in(api: Api) -> None:
+    connection_id = await api.connection("maria", "sam")
+    path = f"/connections/{connection_id}/messages"
+    api.gate.barrier = asyncio.Barrier(2)  # both load the connection before either commits
+    try:
+        sent = await asyncio.gather(
+            api.post(path, "sam", json={"body": "Hi Maria"}),
+            api.post(path, "maria", json={"body": "Hi Sam"}),
+        )
+    finally:
+        api.gate.barrier = None
+    assert [r.status_code for r in sent] == [201, 201]
+    history = (await api.get(path, "sam")).json()
+    assert sorted(m["body"] for m in history) == ["Hi Maria", "Hi Sam"]
