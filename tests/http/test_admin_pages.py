@@ -3,9 +3,12 @@ who may see what, and CSRF on every form."""
 
 from __future__ import annotations
 
+import base64
+
 import httpx
 import pytest
 from dependency_injector import providers
+from litestar.middleware.session.client_side import AAD
 
 from adapters.settings import Settings
 from bootstrap import create_app, create_container
@@ -100,11 +103,25 @@ async def test_sign_out_ends_the_session(web: Web) -> None:
     assert (await browser.get(INTEGRATIONS)).status_code == 303
 
 
-async def test_a_tampered_session_cookie_is_no_session(web: Web) -> None:
+def _tampered(cookie: str, where: str) -> str:
+    """The session cookie with its ciphertext or its readable expiry part damaged."""
+    raw = base64.b64decode(cookie)
+    cut = raw.find(AAD)
+    if where == "ciphertext":
+        raw = raw[:20] + bytes([raw[20] ^ 0xFF]) + raw[21:]
+    else:
+        raw = raw[:cut] + AAD + b'{"expires_at": 99999999999' + raw[cut + len(AAD) + 40 :]
+    return base64.b64encode(raw).decode()
+
+
+@pytest.mark.parametrize("where", ["ciphertext", "expiry"])
+async def test_a_tampered_session_cookie_is_no_session(web: Web, where: str) -> None:
     browser = await web.signed_in("admin")
     value = browser.client.cookies["mentorlink_session"]
-    browser.client.cookies.set("mentorlink_session", value[:-6] + "AAAAAA", "testserver.local")
-    assert (await browser.get(INTEGRATIONS)).status_code == 303
+    browser.client.cookies.set("mentorlink_session", _tampered(value, where), "testserver.local")
+    response = await browser.get(INTEGRATIONS)
+    assert response.status_code == 303
+    assert "/admin/sign-in" in response.headers["location"]
 
 
 async def test_navigation_manage_engagement_integrations(web: Web) -> None:

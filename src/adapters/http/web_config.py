@@ -8,13 +8,17 @@ label, so neither is the key that seals Slack tokens. Nothing here reads the env
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import attrs
 from jinja2 import Environment
 from litestar.config.csrf import CSRFConfig
-from litestar.middleware.session.client_side import CookieBackendConfig
+from litestar.connection import ASGIConnection
+from litestar.exceptions import SerializationException
+from litestar.middleware.session.client_side import ClientSideSessionBackend, CookieBackendConfig
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 from slack_sdk.oauth import AuthorizeUrlGenerator
@@ -24,6 +28,27 @@ from application.slack import SlackGateway
 
 TEMPLATES = Path(__file__).parent / "templates"
 SESSION_COOKIE = "mentorlink_session"
+
+
+class _TamperProofSessions(ClientSideSessionBackend):
+    """Litestar's cookie sessions, except that *any* undecodable cookie is no session.
+
+    Litestar ignores a cookie whose ciphertext or base64 is damaged, but parses the cookie's
+    readable expiry part before checking it: damage there raised an error instead (a random
+    tampered byte could turn the sign-in page into a server error)."""
+
+    async def load_from_connection(
+        self, connection: ASGIConnection[Any, Any, Any, Any]
+    ) -> dict[str, Any]:
+        try:
+            return await super().load_from_connection(connection)
+        except (SerializationException, KeyError, TypeError, ValueError):
+            return {}
+
+
+@dataclass
+class _SessionCookieConfig(CookieBackendConfig):
+    _backend_class = _TamperProofSessions
 CSRF_COOKIE = "mentorlink_csrf"
 SESSION_HOURS = 8
 # Routes that are not browser forms: bearer-token JSON, Slack's signed requests, probes.
@@ -74,7 +99,7 @@ class WebSecurity:
 
     def session_config(self) -> CookieBackendConfig:
         """An encrypted (AES-GCM) cookie: HttpOnly, SameSite=Lax, Secure over https."""
-        return CookieBackendConfig(
+        return _SessionCookieConfig(
             secret=self._derive("session"),
             key=SESSION_COOKIE,
             max_age=SESSION_HOURS * 3600,
