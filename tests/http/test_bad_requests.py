@@ -101,3 +101,40 @@ async def test_an_unexpected_error_is_a_json_500_that_reveals_nothing() -> None:
     assert response.status_code == 500
     assert response.json() == {"error": "internal", "detail": "Something went wrong on our side."}
     assert "hunter2" not in response.text
+
+
+FAR = "9999-12-31T23:00:00-14:00"  # a valid ISO date-time whose UTC instant overflows
+
+
+async def test_date_times_beyond_the_calendar_are_422_and_change_nothing(api: Api) -> None:
+    connection_id = await api.connection("maria", "sam")
+    survey_id = await api.survey()
+    maria = api.acme.members["maria"]
+    attempts = [
+        (f"/connections/{connection_id}/tasks", "sam", {"title": "x", "due": FAR}),
+        (
+            f"/connections/{connection_id}/meetings",
+            "sam",
+            {"invitee_id": maria, "slots": [{"start": FAR}]},
+        ),
+        (
+            f"/connections/{connection_id}/meetings",
+            "sam",
+            {"invitee_id": maria, "slots": [{"start": "9500-01-01T00:00:00Z", "minutes": 60}]},
+        ),
+        (
+            f"/surveys/{survey_id}/assignments",
+            "admin",
+            {"connection_id": connection_id, "due": FAR},
+        ),
+    ]
+    for path, who, body in attempts:
+        with api.unchanged():
+            response = await api.post(path, who, json=body)
+        assert response.status_code == 422, (path, response.text)
+        assert "before the year 9001" in response.json()["detail"]
+    history = await api.get(
+        f"/connections/{connection_id}/messages", "sam", params={"before": FAR}
+    )
+    assert history.status_code == 422
+    assert history.json()["detail"] == "`before` is out of range."

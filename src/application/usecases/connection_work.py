@@ -4,7 +4,7 @@ done."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 
 import attrs
 
@@ -65,10 +65,14 @@ async def message_history(
         raise InvalidInput(f"A page holds 1 to {MAX_PAGE} messages.")
     if query.before is not None and query.before.utcoffset() is None:
         raise InvalidInput("`before` needs a time zone, e.g. 2027-01-10T15:00:00Z.")
+    try:
+        before = None if query.before is None else query.before.astimezone(UTC)
+    except OverflowError:
+        raise InvalidInput("`before` is out of range.") from None
     async with uow:
         connection, _ = await connection_of(uow, actor, query.connection_id)
         return await uow.messages.list_for_connection(
-            connection.id, before=query.before, limit=query.limit
+            connection.id, before=before, limit=query.limit
         )
 
 

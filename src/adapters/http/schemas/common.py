@@ -17,9 +17,19 @@ AwareDatetime = Annotated[
 ]
 
 
+LATEST_YEAR = 9000  # room for durations after it, far from datetime's limit (9999)
+
+
 def utc(moment: datetime) -> datetime:
-    """The same instant in UTC, so responses never mirror a client's offset."""
-    return moment.astimezone(UTC)
+    """The same instant in UTC, so responses never mirror a client's offset. A ValueError for
+    an instant too far out (msgspec reports it as a 422 naming the field)."""
+    try:
+        converted = moment.astimezone(UTC)
+    except OverflowError:
+        converted = None
+    if converted is None or converted.year > LATEST_YEAR:
+        raise ValueError(f"date-times must be before the year {LATEST_YEAR + 1}")
+    return converted
 
 
 class Body(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
