@@ -16,7 +16,16 @@ SCALARS = (
     | st.integers(min_value=-(2**70), max_value=2**70)
     | st.floats(allow_nan=False, allow_infinity=False)
     | st.text(max_size=30)
-    | st.sampled_from(["2026-03-03T09:00:00Z", "2026-03-03T09:00:00", "mentor", "rating", ""])
+    | st.sampled_from(
+        [
+            "2026-03-03T09:00:00Z",
+            "2026-03-03T09:00:00",
+            "9999-12-31T23:00:00-14:00",  # its UTC instant is past datetime's range
+            "mentor",
+            "rating",
+            "",
+        ]
+    )
 )
 JSON_VALUES = st.recursive(
     SCALARS,
