@@ -108,9 +108,15 @@ class MessageRepository(Protocol):
         ...
 
     async def list_for_connection(
-        self, connection_id: ConnectionId, *, before: datetime | None, limit: int
+        self,
+        connection_id: ConnectionId,
+        *,
+        before: datetime | None,
+        limit: int,
+        before_id: str | None = None,
     ) -> Sequence[Message]:
-        """Up to `limit` messages sent before `before` (or the latest), newest first."""
+        """Up to `limit` messages, newest first (by sent_at, then id): the latest, or those
+        that come before `before` (and, at exactly that time, before `before_id`)."""
         ...
 
 

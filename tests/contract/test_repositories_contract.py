@@ -10,6 +10,7 @@ from typing import Any
 import attrs
 import pytest
 
+from adapters.persistence.sql_repositories import SqlMessages
 from application.ports import UnitOfWork
 from application.tokens import ApiToken, hash_secret
 from domain.connection import Connection, Message
@@ -368,3 +369,50 @@ async def test_api_tokens_of_a_user_and_their_revocation(uow_factory: Backend) -
         assert found is not None and found.revoked
         assert not (await uow.api_tokens.get(newer.id)).revoked
         assert not (await uow.api_tokens.get(theirs.id)).revoked
+
+
+async def test_message_pages_skip_nothing_when_messages_share_an_instant(
+    uow_factory: Factory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(SqlMessages, "CHUNK", 2)  # several queries for the latest per connection
+    g = await save_graph(uow_factory)
+    pairs = [connection(g) for _ in range(5)]
+    author: Any = g.mentee.id
+    tied = [pairs[0].send_message(f"t{i}", by=author, id=new_id(), now=NOW) for i in range(3)]  # type: ignore[arg-type]
+    others = [p.send_message("hi", by=author, id=new_id(), now=NOW) for p in pairs[1:]]  # type: ignore[arg-type]
+    async with uow_factory() as uow:
+        for pair in pairs:
+            await uow.connections.add(pair)
+        for message in [*tied, *others]:
+            await uow.messages.add(message)
+        await uow.commit()
+    seen: list[Message] = []
+    async with uow_factory() as uow:
+        before, before_id = None, None
+        while page := await uow.messages.list_for_connection(
+            pairs[0].id, before=before, before_id=before_id, limit=1
+        ):
+            seen.extend(page)
+            before, before_id = page[-1].sent_at, page[-1].id
+        latest = await uow.messages.latest_for_connections([p.id for p in pairs], 5)
+    assert sorted(m.id for m in seen) == sorted(m.id for m in tied)
+    assert [m.id for m in seen] == sorted((m.id for m in tied), reverse=True)
+    assert latest == {p.id: [m] for p, m in zip(pairs[1:], others, strict=True)} | {
+        pairs[0].id: sorted(tied, key=lambda m: m.id)
+    }
+
+
+async def test_one_commit_cannot_add_the_same_message_twice(uow_factory: Factory) -> None:
+    g = await save_graph(uow_factory)
+    pair = connection(g)
+    message = pair.send_message("once", by=g.mentee.id, id=new_id(), now=NOW)  # type: ignore[arg-type]
+    async with uow_factory() as uow:
+        await uow.connections.add(pair)
+        await uow.commit()
+    async with uow_factory() as uow:
+        await uow.messages.add(message)
+        await uow.messages.add(message)
+        with pytest.raises(ConcurrencyConflict):
+            await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.messages.list_for_connection(pair.id, before=None, limit=5) == []

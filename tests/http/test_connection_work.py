@@ -164,7 +164,8 @@ async def test_the_message_history_pages_newest_first_for_participants_only(api:
         api.clock.advance(seconds=1)
     first = (await api.get(path, "sam", params={"limit": 2})).json()
     assert [m["body"] for m in first] == ["m4", "m3"]
-    rest = (await api.get(path, "maria", params={"before": first[-1]["sent_at"]})).json()
+    cursor = {"before": first[-1]["sent_at"], "before_id": first[-1]["id"]}
+    rest = (await api.get(path, "maria", params=cursor)).json()
     assert [m["body"] for m in rest] == ["m2", "m1", "m0"]
     assert (await api.get(path, "otto")).status_code == 403  # not in this connection
     assert (await api.get(path, "sam", org=api.globex)).status_code == 404
@@ -173,6 +174,7 @@ async def test_the_message_history_pages_newest_first_for_participants_only(api:
         ({"limit": 201}, "limit"),
         ({"before": "yesterday"}, "before"),
         ({"before": "2027-01-10T15:00:00"}, "time zone"),
+        ({"before_id": first[-1]["id"]}, "goes with `before`"),
     ):
         response = await api.get(path, "sam", params=params)
         assert response.status_code == 422, params

@@ -48,7 +48,8 @@ class ConnectionsController(Controller):
     @get(
         "/messages",
         summary="The connection's messages, newest first, a page at a time",
-        description="For the next page, pass the `sent_at` of the last message as `before`.",
+        description="For the next page, pass the last message's `sent_at` as `before` and its"
+        " `id` as `before_id`.",
         responses=problems(403, 404, 422),
     )
     async def messages(
@@ -59,10 +60,17 @@ class ConnectionsController(Controller):
         before: Annotated[
             datetime | None, QueryParameter(description="Only messages sent before this time.")
         ] = None,
+        before_id: Annotated[
+            str | None,
+            QueryParameter(max_length=64, description="With `before`: the last message's id."),
+        ] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=MAX_PAGE)] = 50,
     ) -> list[MessageOut]:
         query = MessageHistory(
-            connection_id=ConnectionId(connection_id), before=before, limit=limit
+            connection_id=ConnectionId(connection_id),
+            before=before,
+            before_id=before_id,
+            limit=limit,
         )
         return [MessageOut.of(m) for m in await runner(message_history, query, actor)]
 

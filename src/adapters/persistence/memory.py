@@ -48,6 +48,7 @@ class MemoryStore:
     tokens: dict[str, ApiToken] = attrs.field(factory=dict)
     slack_events: dict[str, datetime] = attrs.field(factory=dict)
     messages: dict[str, list[Message]] = attrs.field(factory=dict)  # by connection
+    message_ids: set[str] = attrs.field(factory=set)
 
     def table(self, name: str) -> dict[str, tuple[int, dict[str, Any]]]:
         return self.tables.setdefault(name, {})
@@ -140,8 +141,8 @@ class MemoryUnitOfWork:
         for event_id in self.new_events:
             if event_id in self.store.slack_events:
                 raise ConcurrencyConflict("That Slack event was already handled.")
-        stored = {m.id for found in self.store.messages.values() for m in found}
-        if any(m.id in stored for m in self.new_messages):
+        new_ids = [m.id for m in self.new_messages]
+        if len(set(new_ids)) < len(new_ids) or self.store.message_ids.intersection(new_ids):
             raise ConcurrencyConflict("That message already exists.")
         for name, key, version, state in writes:
             self.store.table(name)[key] = (version, tables[name].encode(state))
@@ -163,6 +164,7 @@ class MemoryUnitOfWork:
             self.store.tokens[token.token_hash] = token
         for message in self.new_messages:
             self.store.messages.setdefault(message.connection_id, []).append(message)
+            self.store.message_ids.add(message.id)
         for token_hash in self.revoked_tokens:
             revoked = attrs.evolve(self.store.tokens[token_hash], revoked=True)
             self.store.tokens[token_hash] = revoked

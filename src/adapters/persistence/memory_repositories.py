@@ -138,9 +138,17 @@ class MemoryMessages:
         return {c: found for c, found in latest.items() if found}
 
     async def list_for_connection(
-        self, connection_id: ConnectionId, *, before: datetime | None, limit: int
+        self,
+        connection_id: ConnectionId,
+        *,
+        before: datetime | None,
+        limit: int,
+        before_id: str | None = None,
     ) -> Sequence[Message]:
-        found = [m for m in self._of(connection_id) if before is None or m.sent_at < before]
+        found = self._of(connection_id)
+        if before is not None:
+            cursor = (before, before_id or "")
+            found = [m for m in found if (m.sent_at, m.id) < cursor]
         return list(reversed(found[-limit:])) if limit > 0 else []
 
 

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, bindparam, func, select, union_all
+from sqlalchemy import and_, bindparam, func, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.persistence import tables as t
@@ -209,16 +209,22 @@ def _latest_messages(connections: int) -> Any:
     return union_all(*(select(part) for part in parts))
 
 
+# Keyset paging on (sent_at, id): messages sent at the same instant are not skipped.
+_BEFORE = bindparam("before", type_=_MESSAGES.c.sent_at.type)
+_EARLIER = or_(
+    _MESSAGES.c.sent_at < _BEFORE,
+    and_(_MESSAGES.c.sent_at == _BEFORE, _MESSAGES.c.id < bindparam("before_id")),
+)
+
+
 class SqlMessages:
     _page = (
         select(_MESSAGES)
-        .where(
-            _MESSAGES.c.connection_id == bindparam("connection_id"),
-            _MESSAGES.c.sent_at < bindparam("before"),
-        )
+        .where(_MESSAGES.c.connection_id == bindparam("connection_id"), _EARLIER)
         .order_by(*_NEWEST_FIRST)
         .limit(bindparam("limit"))
     )
+    CHUNK = 100  # connections per query (SQLite allows 500 terms in a compound SELECT)
 
     def __init__(self, uow: SqlUnitOfWork) -> None:
         self._uow = uow
@@ -232,20 +238,34 @@ class SqlMessages:
         unique = list(dict.fromkeys(connection_ids))
         if not unique or per_connection <= 0:
             return {}
-        values: dict[str, Any] = {f"c{i}": c for i, c in enumerate(unique)}
-        values["per_connection"] = per_connection
-        rows = (await self._uow.connection.execute(_latest_messages(len(unique)), values)).all()
+        rows: list[Any] = []
+        for start in range(0, len(unique), self.CHUNK):
+            chunk = unique[start : start + self.CHUNK]
+            values: dict[str, Any] = {f"c{i}": c for i, c in enumerate(chunk)}
+            values["per_connection"] = per_connection
+            query = _latest_messages(len(chunk))
+            rows.extend((await self._uow.connection.execute(query, values)).all())
         latest: dict[ConnectionId, list[Message]] = {}
         for message in sorted(map(_message, rows), key=lambda m: (m.sent_at, m.id)):
             latest.setdefault(message.connection_id, []).append(message)
         return latest
 
     async def list_for_connection(
-        self, connection_id: ConnectionId, *, before: datetime | None, limit: int
+        self,
+        connection_id: ConnectionId,
+        *,
+        before: datetime | None,
+        limit: int,
+        before_id: str | None = None,
     ) -> Sequence[Message]:
         if limit <= 0:
             return []
-        values = {"connection_id": connection_id, "before": before or _END_OF_TIME, "limit": limit}
+        values = {
+            "connection_id": connection_id,
+            "before": before or _END_OF_TIME,
+            "before_id": before_id or "",
+            "limit": limit,
+        }
         rows = (await self._uow.connection.execute(self._page, values)).all()
         return [_message(row) for row in rows]
 

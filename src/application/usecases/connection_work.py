@@ -48,10 +48,12 @@ async def send_message(cmd: SendMessage, actor: Actor, uow: UnitOfWork, clock: C
 
 @attrs.frozen(kw_only=True)
 class MessageHistory:
-    """A page of a connection's messages, newest first: those sent before `before`."""
+    """A page of a connection's messages, newest first: those that come before the message
+    sent at `before` whose id is `before_id` (the last one of the previous page)."""
 
     connection_id: ConnectionId
     before: datetime | None = None
+    before_id: str | None = None
     limit: int = 50
 
 
@@ -63,6 +65,8 @@ async def message_history(
 ) -> Sequence[Message]:
     if not 1 <= query.limit <= MAX_PAGE:
         raise InvalidInput(f"A page holds 1 to {MAX_PAGE} messages.")
+    if query.before_id is not None and query.before is None:
+        raise InvalidInput("`before_id` goes with `before`: the last message's sent_at and id.")
     if query.before is not None and query.before.utcoffset() is None:
         raise InvalidInput("`before` needs a time zone, e.g. 2027-01-10T15:00:00Z.")
     try:
@@ -72,7 +76,7 @@ async def message_history(
     async with uow:
         connection, _ = await connection_of(uow, actor, query.connection_id)
         return await uow.messages.list_for_connection(
-            connection.id, before=before, limit=query.limit
+            connection.id, before=before, before_id=query.before_id, limit=query.limit
         )
 
 
