@@ -10,7 +10,7 @@ from typing import Any
 import attrs
 import pytest
 
-from adapters.persistence.sql_repositories import SqlMessages
+from adapters.persistence.sql_rows import SqlMessages
 from application.ports import UnitOfWork
 from application.tokens import ApiToken, hash_secret
 from domain.connection import Connection, Message

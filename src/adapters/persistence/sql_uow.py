@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from adapters.persistence import sql_repositories as r
+from adapters.persistence import sql_rows as rows
 from adapters.persistence import tables as t
 from adapters.persistence.sealing import TokenSealer
 from adapters.persistence.sql_table import SqlTable
@@ -54,10 +55,10 @@ class SqlUnitOfWork:
         self.installations = r.SqlInstallations(self)
         self.slack_identities = r.SqlSlackIdentities(self)
         self.install_attempts = r.SqlInstallAttempts(self)
-        self.slack_events = r.SqlSlackEvents(self)
-        self.api_tokens = r.SqlApiTokens(self)
-        self.messages = r.SqlMessages(self)
-        self.outbox = r.SqlOutbox(self)
+        self.slack_events = rows.SqlSlackEvents(self)
+        self.api_tokens = rows.SqlApiTokens(self)
+        self.messages = rows.SqlMessages(self)
+        self.outbox = rows.SqlOutbox(self)
         self._tables: dict[str, SqlTable[Any]] = {
             repo.name: repo
             for repo in (
