@@ -77,7 +77,6 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     for pragma in (
         "PRAGMA journal_mode=WAL",
-        f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}",
         "PRAGMA foreign_keys=ON",
         "PRAGMA synchronous=NORMAL",
         f"PRAGMA wal_autocheckpoint={SAFETY_NET_PAGES}",

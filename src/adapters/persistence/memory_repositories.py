@@ -58,6 +58,10 @@ class _Table(Generic[A]):
     def _where(self, test: Callable[[A], bool]) -> list[A]:
         return [a for a in (self._load(i, r) for i, r in self._rows().items()) if test(a)]
 
+    def _first(self, test: Callable[[A], bool]) -> A | None:
+        found = self._where(test)
+        return found[0] if found else None
+
     async def add(self, aggregate: A) -> None:
         self._uow.seen.added(self.name, aggregate)
 
@@ -94,8 +98,7 @@ class MemoryUsers(_Table[User]):
 
     async def find_by_email(self, organization_id: str, email: str) -> User | None:
         wanted = email.strip().lower()
-        found = self._where(lambda u: u.organization_id == organization_id and u.email == wanted)
-        return found[0] if found else None
+        return self._first(lambda u: u.organization_id == organization_id and u.email == wanted)
 
     async def list_for_organization(self, organization_id: str) -> Sequence[User]:
         return self._where(lambda u: u.organization_id == organization_id)
@@ -105,8 +108,7 @@ class MemoryMembers(_Table[Member]):
     name, kind, noun = "members", Member, "member"
 
     async def find(self, program_id: str, user_id: str) -> Member | None:
-        found = self._where(lambda m: m.program_id == program_id and m.user_id == user_id)
-        return found[0] if found else None
+        return self._first(lambda m: m.program_id == program_id and m.user_id == user_id)
 
     async def list_for_program(self, program_id: str) -> Sequence[Member]:
         return self._where(lambda m: m.program_id == program_id)
@@ -219,8 +221,7 @@ class MemorySurveyAssignments(_Table[SurveyAssignment]):
     name, kind, noun = "survey_assignments", SurveyAssignment, "survey assignment"
 
     async def find(self, survey_id: str, connection_id: str) -> SurveyAssignment | None:
-        found = self._where(lambda a: a.survey_id == survey_id and a.connection_id == connection_id)
-        return found[0] if found else None
+        return self._first(lambda a: a.survey_id == survey_id and a.connection_id == connection_id)
 
     async def list_for_connection(self, connection_id: str) -> Sequence[SurveyAssignment]:
         found = self._where(lambda a: a.connection_id == connection_id)
@@ -244,8 +245,7 @@ class MemoryInstallations(_Table[WorkspaceInstallation]):
         return unseal_installation(data, self._uow.sealer)
 
     async def find_by_key(self, slack_key: str) -> WorkspaceInstallation | None:
-        found = self._where(lambda i: i.workspace.key == slack_key)
-        return found[0] if found else None
+        return self._first(lambda i: i.workspace.key == slack_key)
 
     async def list_for_organization(self, organization_id: str) -> Sequence[WorkspaceInstallation]:
         return self._where(lambda i: i.organization_id == organization_id)
