@@ -6,7 +6,8 @@ organization is a 404 page, and nothing is changed by a refused form."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Awaitable
+from typing import Any, TypeVar
 
 import msgspec
 from litestar import Controller, Request, get, post
@@ -40,6 +41,23 @@ CurrentSlackApp = NamedDependency[SlackApp]
 
 class OptInForm(msgspec.Struct):
     opted_in: str = ""
+
+
+T = TypeVar("T")
+
+
+async def _refusals_flashed(request: Request[Any, Any, Any], outcome: Awaitable[T]) -> T | None:
+    """The outcome of a Slack-side action, or None after flashing why it was refused (a domain
+    rule or Slack's answer). Unknown ids still raise: the page answers 404."""
+    try:
+        return await outcome
+    except NotFound:
+        raise
+    except DomainError as refused:
+        flash(request, refused.message, "error")
+    except SlackError as error:
+        flash(request, slack_trouble(error), "error")
+    return None
 
 
 def _back() -> Redirect:
@@ -91,17 +109,13 @@ class SlackPageController(Controller):
         slack: CurrentSlackApp,
     ) -> Redirect:
         command = RemoveWorkspace(installation_id=InstallationId(installation_id))
-        try:
-            removed = await remove_workspace(
+        removed = await _refusals_flashed(
+            request,
+            remove_workspace(
                 command, viewer.actor, runner.uow_factory(), runner.clock, slack.gateway
-            )
-        except NotFound:
-            raise
-        except DomainError as refused:
-            flash(request, refused.message, "error")
-        except SlackError as error:
-            flash(request, slack_trouble(error), "error")
-        else:
+            ),
+        )
+        if removed is not None:
             name = removed.workspace.display_name
             flash(request, f"Removed {name}. Its bot token was revoked at Slack.", "success")
         return _back()
@@ -116,17 +130,13 @@ class SlackPageController(Controller):
         slack: CurrentSlackApp,
     ) -> Redirect:
         command = SyncDirectory(installation_id=InstallationId(installation_id))
-        try:
-            report = await sync_slack_directory(
+        report = await _refusals_flashed(
+            request,
+            sync_slack_directory(
                 command, viewer.actor, runner.uow_factory(), runner.clock, slack.gateway
-            )
-        except NotFound:
-            raise
-        except DomainError as refused:
-            flash(request, refused.message, "error")
-        except SlackError as error:
-            flash(request, slack_trouble(error), "error")
-        else:
+            ),
+        )
+        if report is not None:
             flash(
                 request,
                 f"Directory synced: {report.matched} of {report.slack_users} Slack members "
