@@ -4,7 +4,6 @@ bench/directory_sync.py: start it, talk to its inspection API, stop it."""
 from __future__ import annotations
 
 import json
-import signal
 import subprocess
 import sys
 import time
@@ -14,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from bench._server import free_port
+from bench._server import LoggedProcess, free_port
 
 TEAM_ID = "T0BENCHDIR"
 TEAM_NAME = "Bench Directory"
@@ -43,7 +42,7 @@ def generated_user_id(n: int) -> str:
 
 
 @dataclass
-class SandboxProcess:
+class SandboxProcess(LoggedProcess):
     """A running `python -m slack_sandbox` with rate limits on at time scale 1."""
 
     process: subprocess.Popen[bytes]
@@ -126,18 +125,3 @@ class SandboxProcess:
         for row in self.get("/_sandbox/ratelimited")["ratelimited"]:
             totals[row["method"]] = totals.get(row["method"], 0) + int(row["count"])
         return totals
-
-    def log_tail(self, lines: int = 30) -> str:
-        self._log_file.flush()
-        return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
-
-    def stop(self) -> None:
-        """Ask uvicorn to shut down; kill this one process if it does not."""
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self._log_file.close()

@@ -40,8 +40,32 @@ def mentorlink_command() -> list[str]:
     return [sys.executable, "-c", "import sys; from adapters.cli import main; sys.exit(main())"]
 
 
+class LoggedProcess:
+    """What the benchmarks' child processes share: a log to show on failure, a clean stop.
+    (Mixed into dataclasses that have `process`, `log` and `_log_file`.)"""
+
+    process: subprocess.Popen[bytes]
+    log: Path
+    _log_file: IO[Any]
+
+    def log_tail(self, lines: int = 30) -> str:
+        self._log_file.flush()
+        return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+
+    def stop(self) -> None:
+        """Ask it to shut down (SIGINT, as uvicorn expects); kill it if it does not."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self._log_file.close()
+
+
 @dataclass
-class Server:
+class Server(LoggedProcess):
     """A running `mentorlink serve`; `cpu_seconds` and `memory_kb` read its /proc entries."""
 
     process: subprocess.Popen[bytes]
@@ -95,18 +119,3 @@ class Server:
         stat = Path(f"/proc/{self.process.pid}/stat").read_text()
         fields = stat[stat.rindex(")") + 2 :].split()
         return (int(fields[11]) + int(fields[12])) / _TICKS
-
-    def log_tail(self, lines: int = 30) -> str:
-        self._log_file.flush()
-        return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
-
-    def stop(self) -> None:
-        """Ask uvicorn to shut down gracefully; kill this one process if it does not."""
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self._log_file.close()
