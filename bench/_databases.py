@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from bench._server import mentorlink_command
+from bench._server import bench_env, mentorlink_command
 
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
 
@@ -24,7 +24,7 @@ def postgres_admin_url() -> str:
 
 def migrate(database_url: str) -> None:
     """Bring the schema up to date with the real command, `mentorlink migrate`."""
-    env = {**os.environ, "MENTORLINK_DATABASE_URL": database_url}
+    env = bench_env(database_url)
     subprocess.run(
         [*mentorlink_command(), "migrate"], env=env, check=True, stdout=subprocess.DEVNULL
     )

@@ -41,6 +41,7 @@ from application.usecases.organization_setup import (
 )
 from application.usecases.send_mentor_request import SendMentorRequest, send_mentor_request
 from application.usecases.surveys import AssignSurvey, CreateSurvey, assign_survey, create_survey
+from bench._server import BENCH_SECRET_KEY
 from domain.connection import Connection
 from domain.ids import MentorRequestId, OrganizationId, ProgramId
 from domain.meeting import Slot
@@ -329,7 +330,8 @@ class Seeder:
         from bootstrap import create_container
 
         async def seeded() -> T:
-            container = create_container(Settings(database_url=self.database_url))
+            settings = Settings(database_url=self.database_url, secret_keys=(BENCH_SECRET_KEY,))
+            container = create_container(settings)
             try:
                 return await work(container.runner())
             finally:

@@ -14,6 +14,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+# The benchmarks' own secret (sealed tokens, sessions); `MENTORLINK_SECRET_KEY` overrides.
+BENCH_SECRET_KEY = "mentorlink-benchmark-secret-key-not-for-production"
+
+
+def bench_env(database_url: str) -> dict[str, str]:
+    """The environment a benchmark's `mentorlink` process runs with."""
+    return {
+        **os.environ,
+        "MENTORLINK_SECRET_KEY": os.environ.get("MENTORLINK_SECRET_KEY") or BENCH_SECRET_KEY,
+        "MENTORLINK_DATABASE_URL": database_url,
+    }
+
 _TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -76,7 +88,7 @@ class Server(LoggedProcess):
     @classmethod
     def start(cls, database_url: str, log: Path, *, workers: int = 1) -> Server:
         port = free_port()
-        env = {**os.environ, "MENTORLINK_DATABASE_URL": database_url}
+        env = bench_env(database_url)
         log_file = log.open("wb")
         command = [
             *mentorlink_command(), "serve",

@@ -37,6 +37,7 @@ from bench import _directory_sandbox as sandbox_
 from bench._databases import migrate
 from bench._directory_sandbox import SandboxProcess
 from bench._directory_seed import count_mapped, install, seed
+from bench._server import BENCH_SECRET_KEY
 from bootstrap import create_container
 
 HERE = Path(__file__).resolve().parent
@@ -132,6 +133,7 @@ async def measure(config: Config, sandbox: SandboxProcess, database_url: str) ->
     """Seed, install, then time one full directory sync."""
     settings = Settings(
         database_url=database_url,
+        secret_keys=(BENCH_SECRET_KEY,),
         slack_api_url=sandbox.api_url,
         slack_client_id=sandbox_.CLIENT_ID,
         slack_client_secret=sandbox_.CLIENT_SECRET,

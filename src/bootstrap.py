@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable
+from datetime import timedelta
 
 from dependency_injector import containers, providers
 from litestar import Litestar
@@ -16,6 +17,7 @@ from adapters.clock import SystemClock
 from adapters.http.app import build_app
 from adapters.http.auth_cache import RecentTokens
 from adapters.http.web_config import SlackApp, WebSecurity
+from adapters.persistence.browser_sessions import MemoryBrowserSessions, SqlBrowserSessions
 from adapters.persistence.database import create_engine
 from adapters.persistence.memory import MemoryStore, MemoryUnitOfWork, memory_uow_factory
 from adapters.persistence.sealing import TokenSealer
@@ -24,6 +26,7 @@ from adapters.persistence.sqlite_checkpoints import WalCheckpointer, sqlite_file
 from adapters.settings import Settings
 from adapters.slack.web_gateway import SlackWebGateway
 from application.actors import Actor
+from application.browser_sessions import BrowserSessions, SessionPolicy
 from application.ports import UnitOfWork
 from application.running import UseCaseRunner
 from application.usecases.access_tokens import authenticate
@@ -37,6 +40,19 @@ def _uow_factory(
         return factory
     sql_engine = engine()
     return lambda: SqlUnitOfWork(sql_engine, sealer)
+
+
+def _browser_sessions(settings: Settings, engine: Callable[[], AsyncEngine]) -> BrowserSessions:
+    if settings.uses_memory:
+        return MemoryBrowserSessions()
+    return SqlBrowserSessions(engine())
+
+
+def _session_policy(settings: Settings) -> SessionPolicy:
+    return SessionPolicy(
+        idle=timedelta(minutes=settings.session_idle_minutes),
+        lifetime=timedelta(hours=settings.session_hours),
+    )
 
 
 def _checkpointer(settings: Settings) -> WalCheckpointer | None:
@@ -54,9 +70,18 @@ class Container(containers.DeclarativeContainer):
     engine = providers.Singleton(lambda s: create_engine(s.database_url), settings)
     checkpointer = providers.Singleton(_checkpointer, settings)
     memory_store = providers.Singleton(MemoryStore)
-    sealer = providers.Singleton(lambda s: TokenSealer(s.secret_keys), settings)
+    secret_keys = providers.Singleton(lambda s: s.checked_secret_keys(), settings)
+    sealer = providers.Singleton(TokenSealer, secret_keys)
     uow_factory = providers.Singleton(_uow_factory, settings, engine.provider, memory_store, sealer)
     runner = providers.Singleton(UseCaseRunner, uow_factory, clock)
+    browser_sessions = providers.Singleton(_browser_sessions, settings, engine.provider)
+    session_policy = providers.Singleton(
+        lambda s: SessionPolicy(
+            idle=timedelta(minutes=s.session_idle_minutes),
+            lifetime=timedelta(hours=s.session_hours),
+        ),
+        settings,
+    )
     slack_gateway = providers.Singleton(
         lambda s: SlackWebGateway(s.slack_api_url, s.slack_client_id, s.slack_client_secret),
         settings,
@@ -82,7 +107,9 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         runner=container.runner(),
         authenticate=recent_tokens,
         debug=config.debug,
-        security=WebSecurity.for_public_url(config.secret_keys[0], config.public_url),
+        security=WebSecurity.for_public_url(
+            container.browser_sessions(), container.session_policy(), config.public_url
+        ),
         slack=SlackApp(
             gateway=container.slack_gateway(),
             client_id=config.slack_client_id,

@@ -11,7 +11,7 @@ import subprocess
 import sys
 from collections.abc import Sequence
 
-from adapters.settings import Settings
+from adapters.settings import SecretKeyMissing, Settings
 from domain.errors import DomainError
 from domain.people import Role
 
@@ -36,6 +36,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DomainError as error:
         print(f"error: {error.message}", file=sys.stderr)
         return 1
+    except SecretKeyMissing as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -112,6 +115,7 @@ def _serve(args: argparse.Namespace) -> int:
 
     from adapters.persistence.sqlite_checkpoints import sqlite_file
 
+    _settings().checked_secret_keys()  # refuse before uvicorn starts a worker that would fail
     if args.workers > 1 and sqlite_file(_settings().database_url):
         print(
             "error: SQLite serves from one worker process (its statements run on the event loop,"
@@ -227,9 +231,11 @@ def _exit_cleanly(signum: int, frame: object) -> None:
 
 
 def _run_local(args: argparse.Namespace) -> int:
-    from adapters.local import admin_token, seed_if_empty
+    from adapters.local import admin_token, local_secret_key, seed_if_empty
     from adapters.persistence.migrate import upgrade
 
+    if not os.environ.get("MENTORLINK_SECRET_KEY", "").strip():
+        os.environ["MENTORLINK_SECRET_KEY"] = local_secret_key(_settings().database_url)
     settings = _settings()
     upgrade(settings.database_url)
     asyncio.run(seed_if_empty(settings))

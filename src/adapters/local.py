@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from adapters.demo import ADMIN_EMAIL, seed_demo
+from adapters.persistence.sqlite_checkpoints import sqlite_file
 from adapters.settings import Settings
 from application.actors import SYSTEM, Actor
 from application.running import UseCaseRunner
@@ -21,6 +25,21 @@ from application.usecases.slack_directory import (
 from domain.errors import NotFound
 from domain.ids import InstallationId, OrganizationId
 from domain.people import Role
+
+
+def local_secret_key(database_url: str) -> str:
+    """The development secret `run-local` keeps beside its database (made on first start,
+    readable only by its owner), so sealed tokens and sessions survive a restart."""
+    database = sqlite_file(database_url)
+    path = Path(f"{database}.secret-key") if database else Path(".mentorlink-secret-key")
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    key = secrets.token_urlsafe(48)
+    with os.fdopen(descriptor, "w") as file:
+        file.write(key + "\n")
+    return key
 
 
 @asynccontextmanager
@@ -111,7 +130,7 @@ async def rotate_keys(settings: Settings) -> int:
 
     engine = create_engine(settings.database_url)
     try:
-        return await reseal_installations(engine, TokenSealer(settings.secret_keys))
+        return await reseal_installations(engine, TokenSealer(settings.checked_secret_keys()))
     finally:
         await engine.dispose()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Mapping
 
 import attrs
@@ -10,7 +11,19 @@ import attrs
 DEFAULT_DATABASE = "sqlite:///./mentorlink.db"
 SLACK_API = "https://slack.com/api/"
 SLACK_OAUTH = "https://slack.com/oauth/v2/authorize"
-DEV_SECRET = "dev-only-secret-change-me"
+MIN_SECRET_LENGTH = 32
+
+
+class SecretKeyMissing(ValueError):
+    """The database would hold sealed Slack tokens and sessions under no real secret."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            f"MENTORLINK_SECRET_KEY must be set to a secret of at least {MIN_SECRET_LENGTH}"
+            " characters (comma-separated to rotate keys, newest first). Create one with:"
+            " python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+            " (`mentorlink run-local` makes and keeps one for local development)."
+        )
 
 
 @attrs.frozen(kw_only=True)
@@ -18,7 +31,7 @@ class Settings:
     """All the composition root needs; `database_url="memory://"` selects the in-memory store."""
 
     database_url: str = DEFAULT_DATABASE
-    secret_keys: tuple[str, ...] = (DEV_SECRET,)
+    secret_keys: tuple[str, ...] = ()
     public_url: str = "http://127.0.0.1:8000"
     slack_client_id: str = ""
     slack_client_secret: str = ""
@@ -27,6 +40,8 @@ class Settings:
     slack_oauth_url: str = SLACK_OAUTH
     debug: bool = False
     token_cache_seconds: float = 5.0
+    session_idle_minutes: float = 30.0
+    session_hours: float = 8.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -34,7 +49,7 @@ class Settings:
         keys = tuple(k.strip() for k in e.get("MENTORLINK_SECRET_KEY", "").split(",") if k.strip())
         return cls(
             database_url=e.get("MENTORLINK_DATABASE_URL", DEFAULT_DATABASE),
-            secret_keys=keys or (DEV_SECRET,),
+            secret_keys=keys,
             public_url=e.get("MENTORLINK_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
             slack_client_id=e.get("SLACK_CLIENT_ID", ""),
             slack_client_secret=e.get("SLACK_CLIENT_SECRET", ""),
@@ -43,7 +58,18 @@ class Settings:
             slack_oauth_url=e.get("MENTORLINK_SLACK_OAUTH_URL", SLACK_OAUTH),
             debug=e.get("MENTORLINK_DEBUG", "") in ("1", "true"),
             token_cache_seconds=float(e.get("MENTORLINK_TOKEN_CACHE_SECONDS", "5")),
+            session_idle_minutes=float(e.get("MENTORLINK_SESSION_IDLE_MINUTES", "30")),
+            session_hours=float(e.get("MENTORLINK_SESSION_HOURS", "8")),
         )
+
+    def checked_secret_keys(self) -> tuple[str, ...]:
+        """The configured keys, each long enough; an in-memory store (tests, nothing kept)
+        gets a random key of its own. Anything else without a real key is refused."""
+        if not self.secret_keys and self.uses_memory:
+            return (secrets.token_urlsafe(48),)
+        if not self.secret_keys or any(len(k) < MIN_SECRET_LENGTH for k in self.secret_keys):
+            raise SecretKeyMissing()
+        return self.secret_keys
 
     @property
     def uses_memory(self) -> bool:

@@ -39,15 +39,34 @@ class Actor:
     def require_admin(self) -> None:
         self.require(Role.GLOBAL_ADMIN, Role.PROGRAM_ADMIN)
 
+    @property
+    def is_system(self) -> bool:
+        """The operator's own processes (the CLI, the delivery worker): the one actor that is
+        not inside an organization."""
+        return self is SYSTEM
+
+    @property
+    def organization_scope(self) -> OrganizationId | None:
+        """The organization whose data this actor may reach; None (every organization) only for
+        the system actor."""
+        return None if self.is_system else self.organization_id
+
 
 SYSTEM = Actor(user_id=UserId("system"), organization_id=OrganizationId("*"), role=Role.SUPPORT)
+
+
+def ensure_same_organization(actor: Actor, organization_id: OrganizationId, what: str) -> None:
+    """The tenant check every use case makes: something of another organization does not
+    exist for this actor (a 404 that reveals nothing). Only the system actor reaches every
+    organization."""
+    if not actor.is_system and organization_id != actor.organization_id:
+        raise NotFound(f"No such {what}.")
 
 
 async def program_of(uow: UnitOfWork, actor: Actor, program_id: ProgramId) -> Program:
     """The program, if it belongs to the actor's organization (otherwise: not found)."""
     program = await uow.programs.get(program_id)
-    if program.organization_id != actor.organization_id:
-        raise NotFound("No such program.")
+    ensure_same_organization(actor, program.organization_id, "program")
     return program
 
 
@@ -65,8 +84,7 @@ async def connection_of(
 ) -> tuple[Connection, Member]:
     """A connection the actor takes part in, with the actor's membership."""
     connection = await uow.connections.get(connection_id)
-    if connection.organization_id != actor.organization_id:
-        raise NotFound("No such connection.")
+    ensure_same_organization(actor, connection.organization_id, "connection")
     member = await member_of(uow, actor, connection.program_id)
     connection.ensure_participant(member.id)
     return connection, member

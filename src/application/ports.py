@@ -144,7 +144,12 @@ class MentorRequestRepository(Protocol):
     async def find_pending(
         self, mentee_id: MemberId, mentor_id: MemberId
     ) -> MentorRequest | None: ...
-    async def list_overdue(self, now: datetime, limit: int) -> Sequence[MentorRequest]: ...
+    async def list_overdue(
+        self, now: datetime, limit: int, *, organization_id: OrganizationId | None
+    ) -> Sequence[MentorRequest]:
+        """Pending requests past their deadline, oldest first: in one organization, or in
+        every organization when `organization_id` is None."""
+        ...
 
 
 class MeetingRepository(Protocol):
@@ -158,8 +163,11 @@ class MeetingRepository(Protocol):
     async def list_for_connections(
         self, connection_ids: Sequence[ConnectionId]
     ) -> Sequence[MeetingProposal]: ...
-    async def list_overdue(self, now: datetime, limit: int) -> Sequence[MeetingProposal]:
-        """Pending proposals whose every slot has started."""
+    async def list_overdue(
+        self, now: datetime, limit: int, *, organization_id: OrganizationId | None
+    ) -> Sequence[MeetingProposal]:
+        """Pending proposals whose every slot has started: in one organization, or in every
+        organization when `organization_id` is None."""
         ...
 
 

@@ -15,7 +15,7 @@ from application.ports import UnitOfWork
 from application.tokens import ApiToken, hash_secret
 from domain.connection import Connection, Message
 from domain.errors import ConcurrencyConflict, NotFound
-from domain.ids import AssignmentId, MemberId, SurveyId, new_id
+from domain.ids import AssignmentId, MemberId, OrganizationId, SurveyId, new_id
 from domain.install_attempt import InstallAttempt
 from domain.installation import RemovedBy
 from domain.slack_identity import SlackIdentity, identity_id
@@ -148,16 +148,18 @@ async def test_mentor_request_queries(uow_factory: Factory) -> None:
         assert found is not None
         assert found.id == soon.id
         assert await uow.mentor_requests.find_pending(g.mentor.id, g.mentee.id) is None
-        overdue = await uow.mentor_requests.list_overdue(NOW + timedelta(days=2), limit=10)
+        overdue = await uow.mentor_requests.list_overdue(
+            NOW + timedelta(days=2), limit=10, organization_id=None
+        )
         assert [r.id for r in overdue] == [soon.id]
-        assert await uow.mentor_requests.list_overdue(NOW, limit=10) == []
+        assert await uow.mentor_requests.list_overdue(NOW, limit=10, organization_id=None) == []
         overdue[0].expire(now=NOW + timedelta(days=2))
         await uow.commit()
     async with uow_factory() as uow:
         assert await uow.mentor_requests.find_pending(g.mentee.id, g.mentor.id) is None
-        assert await uow.mentor_requests.list_overdue(NOW + timedelta(days=99), limit=1) == [
-            await uow.mentor_requests.get(later.id)
-        ]
+        assert await uow.mentor_requests.list_overdue(
+            NOW + timedelta(days=99), limit=1, organization_id=None
+        ) == [await uow.mentor_requests.get(later.id)]
 
 
 async def test_meeting_queries(uow_factory: Factory) -> None:
@@ -174,10 +176,39 @@ async def test_meeting_queries(uow_factory: Factory) -> None:
         both = await uow.meetings.list_for_connections([c.id, "other"])  # type: ignore[list-item]
         assert {m.id for m in both} == {early.id, late.id}
         assert await uow.meetings.list_for_connections([]) == []
-        overdue = await uow.meetings.list_overdue(NOW + timedelta(hours=3), limit=10)
+        overdue = await uow.meetings.list_overdue(
+            NOW + timedelta(hours=3), limit=10, organization_id=None
+        )
         assert [m.id for m in overdue] == [early.id]
         loaded = await uow.meetings.get(late.id)
         assert loaded.slots == late.slots
+
+
+async def test_overdue_work_of_one_organization_or_of_all(uow_factory: Factory) -> None:
+    acme, globex = await save_graph(uow_factory), await save_graph(uow_factory)
+    work = {}
+    for g in (acme, globex):
+        c = connection(g)
+        work[g.organization.id] = (request(g, days=1), meeting(c, hours=(1,)))
+        async with uow_factory() as uow:
+            await uow.connections.add(c)
+            await uow.mentor_requests.add(work[g.organization.id][0])
+            await uow.meetings.add(work[g.organization.id][1])
+            await uow.commit()
+    later = NOW + timedelta(days=2)
+    async with uow_factory() as uow:
+        for org, (overdue_request, overdue_meeting) in work.items():
+            requests = await uow.mentor_requests.list_overdue(later, 10, organization_id=org)
+            meetings = await uow.meetings.list_overdue(later, 10, organization_id=org)
+            assert [r.id for r in requests] == [overdue_request.id]
+            assert [m.id for m in meetings] == [overdue_meeting.id]
+        everyone = await uow.mentor_requests.list_overdue(later, 10, organization_id=None)
+        assert {r.id for r in everyone} == {r.id for r, _ in work.values()}
+        every_meeting = await uow.meetings.list_overdue(later, 10, organization_id=None)
+        assert {m.id for m in every_meeting} == {m.id for _, m in work.values()}
+        nobody = OrganizationId(new_id())
+        assert await uow.mentor_requests.list_overdue(later, 10, organization_id=nobody) == []
+        assert await uow.meetings.list_overdue(later, 10, organization_id=nobody) == []
 
 
 async def test_survey_assignments(uow_factory: Factory) -> None:

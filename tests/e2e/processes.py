@@ -61,9 +61,13 @@ def running(env: dict[str, str], *args: str, cwd: Path) -> Iterator[subprocess.P
         log.close()
 
 
+E2E_SECRET_KEY = "e2e-tests-secret-key-of-forty-or-more-characters"
+
+
 def base_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MENTORLINK_", "SLACK_"))}
     env["MENTORLINK_DATABASE_URL"] = f"sqlite:///{tmp_path / 'mentorlink.db'}"
+    env["MENTORLINK_SECRET_KEY"] = E2E_SECRET_KEY
     # Run this checkout's code whatever the venv's editable install points at.
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SRC), env.get("PYTHONPATH", "")]))
     env.update(extra)

@@ -22,6 +22,7 @@ import pytest
 from dependency_injector import providers
 from litestar import Litestar
 
+from adapters.persistence.browser_sessions import MemoryBrowserSessions
 from adapters.persistence.memory import MemoryStore
 from adapters.settings import Settings
 from adapters.slack.memory_gateway import MemorySlackGateway
@@ -49,6 +50,10 @@ SETTINGS = Settings(
     slack_client_secret="test-client-secret",
     slack_signing_secret=SIGNING_SECRET,
     slack_oauth_url=OAUTH_URL,
+    # The hand clock jumps hours and days for the mentoring world's sake; session timeouts
+    # are tested with their defaults in test_admin_sessions.py.
+    session_idle_minutes=365 * 24 * 60,
+    session_hours=365 * 24,
 )
 _CSRF = re.compile(r'name="_csrf_token" value="([^"]+)"')
 
@@ -133,6 +138,7 @@ class Web:
     acme: Org
     globex: Org
     gate: FirstCommitsGate
+    sessions: MemoryBrowserSessions
     browsers: list[httpx.AsyncClient] = attrs.field(factory=list)
 
     def browser(self) -> Browser:
@@ -262,14 +268,22 @@ def removal_event(
 
 @pytest.fixture(name="web")
 async def web_fixture() -> AsyncIterator[Web]:
+    async for web in web_on(SETTINGS):
+        yield web
+
+
+async def web_on(settings: Settings) -> AsyncIterator[Web]:
+    """The app on `settings`, around the in-memory store, a hand clock and Slack."""
     store, clock, slack = MemoryStore(), HandClock(), fake_slack()
-    container = create_container(SETTINGS)
+    container = create_container(settings)
     container.clock.override(providers.Object(clock))
     container.memory_store.override(providers.Object(store))
     container.slack_gateway.override(providers.Object(slack))
     gate, make_uow = FirstCommitsGate(), container.uow_factory()
     container.uow_factory.override(providers.Object(lambda: GatedUnitOfWork(make_uow(), gate)))
     runner = container.runner()
+    sessions = container.browser_sessions()
+    assert isinstance(sessions, MemoryBrowserSessions)
     acme, globex = await _seed(runner, "Acme"), await _seed(runner, "Globex")
     web = Web(
         app=create_app(container=container),
@@ -280,6 +294,7 @@ async def web_fixture() -> AsyncIterator[Web]:
         acme=acme,
         globex=globex,
         gate=gate,
+        sessions=sessions,
     )
     yield web
     for client in web.browsers:

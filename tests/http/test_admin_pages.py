@@ -3,12 +3,9 @@ who may see what, and CSRF on every form."""
 
 from __future__ import annotations
 
-import base64
-
 import httpx
 import pytest
 from dependency_injector import providers
-from litestar.middleware.session.client_side import AAD
 
 from adapters.settings import Settings
 from bootstrap import create_app, create_container
@@ -57,8 +54,9 @@ async def test_over_https_the_cookies_are_secure() -> None:
         )
     assert signed.status_code == 303
     cookies = [*page.headers.get_list("set-cookie"), *signed.headers.get_list("set-cookie")]
-    for name in ("mentorlink_csrf=", "mentorlink_session="):
-        cookie = next(c for c in cookies if c.startswith(name)).lower()
+    assert [c for c in cookies if c.startswith("mentorlink_session=")]
+    for cookie in map(str.lower, cookies):  # the session's id: the only cookie there is
+        assert cookie.startswith("mentorlink_session="), cookie
         assert "; secure" in cookie, cookie
         assert "; httponly" in cookie, cookie
         assert "samesite=lax" in cookie, cookie
@@ -104,17 +102,13 @@ async def test_sign_out_ends_the_session(web: Web) -> None:
 
 
 def _tampered(cookie: str, where: str) -> str:
-    """The session cookie with its ciphertext or its readable expiry part damaged."""
-    raw = base64.b64decode(cookie)
-    cut = raw.find(AAD)
-    if where == "ciphertext":
-        raw = raw[:20] + bytes([raw[20] ^ 0xFF]) + raw[21:]
-    else:
-        raw = raw[:cut] + AAD + b'{"expires_at": 99999999999' + raw[cut + len(AAD) + 40 :]
-    return base64.b64encode(raw).decode()
+    """The session cookie with one character changed, or cut short."""
+    if where == "changed":
+        return cookie[:20] + ("0" if cookie[20] != "0" else "1") + cookie[21:]
+    return cookie[:-1]
 
 
-@pytest.mark.parametrize("where", ["ciphertext", "expiry"])
+@pytest.mark.parametrize("where", ["changed", "short"])
 async def test_a_tampered_session_cookie_is_no_session(web: Web, where: str) -> None:
     browser = await web.signed_in("admin")
     value = browser.client.cookies["mentorlink_session"]

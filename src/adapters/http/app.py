@@ -73,7 +73,7 @@ def build_app(
         security=[{_BEARER: []}],
     )
     browser = (
-        browser_surface(security=security, slack=slack, authenticate=authenticate)
+        browser_surface(security=security, slack=slack, authenticate=authenticate, runner=runner)
         if security is not None and slack is not None
         else None
     )
@@ -81,7 +81,6 @@ def build_app(
         route_handlers=[healthz, api, *(browser.route_handlers if browser else [])],
         middleware=browser.middleware if browser else [],
         plugins=browser.plugins if browser else [],
-        csrf_config=browser.csrf_config if browser else None,
         template_config=browser.template_config if browser else None,
         dependencies={"runner": Provide(provide_runner, sync_to_thread=False)},
         exception_handlers=dict(EXCEPTION_HANDLERS),

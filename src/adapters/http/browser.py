@@ -3,9 +3,10 @@ CSRF, templates, flash messages), the OAuth callback and the Events API endpoint
 
 from __future__ import annotations
 
+from typing import Any
+
 import attrs
 from litestar import Router
-from litestar.config.csrf import CSRFConfig
 from litestar.di import Provide
 from litestar.plugins import PluginProtocol
 from litestar.plugins.flash import FlashConfig, FlashPlugin
@@ -19,12 +20,14 @@ from adapters.http.admin_controller import (
     SupportController,
 )
 from adapters.http.auth import Authenticate
+from adapters.http.csrf import SessionCsrf
 from adapters.http.html_errors import HTML_EXCEPTION_HANDLERS
-from adapters.http.sessions import provide_viewer
+from adapters.http.sessions import provide_viewer, signed_in_account
 from adapters.http.slack_admin_controller import SlackPageController
 from adapters.http.slack_events import slack_events
 from adapters.http.slack_oauth import oauth_callback
-from adapters.http.web_config import SlackApp, WebSecurity, template_config
+from adapters.http.web_config import NOT_BROWSER_FORMS, SlackApp, WebSecurity, template_config
+from application.running import UseCaseRunner
 
 
 @attrs.frozen(kw_only=True)
@@ -34,13 +37,15 @@ class BrowserSurface:
     route_handlers: list[ControllerRouterHandler]
     middleware: list[Middleware]
     plugins: list[PluginProtocol]
-    csrf_config: CSRFConfig
     template_config: TemplateConfig  # type: ignore[type-arg]
 
 
 def browser_surface(
-    *, security: WebSecurity, slack: SlackApp, authenticate: Authenticate
+    *, security: WebSecurity, slack: SlackApp, authenticate: Authenticate, runner: UseCaseRunner
 ) -> BrowserSurface:
+    async def check(data: dict[str, Any]) -> Any:
+        return await signed_in_account(runner, data)
+
     def provide_slack() -> SlackApp:
         return slack
 
@@ -59,7 +64,7 @@ def browser_surface(
             oauth_callback,
         ],
         dependencies={
-            "viewer": Provide(provide_viewer),
+            "viewer": Provide(provide_viewer, sync_to_thread=False),
             "slack": slack_dependency,
             "authenticate": Provide(provide_authenticate, sync_to_thread=False),
         },
@@ -72,8 +77,11 @@ def browser_surface(
     templates = template_config()
     return BrowserSurface(
         route_handlers=[pages, events],
-        middleware=[security.session_config().middleware],
+        # The session is loaded (and re-checked) before the CSRF token is compared with it.
+        middleware=[
+            security.session_config(runner.clock, check).middleware,
+            SessionCsrf(exclude=NOT_BROWSER_FORMS),
+        ],
         plugins=[FlashPlugin(FlashConfig(template_config=templates))],
-        csrf_config=security.csrf_config(),
         template_config=templates,
     )

@@ -1,10 +1,11 @@
 """Who is signed in to the admin pages.
 
-The session cookie (encrypted, see `web_config`) holds the user, organization and role the
-sign-in token resolved to, and a random session id that binds Slack's OAuth `state` to this
-browser. Role guards read the cookie only; the `viewer` dependency then checks the user
-against the database on every request, so a deactivated user, a changed role or the
-revocation of the token used to sign in ends the session at once.
+The session (held server-side, see `session_store`) holds the user, organization and role the
+sign-in token resolved to, the token's id, and a random id that binds Slack's OAuth `state`
+to this browser. The session backend re-checks a signed-in session against the database on
+every request (`signed_in_account`), so signing out, a deactivated user, a changed role or
+the revocation of the token used to sign in ends the session at once; the role guards and the
+`viewer` dependency then only read what it found.
 """
 
 from __future__ import annotations
@@ -19,9 +20,10 @@ from litestar.exceptions import NotAuthorizedException, PermissionDeniedExceptio
 from litestar.handlers.base import BaseRouteHandler
 from litestar.types import Guard
 
-from adapters.http.dependencies import Runner
+from adapters.http.session_store import ACCOUNT, rotate, session_just_ended
 from application.actors import Actor
-from application.usecases.my_account import WhoAmI, who_am_i
+from application.running import UseCaseRunner
+from application.usecases.my_account import Account, WhoAmI, who_am_i
 from domain.errors import NotAllowed, NotFound
 from domain.ids import OrganizationId, UserId
 from domain.people import Role
@@ -55,6 +57,9 @@ class Viewer:
 
 def start_session(request: Request[Any, Any, Any], actor: Actor) -> None:
     """A fresh session (and session id) for whoever just proved who they are."""
+    if actor.token_id is None:
+        raise ValueError("A session is only started with the token that proved who it is.")
+    rotate(request)
     request.set_session(
         {
             "user_id": actor.user_id,
@@ -67,25 +72,31 @@ def start_session(request: Request[Any, Any, Any], actor: Actor) -> None:
 
 
 def end_session(request: Request[Any, Any, Any]) -> None:
-    """Forget who was signed in (an empty session, so a flash message can still follow)."""
+    """Forget who was signed in, here and in the database (a new, empty session, so a flash
+    message can still follow)."""
+    rotate(request)
     request.set_session({})
 
 
+def _actor_of(data: dict[str, Any]) -> Actor:
+    return Actor(
+        user_id=UserId(str(data["user_id"])),
+        organization_id=OrganizationId(str(data["organization_id"])),
+        role=Role(data["role"]),
+        token_id=str(data["tid"]),  # a session without its sign-in token is no session
+    )
+
+
 def session_actor(connection: ASGIConnection[Any, Any, Any, Any]) -> tuple[Actor, str] | None:
-    """The actor and session id the cookie names, or None without a complete session."""
-    data = connection.session if connection.scope.get("session") is not None else {}
+    """The actor and session id of a signed-in session that the session backend re-checked
+    for this request, or None."""
+    if connection.scope.get("session") is None or connection.scope.get(ACCOUNT) is None:
+        return None
+    data = connection.session
     try:
-        token_id = data.get("tid")
-        actor = Actor(
-            user_id=UserId(str(data["user_id"])),
-            organization_id=OrganizationId(str(data["organization_id"])),
-            role=Role(data["role"]),
-            token_id=None if token_id is None else str(token_id),
-        )
-        session_id = str(data["sid"])
+        return _actor_of(data), str(data["sid"])
     except (KeyError, ValueError, TypeError):
         return None
-    return actor, session_id
 
 
 def only(*roles: Role) -> Guard:
@@ -95,31 +106,45 @@ def only(*roles: Role) -> Guard:
     def require_role(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
         signed_in = session_actor(connection)
         if signed_in is None:
-            raise SignInRequired("Please sign in.")
+            raise _sign_in_again(connection)
         if signed_in[0].role not in roles:
             raise PermissionDeniedException(f"This page is only for {allowed}.")
 
     return require_role
 
 
-async def provide_viewer(request: Request[Any, Any, Any], runner: Runner) -> Viewer:
-    """The signed-in user, re-checked: still active, same role, same organization."""
-    signed_in = session_actor(request)
-    if signed_in is None:
-        raise SignInRequired("Please sign in.")
-    actor, session_id = signed_in
+def _sign_in_again(connection: ASGIConnection[Any, Any, Any, Any]) -> SignInRequired:
+    if session_just_ended(connection):
+        return SignInRequired("Your session has ended. Please sign in again.")
+    return SignInRequired("Please sign in.")
+
+
+async def signed_in_account(runner: UseCaseRunner, data: dict[str, Any]) -> Account | None:
+    """The account a signed-in session's data names, while the session may go on: the user
+    still active in the same organization with the same role, the sign-in token not revoked.
+    The session backend calls this on every request."""
     try:
+        actor = _actor_of(data)
         account = await runner(who_am_i, WhoAmI(), actor)
-    except (NotFound, NotAllowed):  # the user or the sign-in token is gone or revoked
-        account = None
+    except (KeyError, ValueError, TypeError, NotFound, NotAllowed):
+        return None
+    user = account.user
     if (
-        account is None
-        or not account.user.active
-        or account.user.role is not actor.role
-        or account.user.organization_id != actor.organization_id
+        not user.active
+        or user.role is not actor.role
+        or user.organization_id != actor.organization_id
     ):
-        end_session(request)
-        raise SignInRequired("Your session has ended. Please sign in again.")
+        return None
+    return account
+
+
+def provide_viewer(request: Request[Any, Any, Any]) -> Viewer:
+    """The signed-in user, as the session backend re-checked them for this request."""
+    signed_in = session_actor(request)
+    account = request.scope.get(ACCOUNT)
+    if signed_in is None or not isinstance(account, Account):
+        raise _sign_in_again(request)
+    actor, session_id = signed_in
     return Viewer(
         actor=actor,
         session_id=session_id,

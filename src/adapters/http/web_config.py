@@ -1,58 +1,31 @@
 """What the admin pages and the Slack endpoints are handed by the composition root, and the
-Litestar configuration (session cookie, CSRF, templates) derived from it.
-
-Session and CSRF keys are derived from the newest `MENTORLINK_SECRET_KEY`, each with its own
-label, so neither is the key that seals Slack tokens. Nothing here reads the environment.
-"""
+Litestar configuration (server-side sessions, templates) derived from it. Nothing here reads
+the environment."""
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import attrs
 from jinja2 import Environment
-from litestar.config.csrf import CSRFConfig
-from litestar.connection import ASGIConnection
-from litestar.exceptions import SerializationException
-from litestar.middleware.session.client_side import ClientSideSessionBackend, CookieBackendConfig
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 from slack_sdk.oauth import AuthorizeUrlGenerator
 
+from adapters.http.csrf import csrf_token
+from adapters.http.session_store import SESSION_COOKIE, DatabaseSessionConfig, SessionCheck
 from adapters.slack.manifest import BOT_SCOPES
+from application.browser_sessions import BrowserSessions, SessionPolicy
+from application.ports import Clock
 from application.slack import SlackGateway
 
 TEMPLATES = Path(__file__).parent / "templates"
-SESSION_COOKIE = "mentorlink_session"
-
-
-class _TamperProofSessions(ClientSideSessionBackend):
-    """Litestar's cookie sessions, except that *any* undecodable cookie is no session.
-
-    Litestar ignores a cookie whose ciphertext or base64 is damaged, but parses the cookie's
-    readable expiry part before checking it: damage there raised an error instead (a random
-    tampered byte could turn the sign-in page into a server error)."""
-
-    async def load_from_connection(
-        self, connection: ASGIConnection[Any, Any, Any, Any]
-    ) -> dict[str, Any]:
-        try:
-            return await super().load_from_connection(connection)
-        except (SerializationException, KeyError, TypeError, ValueError):
-            return {}
-
-
-@dataclass
-class _SessionCookieConfig(CookieBackendConfig):
-    _backend_class = _TamperProofSessions
-CSRF_COOKIE = "mentorlink_csrf"
-SESSION_HOURS = 8
 # Routes that are not browser forms: bearer-token JSON, Slack's signed requests, probes.
 NOT_BROWSER_FORMS = ["^/api/", "^/slack/", "^/healthz", "^/schema"]
+# Routes with no session: all but the pages and the OAuth callback (which Slack sends the
+# administrator's browser to).
+NO_SESSION = ["^/api/", "^/slack/events", "^/slack/interactivity", "^/healthz", "^/schema"]
 
 
 @attrs.frozen(kw_only=True)
@@ -84,40 +57,34 @@ class SlackApp:
 
 @attrs.frozen(kw_only=True)
 class WebSecurity:
-    """Keys and cookie flags for the browser-facing pages."""
+    """How the browser-facing pages keep sessions: server-side, in `sessions`, re-checked on
+    every request by `check`; cookies `Secure` whenever the app is served over https."""
 
-    secret_key: str = attrs.field(repr=False)
+    sessions: BrowserSessions
+    policy: SessionPolicy
     secure_cookies: bool
 
     @classmethod
-    def for_public_url(cls, secret_key: str, public_url: str) -> WebSecurity:
-        """Cookies are `Secure` whenever the app is served over https."""
-        return cls(secret_key=secret_key, secure_cookies=public_url.startswith("https://"))
+    def for_public_url(
+        cls, sessions: BrowserSessions, policy: SessionPolicy, public_url: str
+    ) -> WebSecurity:
+        return cls(
+            sessions=sessions, policy=policy, secure_cookies=public_url.startswith("https://")
+        )
 
-    def _derive(self, label: str) -> bytes:
-        return hashlib.sha256(f"mentorlink {label}\0{self.secret_key}".encode()).digest()
-
-    def session_config(self) -> CookieBackendConfig:
-        """An encrypted (AES-GCM) cookie: HttpOnly, SameSite=Lax, Secure over https."""
-        return _SessionCookieConfig(
-            secret=self._derive("session"),
+    def session_config(self, clock: Clock, check: SessionCheck) -> DatabaseSessionConfig:
+        """A cookie with a random id only: HttpOnly, SameSite=Lax, Secure over https."""
+        return DatabaseSessionConfig(
+            sessions=self.sessions,
+            clock=clock,
+            policy=self.policy,
+            check=check,
             key=SESSION_COOKIE,
-            max_age=SESSION_HOURS * 3600,
+            max_age=int(self.policy.lifetime.total_seconds()),
             httponly=True,
             samesite="lax",
             secure=self.secure_cookies,
-            exclude=["^/api/", "^/slack/events", "^/healthz", "^/schema"],
-        )
-
-    def csrf_config(self) -> CSRFConfig:
-        """Every unsafe request outside the API and Slack's endpoints needs the form token."""
-        return CSRFConfig(
-            secret=self._derive("csrf").hex(),
-            cookie_name=CSRF_COOKIE,
-            cookie_secure=self.secure_cookies,
-            cookie_httponly=True,
-            cookie_samesite="lax",
-            exclude=list(NOT_BROWSER_FORMS),
+            exclude=list(NO_SESSION),
         )
 
 
@@ -131,6 +98,7 @@ def _when(value: datetime | None) -> str:
 
 
 def _add_filters(engine: JinjaTemplateEngine) -> None:
+    engine.register_template_callable("csrf_token", csrf_token)  # the session's, not a cookie's
     environment: Environment = engine.engine
     environment.filters["when"] = _when
     environment.trim_blocks = True

@@ -14,7 +14,7 @@ from application.tokens import ApiToken
 from domain.aggregate import Aggregate
 from domain.connection import Connection, Message
 from domain.errors import NotFound
-from domain.ids import ConnectionId
+from domain.ids import ConnectionId, OrganizationId
 from domain.install_attempt import InstallAttempt
 from domain.installation import WorkspaceInstallation
 from domain.meeting import MeetingProposal
@@ -186,8 +186,14 @@ class MemoryMentorRequests(_Table[MentorRequest]):
         )
         return found[0] if found else None
 
-    async def list_overdue(self, now: datetime, limit: int) -> Sequence[MentorRequest]:
-        found = self._where(lambda r: r.status is RequestStatus.PENDING and r.expires_at <= now)
+    async def list_overdue(
+        self, now: datetime, limit: int, *, organization_id: OrganizationId | None
+    ) -> Sequence[MentorRequest]:
+        found = self._where(
+            lambda r: r.status is RequestStatus.PENDING
+            and r.expires_at <= now
+            and organization_id in (None, r.organization_id)
+        )
         return sorted(found, key=lambda r: (r.expires_at, r.id))[:limit]
 
 
@@ -198,8 +204,12 @@ class MemoryMeetings(_Table[MeetingProposal]):
         found = self._where(lambda m: m.connection_id == connection_id)
         return sorted(found, key=lambda m: (m.created_at, m.id))
 
-    async def list_overdue(self, now: datetime, limit: int) -> Sequence[MeetingProposal]:
-        found = self._where(lambda m: m.is_overdue(now))
+    async def list_overdue(
+        self, now: datetime, limit: int, *, organization_id: OrganizationId | None
+    ) -> Sequence[MeetingProposal]:
+        found = self._where(
+            lambda m: m.is_overdue(now) and organization_id in (None, m.organization_id)
+        )
         return sorted(found, key=lambda m: (m.slots[-1].start, m.id))[:limit]
 
     async def list_for_connections(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import and_, bindparam, func, select, union_all
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -16,6 +16,7 @@ from adapters.persistence import tables as t
 from adapters.persistence.sealing import seal_installation, unseal_installation
 from adapters.persistence.sql_table import SqlTable, rows_of
 from domain.connection import Connection, ConnectionStatus
+from domain.ids import OrganizationId
 from domain.install_attempt import InstallAttempt
 from domain.installation import WorkspaceInstallation
 from domain.meeting import MeetingProposal, MeetingStatus
@@ -26,15 +27,14 @@ from domain.program import Program
 from domain.slack_identity import SlackIdentity
 from domain.survey import Survey, SurveyAssignment
 
-if TYPE_CHECKING:
-    pass
-
-
 # Every query is built once (see sql_table); values are bound by name when it runs.
 _MENTOR_SIDE = t.connection_participants.alias("mentor")
 _MENTEE_SIDE = t.connection_participants.alias("mentee")
 _ACTIVE = ConnectionStatus.ACTIVE.value
 _PENDING = RequestStatus.PENDING.value
+_PROGRAMS_OF_ORGANIZATION = select(t.programs.c.id).where(
+    t.programs.c.organization_id == bindparam("organization_id")
+)
 
 
 def _active_mentees(*where: Any) -> Any:
@@ -189,6 +189,9 @@ class SqlMentorRequests(SqlTable[MentorRequest]):
         t.mentor_requests.c.expires_at <= bindparam("now"),
         order=[t.mentor_requests.c.expires_at, t.mentor_requests.c.id],
     ).limit(bindparam("limit"))
+    _overdue_in_organization = _overdue.where(
+        t.mentor_requests.c.program_id.in_(_PROGRAMS_OF_ORGANIZATION)
+    )
 
     def columns(self, aggregate: MentorRequest) -> dict[str, Any]:
         return {
@@ -206,8 +209,14 @@ class SqlMentorRequests(SqlTable[MentorRequest]):
     async def find_pending(self, mentee_id: str, mentor_id: str) -> MentorRequest | None:
         return await self._first(self._pending_between, mentee_id=mentee_id, mentor_id=mentor_id)
 
-    async def list_overdue(self, now: datetime, limit: int) -> Sequence[MentorRequest]:
-        return await self._fetch(self._overdue, now=now, limit=limit)
+    async def list_overdue(
+        self, now: datetime, limit: int, *, organization_id: OrganizationId | None
+    ) -> Sequence[MentorRequest]:
+        if organization_id is None:
+            return await self._fetch(self._overdue, now=now, limit=limit)
+        return await self._fetch(
+            self._overdue_in_organization, now=now, limit=limit, organization_id=organization_id
+        )
 
 
 class SqlMeetings(SqlTable[MeetingProposal]):
@@ -227,6 +236,13 @@ class SqlMeetings(SqlTable[MeetingProposal]):
         t.meetings.c.last_slot_start <= bindparam("now"),
         order=[t.meetings.c.last_slot_start, t.meetings.c.id],
     ).limit(bindparam("limit"))
+    _overdue_in_organization = _overdue.where(
+        t.meetings.c.connection_id.in_(
+            select(t.connections.c.id).where(
+                t.connections.c.program_id.in_(_PROGRAMS_OF_ORGANIZATION)
+            )
+        )
+    )
 
     def columns(self, aggregate: MeetingProposal) -> dict[str, Any]:
         return {
@@ -244,8 +260,14 @@ class SqlMeetings(SqlTable[MeetingProposal]):
     ) -> Sequence[MeetingProposal]:
         return await self._fetch(self._of_connections, connection_ids=list(connection_ids))
 
-    async def list_overdue(self, now: datetime, limit: int) -> Sequence[MeetingProposal]:
-        return await self._fetch(self._overdue, now=now, limit=limit)
+    async def list_overdue(
+        self, now: datetime, limit: int, *, organization_id: OrganizationId | None
+    ) -> Sequence[MeetingProposal]:
+        if organization_id is None:
+            return await self._fetch(self._overdue, now=now, limit=limit)
+        return await self._fetch(
+            self._overdue_in_organization, now=now, limit=limit, organization_id=organization_id
+        )
 
 
 class SqlSurveys(SqlTable[Survey]):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import weakref
 from datetime import datetime
 from types import TracebackType
@@ -193,6 +194,13 @@ class SqlUnitOfWork:
 
 _Locks = weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock]
 _WRITERS: weakref.WeakKeyDictionary[AsyncEngine, _Locks] = weakref.WeakKeyDictionary()
+
+
+def writers_turn(engine: AsyncEngine) -> contextlib.AbstractAsyncContextManager[object]:
+    """Wait for this process's turn to write (SQLite), or go ahead at once (PostgreSQL)."""
+    if engine.dialect.name != "sqlite":
+        return contextlib.nullcontext()
+    return _sqlite_writer(engine)
 
 
 def _sqlite_writer(engine: AsyncEngine) -> asyncio.Lock:

@@ -15,6 +15,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -198,4 +199,16 @@ outbox = Table(
     Column("available_at", UtcDateTime, nullable=False),
     Column("last_error", Text, nullable=True),
     Index("ix_outbox_pending", "status", "available_at"),
+)
+# Admin page sessions (application.browser_sessions): the key is the SHA-256 of the cookie.
+browser_sessions = Table(
+    "browser_sessions",
+    metadata,
+    Column("key_hash", String(64), primary_key=True),
+    Column("data", LargeBinary, nullable=False),
+    Column("user_id", Id, nullable=True, index=True),
+    Column("token_id", Id, nullable=True, index=True),
+    Column("started_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False, index=True),
+    Column("ends_at", UtcDateTime, nullable=False),
 )

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import attrs
 
-from application.actors import SYSTEM, Actor
+from application.actors import Actor, ensure_same_organization
 from application.ports import Clock, UnitOfWork
 from application.tokens import ApiToken, hash_secret, new_secret
 from domain.errors import NotAllowed, NotFound
@@ -34,8 +34,7 @@ class IssuedToken:
 
 async def issue_token(cmd: IssueToken, actor: Actor, uow: UnitOfWork, clock: Clock) -> IssuedToken:
     actor.require(Role.SUPPORT)
-    if actor != SYSTEM and actor.organization_id != cmd.organization_id:
-        raise NotFound("No such organization.")
+    ensure_same_organization(actor, cmd.organization_id, "organization")
     async with uow:
         organization = await uow.organizations.get(cmd.organization_id)
         user = await uow.users.find_by_email(organization.id, cmd.email)
@@ -114,7 +113,7 @@ async def revoke_token(cmd: RevokeToken, actor: Actor, uow: UnitOfWork, clock: C
 
 
 async def _may_revoke(actor: Actor, token: ApiToken, uow: UnitOfWork) -> bool:
-    if actor == SYSTEM:
+    if actor.is_system:
         return True
     if token.organization_id != actor.organization_id:
         return False

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import attrs
 
-from application.actors import Actor, member_of
+from application.actors import Actor, ensure_same_organization, member_of
 from application.ports import Clock, UnitOfWork
 from domain.connection import Connection
-from domain.errors import NotFound
 from domain.ids import ConnectionId, MentorRequestId, new_id
 from domain.mentor_request import MentorRequest
 
@@ -30,8 +29,7 @@ class WithdrawMentorRequest:
 
 async def _request_of(uow: UnitOfWork, actor: Actor, request_id: MentorRequestId) -> MentorRequest:
     request = await uow.mentor_requests.get(request_id)
-    if request.organization_id != actor.organization_id:
-        raise NotFound("No such mentor request.")
+    ensure_same_organization(actor, request.organization_id, "mentor request")
     return request
 
 

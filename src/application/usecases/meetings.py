@@ -6,9 +6,9 @@ from datetime import datetime
 
 import attrs
 
-from application.actors import Actor, connection_of
+from application.actors import Actor, connection_of, ensure_same_organization
 from application.ports import Clock, UnitOfWork
-from domain.errors import IllegalTransition, InvalidInput, NotFound
+from domain.errors import IllegalTransition, InvalidInput
 from domain.ids import ConnectionId, MeetingId, MemberId, new_id
 from domain.meeting import MeetingProposal, Slot
 
@@ -66,8 +66,7 @@ async def _meeting_and_member(
     uow: UnitOfWork, actor: Actor, meeting_id: MeetingId
 ) -> tuple[MeetingProposal, MemberId]:
     meeting = await uow.meetings.get(meeting_id)
-    if meeting.organization_id != actor.organization_id:
-        raise NotFound("No such meeting.")
+    ensure_same_organization(actor, meeting.organization_id, "meeting")
     _, member = await connection_of(uow, actor, meeting.connection_id)
     return meeting, member.id
 

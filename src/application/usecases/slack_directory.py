@@ -11,10 +11,10 @@ from datetime import datetime
 
 import attrs
 
-from application.actors import Actor
+from application.actors import Actor, ensure_same_organization
 from application.ports import Clock, UnitOfWork
 from application.slack import SlackGateway, SlackUser
-from domain.errors import IllegalTransition, NotFound
+from domain.errors import IllegalTransition
 from domain.ids import InstallationId, UserId
 from domain.installation import WorkspaceInstallation
 from domain.people import Role, User
@@ -76,8 +76,7 @@ async def _active(
     uow: UnitOfWork, actor: Actor, installation_id: InstallationId
 ) -> WorkspaceInstallation:
     installation = await uow.installations.get(installation_id)
-    if actor.role is not Role.SUPPORT and installation.organization_id != actor.organization_id:
-        raise NotFound("No such workspace installation.")
+    ensure_same_organization(actor, installation.organization_id, "workspace installation")
     if not installation.is_active or installation.bot is None:
         raise IllegalTransition(f"{installation.workspace.display_name} is not connected.")
     return installation

@@ -9,7 +9,7 @@ import secrets
 
 import attrs
 
-from application.actors import Actor
+from application.actors import Actor, ensure_same_organization
 from application.ports import Clock, UnitOfWork
 from application.slack import SlackError, SlackGateway
 from domain.errors import IllegalTransition, NotAllowed, NotFound
@@ -166,8 +166,7 @@ async def remove_workspace(
     actor.require(Role.GLOBAL_ADMIN)
     async with uow:
         installation = await uow.installations.get(cmd.installation_id)
-        if installation.organization_id != actor.organization_id:
-            raise NotFound("No such workspace installation.")
+        ensure_same_organization(actor, installation.organization_id, "workspace installation")
         if not installation.is_active or installation.bot is None:
             raise IllegalTransition(f"{installation.workspace.display_name} was already removed.")
         await gateway.revoke(installation.bot.token)  # a dead token counts as revoked

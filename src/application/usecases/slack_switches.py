@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import attrs
 
-from application.actors import Actor, program_of
+from application.actors import Actor, ensure_same_organization, program_of
 from application.ports import Clock, UnitOfWork
-from domain.errors import NotFound
 from domain.ids import OrganizationId, ProgramId
 from domain.organization import Organization
 from domain.people import Role
@@ -29,8 +28,7 @@ async def switch_slack_for_organization(
     cmd: SwitchSlackForOrganization, actor: Actor, uow: UnitOfWork, clock: Clock
 ) -> Organization:
     actor.require(Role.SUPPORT)
-    if cmd.organization_id != actor.organization_id:
-        raise NotFound("No such organization.")
+    ensure_same_organization(actor, cmd.organization_id, "organization")
     async with uow:
         organization = await uow.organizations.get(cmd.organization_id)
         organization.switch_slack(cmd.enabled, by=actor.user_id, now=clock.now())

@@ -7,7 +7,7 @@ from datetime import datetime
 
 import attrs
 
-from application.actors import Actor, connection_of, program_of
+from application.actors import Actor, connection_of, ensure_same_organization, program_of
 from application.ports import Clock, UnitOfWork
 from domain.errors import IllegalTransition, InvalidInput, NotFound
 from domain.ids import AssignmentId, ConnectionId, ProgramId, SurveyId, new_id
@@ -83,8 +83,7 @@ async def submit_survey_response(
 ) -> SurveyResponse:
     async with uow:
         assignment = await uow.survey_assignments.get(cmd.assignment_id)
-        if assignment.organization_id != actor.organization_id:
-            raise NotFound("No such survey.")
+        ensure_same_organization(actor, assignment.organization_id, "survey")
         _, member = await connection_of(uow, actor, assignment.connection_id)
         survey = await uow.surveys.get(assignment.survey_id)
         response = assignment.submit(survey, cmd.answers, by=member.id, now=clock.now())

@@ -1,17 +1,61 @@
-"""`mentorlink serve` refuses what SQLite cannot do well: several worker processes."""
+"""`mentorlink serve` refuses what SQLite cannot do well (several worker processes) and to run
+without a real secret key; `run-local` makes one and keeps it."""
 
 from __future__ import annotations
+
+import os
+from pathlib import Path
 
 import pytest
 
 from adapters.cli import main
+from adapters.local import local_secret_key
+from adapters.settings import SecretKeyMissing, Settings
 
 
 def test_several_workers_on_sqlite_are_refused_with_the_reason(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: object
 ) -> None:
     monkeypatch.setenv("MENTORLINK_DATABASE_URL", f"sqlite:///{tmp_path}/m.db")
+    monkeypatch.setenv("MENTORLINK_SECRET_KEY", "k" * 32)
     assert main(["serve", "--workers", "2", "--port", "1"]) == 2
     error = capsys.readouterr().err
     assert "SQLite serves from one worker process" in error
     assert "use PostgreSQL" in error
+
+
+@pytest.mark.parametrize("key", [None, "", "short-key", "a" * 40 + ",too-short"])
+def test_serve_refuses_to_start_without_a_real_secret_key(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path,
+    key: str | None,
+) -> None:  # fmt: skip
+    monkeypatch.setenv("MENTORLINK_DATABASE_URL", f"sqlite:///{tmp_path}/m.db")
+    if key is None:
+        monkeypatch.delenv("MENTORLINK_SECRET_KEY", raising=False)
+    else:
+        monkeypatch.setenv("MENTORLINK_SECRET_KEY", key)
+    assert main(["serve", "--port", "1"]) == 2
+    error = capsys.readouterr().err
+    assert "MENTORLINK_SECRET_KEY must be set to a secret of at least 32 characters" in error
+    assert "secrets.token_urlsafe" in error  # how to make one
+
+
+def test_any_database_but_the_in_memory_one_needs_the_key() -> None:
+    with pytest.raises(SecretKeyMissing):
+        Settings(database_url="sqlite:///m.db").checked_secret_keys()
+    first = Settings(database_url="memory://").checked_secret_keys()
+    assert len(first[0]) >= 32
+    assert first != Settings(database_url="memory://").checked_secret_keys()  # never a known one
+    keys = ("n" * 32, "o" * 40)
+    assert Settings(database_url="sqlite:///m.db", secret_keys=keys).checked_secret_keys() == keys
+
+
+def test_run_local_keeps_one_random_key_beside_its_database(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/demo.db"
+    key = local_secret_key(url)
+    assert len(key) >= 32
+    assert local_secret_key(url) == key
+    path = tmp_path / "demo.db.secret-key"
+    assert path.read_text().strip() == key
+    assert os.stat(path).st_mode & 0o777 == 0o600
+    assert local_secret_key(f"sqlite:///{tmp_path}/other.db") != key

@@ -122,7 +122,8 @@ def test_only_a_sqlite_file_gets_checkpoints() -> None:
 
 
 async def test_the_server_checkpoints_while_it_runs_and_stops_with_it(database: Path) -> None:
-    container = create_container(Settings(database_url=f"sqlite:///{database}"))
+    settings = Settings(database_url=f"sqlite:///{database}", secret_keys=("k" * 32,))
+    container = create_container(settings)
     checkpointer = container.checkpointer()
     assert checkpointer is not None and checkpointer.path == str(database)
     async with AsyncTestClient(create_app(container=container)) as client:
