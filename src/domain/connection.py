@@ -161,6 +161,20 @@ class Connection(Aggregate):
         if member not in self.participants:
             raise NotAllowed("Only the people in this connection can do that.")
 
+    def ensure_may_meet(self, invitee: MemberId, *, by: MemberId) -> None:
+        """A meeting is proposed by a participant of an active connection to a partner."""
+        self.ensure_participant(by)
+        self._ensure_active()
+        if invitee not in self.partners_of(by):
+            raise InvalidInput("You can only invite your partner in this connection.")
+
+    def survey_respondents(self, survey_program: ProgramId) -> tuple[MemberId, ...]:
+        """Who answers a survey of `survey_program` sent to this (active) connection."""
+        if survey_program != self.program_id:
+            raise InvalidInput("The survey and the connection belong to different programs.")
+        self._ensure_active()
+        return self.participants
+
     def _ensure_active(self) -> None:
         if not self.is_active:
             raise IllegalTransition("This connection is closed.")

@@ -13,6 +13,7 @@ from domain.connection import Connection
 from domain.errors import IllegalTransition, InvalidInput, NotAllowed
 from domain.events import DomainEvent
 from domain.ids import ConnectionId, MemberId, MentorRequestId, OrganizationId, ProgramId
+from domain.matching import Places, ensure_room_to_accept
 
 
 class RequestStatus(enum.StrEnum):
@@ -138,11 +139,7 @@ class MentorRequest(Aggregate):
     ) -> Connection:
         """Accept and publish the connection, if the mentor still has room for one more mentee."""
         self._ensure_answerable_by_mentor(by, now)
-        if mentor_load >= mentor_capacity:
-            raise IllegalTransition(
-                f"You already mentor {mentor_load} of {mentor_capacity} mentees; "
-                "finish a connection or raise your capacity first."
-            )
+        ensure_room_to_accept(Places(capacity=mentor_capacity, taken=mentor_load))
         self._end(RequestStatus.ACCEPTED, now)
         self.connection_id = connection_id
         self.record(MentorRequestAccepted(**self._facts(now), connection_id=connection_id))

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
 
 import attrs
 
 from domain.ids import MemberId
+from domain.matching import Places, Ties, refusal_to_ask
 from domain.people import Member
+
+MAX_RECOMMENDATIONS = 50  # at most this many asked for at once
 
 
 @attrs.frozen(kw_only=True)
@@ -25,22 +29,22 @@ def recommend_mentors(
     *,
     loads: Mapping[MemberId, int],
     default_capacity: int,
-    excluded: set[MemberId],
+    excluded: AbstractSet[MemberId],
     limit: int = 10,
 ) -> list[Recommendation]:
-    """Mentors with room, best first: goals they can help with come first, then shared
-    expertise, and free places break ties.
+    """Mentors the mentee may ask (`domain.matching`), best first: goals they can help with
+    come first, then shared expertise, and free places break ties.
 
     `loads` is each mentor's number of active mentees; `excluded` holds current partners and
     mentors the mentee already has a pending request with.
     """
+    ties = Ties(connected=frozenset(excluded))  # partners or requested: either rules one out
     ranked: list[tuple[int, Recommendation]] = []
     for mentor in mentors:
-        if not mentor.is_mentor or mentor.id == mentee.id or mentor.id in excluded:
+        room = Places.of(mentor, default_capacity=default_capacity, taken=loads.get(mentor.id, 0))
+        if refusal_to_ask(mentee, mentor, ties=ties, places=room) is not None:
             continue
-        places = mentor.mentee_capacity(default_capacity) - loads.get(mentor.id, 0)
-        if places <= 0:
-            continue
+        places = room.open
         goal_match = sorted(mentee.profile.goals & mentor.profile.expertise)
         shared = sorted((mentee.profile.expertise & mentor.profile.expertise) - set(goal_match))
         score = 3.0 * len(goal_match) + 1.0 * len(shared) + min(places, 5) * 0.1

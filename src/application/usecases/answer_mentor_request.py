@@ -8,6 +8,7 @@ from application.actors import Actor, ensure_same_organization, member_of
 from application.ports import Clock, UnitOfWork
 from domain.connection import Connection
 from domain.ids import ConnectionId, MentorRequestId, new_id
+from domain.matching import Places
 from domain.mentor_request import MentorRequest
 
 
@@ -40,11 +41,16 @@ async def accept_mentor_request(
         request = await _request_of(uow, actor, cmd.request_id)
         mentor = await member_of(uow, actor, request.program_id)
         program = await uow.programs.get(request.program_id)
+        places = Places.of(
+            mentor,
+            default_capacity=program.mentees_per_mentor,
+            taken=await uow.connections.active_mentee_count(mentor.id),
+        )
         connection = request.accept(
             by=mentor.id,
             now=clock.now(),
-            mentor_load=await uow.connections.active_mentee_count(mentor.id),
-            mentor_capacity=mentor.mentee_capacity(program.mentees_per_mentor),
+            mentor_load=places.taken,
+            mentor_capacity=places.capacity,
             connection_id=ConnectionId(new_id()),
         )
         # Two different requests accepted at once must not overfill the mentor: both

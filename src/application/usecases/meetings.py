@@ -8,7 +8,7 @@ import attrs
 
 from application.actors import Actor, connection_of, ensure_same_organization
 from application.ports import Clock, UnitOfWork
-from domain.errors import IllegalTransition, InvalidInput
+from domain.errors import InvalidInput
 from domain.ids import ConnectionId, MeetingId, MemberId, new_id
 from domain.meeting import MeetingProposal, Slot
 
@@ -43,10 +43,7 @@ async def propose_meeting(
 ) -> MeetingProposal:
     async with uow:
         connection, organizer = await connection_of(uow, actor, cmd.connection_id)
-        if not connection.is_active:
-            raise IllegalTransition("This connection is closed.")
-        if cmd.invitee_id not in connection.partners_of(organizer.id):
-            raise InvalidInput("You can only invite your partner in this connection.")
+        connection.ensure_may_meet(cmd.invitee_id, by=organizer.id)
         meeting = MeetingProposal.propose(
             id=MeetingId(new_id()),
             organization_id=connection.organization_id,

@@ -7,8 +7,8 @@ import attrs
 from application.actors import Actor, program_of
 from application.ports import Clock, UnitOfWork
 from domain.connection import Connection
-from domain.errors import IllegalTransition, InvalidInput, NotFound
 from domain.ids import ConnectionId, MemberId, ProgramId, new_id
+from domain.matching import Places, Ties, ensure_may_be_mentored, ensure_may_mentor
 
 
 @attrs.frozen(kw_only=True)
@@ -28,25 +28,17 @@ async def publish_connection(
         mentee_ids = tuple(dict.fromkeys(cmd.mentee_ids))
         for mentor_id in mentor_ids:
             mentor = await uow.members.get(mentor_id)
-            if mentor.organization_id != program.organization_id:
-                raise NotFound("No such member.")  # never name another organization's people
-            if mentor.program_id != program.id or not mentor.is_mentor:
-                raise InvalidInput(f"{mentor.name} is not a mentor in {program.name}.")
-            load = await uow.connections.active_mentee_count(mentor.id)
-            room = mentor.mentee_capacity(program.mentees_per_mentor) - load
-            if room < len(mentee_ids):
-                raise IllegalTransition(f"{mentor.name} has {max(room, 0)} open places left.")
+            places = Places.of(
+                mentor,
+                default_capacity=program.mentees_per_mentor,
+                taken=await uow.connections.active_mentee_count(mentor.id),
+            )
+            ensure_may_mentor(program, mentor, places=places, mentees=len(mentee_ids))
             uow.members.guard(mentor)
         for mentee_id in mentee_ids:
             mentee = await uow.members.get(mentee_id)
-            if mentee.organization_id != program.organization_id:
-                raise NotFound("No such member.")
-            if mentee.program_id != program.id or not mentee.is_mentee:
-                raise InvalidInput(f"{mentee.name} is not a mentee in {program.name}.")
-            for existing in await uow.connections.list_for_member(mentee.id):
-                paired = set(existing.mentor_ids) & set(mentor_ids)
-                if existing.is_active and paired:
-                    raise IllegalTransition(f"{mentee.name} is already connected with that mentor.")
+            ties = Ties.of(mentee.id, connections=await uow.connections.list_for_member(mentee.id))
+            ensure_may_be_mentored(program, mentee, ties=ties, mentor_ids=mentor_ids)
         connection = Connection.publish(
             id=ConnectionId(new_id()),
             organization_id=program.organization_id,

@@ -7,8 +7,9 @@ import attrs
 from application.actors import Actor, member_of
 from application.ports import Clock, UnitOfWork
 from domain.errors import InvalidInput
-from domain.ids import MemberId, ProgramId
-from domain.recommendations import Recommendation, recommend_mentors
+from domain.ids import ProgramId
+from domain.matching import Ties
+from domain.recommendations import MAX_RECOMMENDATIONS, Recommendation, recommend_mentors
 
 
 @attrs.frozen(kw_only=True)
@@ -20,24 +21,23 @@ class RecommendedMentors:
 async def recommended_mentors(
     query: RecommendedMentors, actor: Actor, uow: UnitOfWork, clock: Clock
 ) -> list[Recommendation]:
-    if not 1 <= query.limit <= 50:
-        raise InvalidInput("Ask for between 1 and 50 recommendations.")
+    if not 1 <= query.limit <= MAX_RECOMMENDATIONS:
+        raise InvalidInput(f"Ask for between 1 and {MAX_RECOMMENDATIONS} recommendations.")
     async with uow:
         mentee = await member_of(uow, actor, query.program_id)
         if not mentee.is_mentee:
             raise InvalidInput("Recommendations are for mentees.")
         program = await uow.programs.get(query.program_id)
-        excluded: set[MemberId] = set()
-        for connection in await uow.connections.list_for_member(mentee.id):
-            if connection.is_active:
-                excluded.update(connection.mentor_ids)
-        for request in await uow.mentor_requests.list_pending_for_member(mentee.id):
-            excluded.add(request.mentor_id)
+        ties = Ties.of(
+            mentee.id,
+            connections=await uow.connections.list_for_member(mentee.id),
+            pending=await uow.mentor_requests.list_pending_for_member(mentee.id),
+        )
         return recommend_mentors(
             mentee,
             await uow.members.list_for_program(program.id),
             loads=await uow.connections.active_mentee_counts(program.id),
             default_capacity=program.mentees_per_mentor,
-            excluded=excluded,
+            excluded=ties.connected | ties.requested,
             limit=query.limit,
         )

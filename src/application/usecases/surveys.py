@@ -9,7 +9,7 @@ import attrs
 
 from application.actors import Actor, connection_of, ensure_same_organization, program_of
 from application.ports import Clock, UnitOfWork
-from domain.errors import IllegalTransition, InvalidInput, NotFound
+from domain.errors import IllegalTransition, NotFound
 from domain.ids import AssignmentId, ConnectionId, ProgramId, SurveyId, new_id
 from domain.survey import Question, Survey, SurveyAssignment, SurveyResponse
 
@@ -59,17 +59,14 @@ async def assign_survey(
         connection = await uow.connections.get(cmd.connection_id)
         if {survey.organization_id, connection.organization_id} != {actor.organization_id}:
             raise NotFound("No such survey or connection.")
-        if survey.program_id != connection.program_id:
-            raise InvalidInput("The survey and the connection belong to different programs.")
-        if not connection.is_active:
-            raise IllegalTransition("This connection is closed.")
+        respondents = connection.survey_respondents(survey.program_id)
         if await uow.survey_assignments.find(survey.id, connection.id) is not None:
             raise IllegalTransition("This survey was already sent to this connection.")
         assignment = SurveyAssignment.assign(
             id=AssignmentId(new_id()),
             survey=survey,
             connection_id=connection.id,
-            respondent_ids=connection.participants,
+            respondent_ids=respondents,
             now=clock.now(),
             due=cmd.due,
         )
