@@ -19,7 +19,7 @@ from domain.connection import (
     TaskStatus,
 )
 from domain.errors import IllegalTransition, InvalidInput, NotAllowed, NotFound
-from domain.ids import ConnectionId, MemberId, MessageId, TaskId
+from domain.ids import ConnectionId, MemberId, MessageId, ProgramId, TaskId
 from tests.unit.domain.examples import (
     MENTEE,
     MENTOR,
@@ -217,3 +217,27 @@ def test_a_closed_connection_is_read_only() -> None:
             attempt()
     assert pair.events == []
     assert pair.tasks[0].status is TaskStatus.OPEN
+
+
+def test_a_participant_may_propose_a_meeting_only_to_a_partner_while_active() -> None:
+    pair = connection()
+    pair.ensure_may_meet(MENTEE, by=MENTOR)
+    with pytest.raises(InvalidInput, match="only invite your partner"):
+        pair.ensure_may_meet(MENTOR, by=MENTOR)
+    with pytest.raises(InvalidInput, match="only invite your partner"):
+        pair.ensure_may_meet(STRANGER, by=MENTOR)
+    with pytest.raises(NotAllowed):
+        pair.ensure_may_meet(MENTEE, by=STRANGER)
+    pair.close(by=None, now=T0)
+    with pytest.raises(IllegalTransition, match="closed"):
+        pair.ensure_may_meet(MENTEE, by=MENTOR)
+
+
+def test_a_survey_of_the_same_program_goes_to_every_participant_while_active() -> None:
+    pair = connection()
+    assert pair.survey_respondents(PROGRAM) == pair.participants
+    with pytest.raises(InvalidInput, match="different programs"):
+        pair.survey_respondents(ProgramId("another"))
+    pair.close(by=None, now=T0)
+    with pytest.raises(IllegalTransition, match="closed"):
+        pair.survey_respondents(PROGRAM)
