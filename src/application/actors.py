@@ -12,12 +12,6 @@ from domain.people import Member, Role
 from domain.program import Program
 
 ADMIN_ROLES = frozenset({Role.GLOBAL_ADMIN, Role.PROGRAM_ADMIN})
-_ROLE_NAMES = {
-    Role.SUPPORT: "support staff",
-    Role.GLOBAL_ADMIN: "a global administrator",
-    Role.PROGRAM_ADMIN: "a program administrator",
-    Role.MEMBER: "a member",
-}
 
 
 @attrs.frozen(kw_only=True)
@@ -33,7 +27,7 @@ class Actor:
 
     def require(self, *roles: Role) -> None:
         if self.role not in roles:
-            allowed = " or ".join(_ROLE_NAMES[r] for r in roles)
+            allowed = " or ".join(r.one for r in roles)
             raise NotAllowed(f"Only {allowed} can do that.")
 
     def require_admin(self) -> None:

@@ -15,6 +15,8 @@ from domain.events import DomainEvent
 from domain.ids import MemberId, OrganizationId, ProgramId, UserId
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MAX_BIO = 2000
+MAX_MENTEES_PER_MENTOR = 50  # a mentor's own capacity, and a program's default, at most
 
 
 class Role(enum.StrEnum):
@@ -24,6 +26,24 @@ class Role(enum.StrEnum):
     GLOBAL_ADMIN = "global_admin"
     PROGRAM_ADMIN = "program_admin"
     MEMBER = "member"
+
+    @property
+    def one(self) -> str:
+        """One holder of the role, in words: "a program administrator"."""
+        return _ROLE_WORDS[self][0]
+
+    @property
+    def holders(self) -> str:
+        """Every holder of the role, in words: "program administrators"."""
+        return _ROLE_WORDS[self][1]
+
+
+_ROLE_WORDS = {
+    Role.SUPPORT: ("support staff", "support staff"),
+    Role.GLOBAL_ADMIN: ("a global administrator", "global administrators"),
+    Role.PROGRAM_ADMIN: ("a program administrator", "program administrators"),
+    Role.MEMBER: ("a member", "members"),
+}
 
 
 class ProgramRole(enum.StrEnum):
@@ -81,8 +101,8 @@ class Profile:
         def tags(values: list[str] | None) -> frozenset[str]:
             return frozenset(v.strip().lower() for v in values or [] if v.strip())
 
-        if len(bio) > 2000:
-            raise InvalidInput("A bio is at most 2000 characters.")
+        if len(bio) > MAX_BIO:
+            raise InvalidInput(f"A bio is at most {MAX_BIO} characters.")
         return Profile(expertise=tags(expertise), goals=tags(goals), bio=bio.strip())
 
 
@@ -102,8 +122,10 @@ class Member(Aggregate):
     def __attrs_post_init__(self) -> None:
         if not self.roles:
             raise InvalidInput("A member is a mentor, a mentee, or both.")
-        if self.capacity is not None and not 0 <= self.capacity <= 50:
-            raise InvalidInput("A mentor's capacity is between 0 and 50 mentees.")
+        if self.capacity is not None and not 0 <= self.capacity <= MAX_MENTEES_PER_MENTOR:
+            raise InvalidInput(
+                f"A mentor's capacity is between 0 and {MAX_MENTEES_PER_MENTOR} mentees."
+            )
 
     @property
     def is_mentor(self) -> bool:

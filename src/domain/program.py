@@ -11,6 +11,11 @@ from domain.aggregate import Aggregate
 from domain.errors import IllegalTransition, InvalidInput
 from domain.events import DomainEvent
 from domain.ids import OrganizationId, ProgramId
+from domain.people import MAX_MENTEES_PER_MENTOR
+
+DEFAULT_MENTEES_PER_MENTOR = 3
+DEFAULT_REQUEST_EXPIRY_DAYS = 14
+MAX_REQUEST_EXPIRY_DAYS = 365
 
 
 @attrs.frozen(kw_only=True)
@@ -28,16 +33,20 @@ class Program(Aggregate):
     organization_id: OrganizationId
     name: str
     slack_opt_in: bool = True
-    mentees_per_mentor: int = 3
-    request_expiry_days: int = 14
+    mentees_per_mentor: int = DEFAULT_MENTEES_PER_MENTOR
+    request_expiry_days: int = DEFAULT_REQUEST_EXPIRY_DAYS
 
     def __attrs_post_init__(self) -> None:
         if not self.name.strip():
             raise InvalidInput("A program needs a name.")
-        if not 1 <= self.mentees_per_mentor <= 50:
-            raise InvalidInput("Mentees per mentor must be between 1 and 50.")
-        if not 1 <= self.request_expiry_days <= 365:
-            raise InvalidInput("Request expiry must be between 1 and 365 days.")
+        if not 1 <= self.mentees_per_mentor <= MAX_MENTEES_PER_MENTOR:
+            raise InvalidInput(
+                f"Mentees per mentor must be between 1 and {MAX_MENTEES_PER_MENTOR}."
+            )
+        if not 1 <= self.request_expiry_days <= MAX_REQUEST_EXPIRY_DAYS:
+            raise InvalidInput(
+                f"Request expiry must be between 1 and {MAX_REQUEST_EXPIRY_DAYS} days."
+            )
 
     def request_deadline(self, now: datetime) -> datetime:
         """When a mentor request sent now expires if nobody answers it."""

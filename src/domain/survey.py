@@ -15,6 +15,9 @@ from domain.events import DomainEvent
 from domain.ids import AssignmentId, ConnectionId, MemberId, OrganizationId, ProgramId, SurveyId
 
 Answer = int | str | tuple[str, ...]
+MAX_OPTIONS = 10
+MAX_QUESTIONS = 50
+MAX_TEXT_ANSWER = 3000
 
 
 class QuestionKind(enum.StrEnum):
@@ -39,8 +42,8 @@ class Question:
         if not self.id.strip() or not self.prompt.strip():
             raise InvalidInput("A question needs an id and a prompt.")
         choice = self.kind in (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE)
-        if choice and not 2 <= len(set(self.options)) == len(self.options) <= 10:
-            raise InvalidInput(f"Question {self.id!r} needs 2 to 10 distinct options.")
+        if choice and not 2 <= len(set(self.options)) == len(self.options) <= MAX_OPTIONS:
+            raise InvalidInput(f"Question {self.id!r} needs 2 to {MAX_OPTIONS} distinct options.")
         if self.kind is QuestionKind.RATING and not 2 <= self.scale <= 10:
             raise InvalidInput(f"Question {self.id!r} needs a rating scale of 2 to 10.")
 
@@ -62,8 +65,8 @@ class Question:
             if unknown:
                 raise InvalidInput(f"{where} has no option {unknown[0]!r}.")
             return tuple(o for o in self.options if o in raw)
-        if not isinstance(raw, str) or not raw.strip() or len(raw) > 3000:
-            raise InvalidInput(f"{where} takes a text of 1 to 3000 characters.")
+        if not isinstance(raw, str) or not raw.strip() or len(raw) > MAX_TEXT_ANSWER:
+            raise InvalidInput(f"{where} takes a text of 1 to {MAX_TEXT_ANSWER} characters.")
         return raw.strip()
 
 
@@ -78,8 +81,8 @@ class Survey(Aggregate):
     def __attrs_post_init__(self) -> None:
         if not self.title.strip():
             raise InvalidInput("A survey needs a title.")
-        if not 1 <= len(self.questions) <= 50:
-            raise InvalidInput("A survey has 1 to 50 questions.")
+        if not 1 <= len(self.questions) <= MAX_QUESTIONS:
+            raise InvalidInput(f"A survey has 1 to {MAX_QUESTIONS} questions.")
         if len({q.id for q in self.questions}) != len(self.questions):
             raise InvalidInput("Question ids must be unique within a survey.")
 

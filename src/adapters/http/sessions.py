@@ -28,13 +28,6 @@ from domain.errors import NotAllowed, NotFound
 from domain.ids import OrganizationId, UserId
 from domain.people import Role
 
-_ROLE_NAMES = {
-    Role.SUPPORT: "support staff",
-    Role.GLOBAL_ADMIN: "global administrators",
-    Role.PROGRAM_ADMIN: "program administrators",
-    Role.MEMBER: "members",
-}
-
 
 class SignInRequired(NotAuthorizedException):
     """No (valid) session: the HTML error handlers send the browser to the sign-in page."""
@@ -101,7 +94,7 @@ def session_actor(connection: ASGIConnection[Any, Any, Any, Any]) -> tuple[Actor
 
 def only(*roles: Role) -> Guard:
     """A guard: signed in (else the sign-in page) with one of `roles` (else 403)."""
-    allowed = " or ".join(_ROLE_NAMES[r] for r in roles)
+    allowed = " or ".join(r.holders for r in roles)
 
     def require_role(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
         signed_in = session_actor(connection)

@@ -8,8 +8,13 @@ from typing import Annotated
 import msgspec
 
 from domain.connection import Connection
-from domain.people import Member, ProgramRole
-from domain.program import Program
+from domain.people import MAX_BIO, MAX_MENTEES_PER_MENTOR, Member, ProgramRole
+from domain.program import (
+    DEFAULT_MENTEES_PER_MENTOR,
+    DEFAULT_REQUEST_EXPIRY_DAYS,
+    MAX_REQUEST_EXPIRY_DAYS,
+    Program,
+)
 from domain.recommendations import Recommendation
 
 from .common import Body, Id, Name, Out, Tags
@@ -17,8 +22,12 @@ from .common import Body, Id, Name, Out, Tags
 
 class NewProgram(Body):
     name: Name
-    mentees_per_mentor: Annotated[int, msgspec.Meta(ge=1, le=50)] = 3
-    request_expiry_days: Annotated[int, msgspec.Meta(ge=1, le=365)] = 14
+    mentees_per_mentor: Annotated[int, msgspec.Meta(ge=1, le=MAX_MENTEES_PER_MENTOR)] = (
+        DEFAULT_MENTEES_PER_MENTOR
+    )
+    request_expiry_days: Annotated[int, msgspec.Meta(ge=1, le=MAX_REQUEST_EXPIRY_DAYS)] = (
+        DEFAULT_REQUEST_EXPIRY_DAYS
+    )
 
 
 class SlackOptIn(Body):
@@ -53,8 +62,8 @@ class NewMember(Body):
     roles: Annotated[list[ProgramRole], msgspec.Meta(min_length=1, max_length=2)]
     expertise: Tags = []
     goals: Tags = []
-    bio: Annotated[str, msgspec.Meta(max_length=2000)] = ""
-    capacity: Annotated[int, msgspec.Meta(ge=0, le=50)] | None = None
+    bio: Annotated[str, msgspec.Meta(max_length=MAX_BIO)] = ""
+    capacity: Annotated[int, msgspec.Meta(ge=0, le=MAX_MENTEES_PER_MENTOR)] | None = None
 
 
 class MemberOut(Out):

@@ -8,15 +8,24 @@ from typing import Annotated
 import msgspec
 
 from application.usecases.my_surveys import DueSurvey
-from domain.survey import Question, QuestionKind, Survey, SurveyAssignment, SurveyResponse
+from domain.survey import (
+    MAX_OPTIONS,
+    MAX_QUESTIONS,
+    MAX_TEXT_ANSWER,
+    Question,
+    QuestionKind,
+    Survey,
+    SurveyAssignment,
+    SurveyResponse,
+)
 
 from .common import AwareDatetime, Body, Id, Out, utc
 
 Option = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 AnswerIn = (
     int
-    | Annotated[str, msgspec.Meta(max_length=3000)]
-    | Annotated[list[Option], msgspec.Meta(max_length=10)]
+    | Annotated[str, msgspec.Meta(max_length=MAX_TEXT_ANSWER)]
+    | Annotated[list[Option], msgspec.Meta(max_length=MAX_OPTIONS)]
     | None
 )
 AnswerOut = int | str | list[str]
@@ -27,7 +36,7 @@ class QuestionIn(Body):
     kind: QuestionKind
     prompt: Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
     required: bool = True
-    options: Annotated[list[Option], msgspec.Meta(max_length=10)] = []
+    options: Annotated[list[Option], msgspec.Meta(max_length=MAX_OPTIONS)] = []
     scale: int = 5
 
     def to_question(self) -> Question:
@@ -43,7 +52,7 @@ class QuestionIn(Body):
 
 class NewSurvey(Body):
     title: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
-    questions: Annotated[list[QuestionIn], msgspec.Meta(min_length=1, max_length=50)]
+    questions: Annotated[list[QuestionIn], msgspec.Meta(min_length=1, max_length=MAX_QUESTIONS)]
 
 
 class QuestionOut(Out):
@@ -115,7 +124,8 @@ class SurveyAnswers(Body):
     """Answers by question id: a number for ratings, an option or a text, a list of options."""
 
     answers: Annotated[
-        dict[Annotated[str, msgspec.Meta(max_length=64)], AnswerIn], msgspec.Meta(max_length=50)
+        dict[Annotated[str, msgspec.Meta(max_length=64)], AnswerIn],
+        msgspec.Meta(max_length=MAX_QUESTIONS),
     ]
 
 
