@@ -1,3 +1,4 @@
+# Over 300 lines: every port the use cases need, one Protocol each, read together in one place.
 """Ports: what the use cases need from the outside world, as Protocols adapters satisfy."""
 
 from __future__ import annotations
@@ -141,9 +142,6 @@ class MentorRequestRepository(Protocol):
     async def add(self, request: MentorRequest) -> None: ...
     async def get(self, id: MentorRequestId) -> MentorRequest: ...
     async def list_pending_for_member(self, member_id: MemberId) -> Sequence[MentorRequest]: ...
-    async def find_pending(
-        self, mentee_id: MemberId, mentor_id: MemberId
-    ) -> MentorRequest | None: ...
     async def list_overdue(
         self, now: datetime, limit: int, *, organization_id: OrganizationId | None
     ) -> Sequence[MentorRequest]:

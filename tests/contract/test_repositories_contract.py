@@ -144,10 +144,6 @@ async def test_mentor_request_queries(uow_factory: Factory) -> None:
         assert [r.id for r in await uow.mentor_requests.list_pending_for_member(g.mentor2.id)] == [
             later.id
         ]
-        found = await uow.mentor_requests.find_pending(g.mentee.id, g.mentor.id)
-        assert found is not None
-        assert found.id == soon.id
-        assert await uow.mentor_requests.find_pending(g.mentor.id, g.mentee.id) is None
         overdue = await uow.mentor_requests.list_overdue(
             NOW + timedelta(days=2), limit=10, organization_id=None
         )
@@ -156,7 +152,8 @@ async def test_mentor_request_queries(uow_factory: Factory) -> None:
         overdue[0].expire(now=NOW + timedelta(days=2))
         await uow.commit()
     async with uow_factory() as uow:
-        assert await uow.mentor_requests.find_pending(g.mentee.id, g.mentor.id) is None
+        pending = await uow.mentor_requests.list_pending_for_member(g.mentee.id)
+        assert [r.id for r in pending] == [later.id]
         assert await uow.mentor_requests.list_overdue(
             NOW + timedelta(days=99), limit=1, organization_id=None
         ) == [await uow.mentor_requests.get(later.id)]

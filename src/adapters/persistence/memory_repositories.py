@@ -1,3 +1,4 @@
+# Over 300 lines: one small repository class per aggregate, kept beside their shared base.
 """The in-memory repositories: queries over the store's encoded rows, loaded through the
 unit of work's identity map. Writes happen in `MemoryUnitOfWork.commit` (memory.py)."""
 
@@ -179,12 +180,6 @@ class MemoryMentorRequests(_Table[MentorRequest]):
     async def list_pending_for_member(self, member_id: str) -> Sequence[MentorRequest]:
         found = self._where(lambda r: r.is_pending and member_id in (r.mentee_id, r.mentor_id))
         return sorted(found, key=lambda r: (r.created_at, r.id))
-
-    async def find_pending(self, mentee_id: str, mentor_id: str) -> MentorRequest | None:
-        found = self._where(
-            lambda r: r.is_pending and r.mentee_id == mentee_id and r.mentor_id == mentor_id
-        )
-        return found[0] if found else None
 
     async def list_overdue(
         self, now: datetime, limit: int, *, organization_id: OrganizationId | None

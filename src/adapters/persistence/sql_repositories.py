@@ -1,3 +1,4 @@
+# Over 300 lines: one small repository class per aggregate, kept beside their shared base.
 """Repositories of aggregates over SQLAlchemy Core: each maps rows to aggregates through the
 codec and the unit of work's identity map; writes happen in `SqlUnitOfWork.commit`. (Plain
 rows that are no aggregates — messages, tokens, Slack event ids, the outbox — are in
@@ -177,12 +178,6 @@ class SqlConnections(SqlTable[Connection]):
 class SqlMentorRequests(SqlTable[MentorRequest]):
     table, kind, noun = t.mentor_requests, MentorRequest, "mentor request"
     _pending_of_member = _pending_requests_of_member()
-    _pending_between = rows_of(
-        t.mentor_requests,
-        t.mentor_requests.c.mentee_id == bindparam("mentee_id"),
-        t.mentor_requests.c.mentor_id == bindparam("mentor_id"),
-        t.mentor_requests.c.status == _PENDING,
-    )
     _overdue = rows_of(
         t.mentor_requests,
         t.mentor_requests.c.status == _PENDING,
@@ -205,9 +200,6 @@ class SqlMentorRequests(SqlTable[MentorRequest]):
 
     async def list_pending_for_member(self, member_id: str) -> Sequence[MentorRequest]:
         return await self._fetch(self._pending_of_member, member_id=member_id)
-
-    async def find_pending(self, mentee_id: str, mentor_id: str) -> MentorRequest | None:
-        return await self._first(self._pending_between, mentee_id=mentee_id, mentor_id=mentor_id)
 
     async def list_overdue(
         self, now: datetime, limit: int, *, organization_id: OrganizationId | None
