@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Any, Protocol, Self
 
@@ -50,7 +50,10 @@ class OutboxMessage:
     organization_id: str
     payload: dict[str, Any]
     created_at: datetime
-    status: str = "pending"
+    available_at: datetime  # when it is due; while claimed, when the lease ends
+    status: str = "pending"  # pending, sending (claimed), handled, dead
+    attempts: int = 0  # claims so far
+    last_error: str | None = None
 
 
 class OrganizationRepository(Protocol):
@@ -252,10 +255,29 @@ class ApiTokenRepository(Protocol):
         ...
 
 
-class Outbox(Protocol):
-    """Read side of the outbox (the writing happens inside `UnitOfWork.commit`)."""
+class PendingOutbox(Protocol):
+    """The outbox as one transaction sees it (rows are written by `UnitOfWork.commit`)."""
 
     async def list_pending(self, limit: int = 100) -> Sequence[OutboxMessage]: ...
+
+
+class Outbox(Protocol):
+    """The delivery side of the outbox. Each call is its own transaction. A claimed row is
+    leased: no other claim gets it until the lease ends, then it can be taken over."""
+
+    async def claim(self, now: datetime, limit: int, lease: timedelta) -> Sequence[OutboxMessage]:
+        """Lease up to `limit` due rows (pending, or claimed with an ended lease), oldest
+        first; each claim counts as an attempt."""
+        ...
+
+    async def acknowledge(self, id: int) -> bool:
+        """Mark a claimed row handled; False if it is not claimed (any more)."""
+        ...
+
+    async def retry(self, id: int, error: str, available_at: datetime) -> bool:
+        """Keep `error` and make a claimed row due again at `available_at`, or dead once it has
+        used its attempts; False if it is not claimed (any more)."""
+        ...
 
 
 class UnitOfWork(Protocol):
@@ -294,7 +316,7 @@ class UnitOfWork(Protocol):
     @property
     def api_tokens(self) -> ApiTokenRepository: ...
     @property
-    def outbox(self) -> Outbox: ...
+    def outbox(self) -> PendingOutbox: ...
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

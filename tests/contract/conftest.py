@@ -17,10 +17,11 @@ from sqlalchemy import select, text
 from adapters.persistence.database import create_engine
 from adapters.persistence.memory import MemoryStore, memory_uow_factory
 from adapters.persistence.migrate import upgrade
+from adapters.persistence.outbox import MemoryOutbox, SqlOutbox
 from adapters.persistence.sealing import TokenSealer
 from adapters.persistence.sql_uow import SqlUnitOfWork
 from adapters.persistence.tables import metadata
-from application.ports import UnitOfWork
+from application.ports import Outbox, UnitOfWork
 from tests.support.infra import require
 
 PG_ADMIN = os.environ.get("MENTORLINK_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
@@ -88,7 +89,7 @@ async def uow_factory(
         async def raw_memory(table: str) -> list[dict[str, Any]]:
             return [row for _, row in store.table(table).values()]
 
-        yield Backend(memory_uow_factory(store), raw_memory)
+        yield Backend(memory_uow_factory(store), raw_memory, lambda n: MemoryOutbox(store, n))
         return
     if kind == "sqlite":
         path = tmp_path / "contract.db"
@@ -107,20 +108,23 @@ async def uow_factory(
             rows = await conn.execute(select(metadata.tables[table].c.data))
             return [row.data for row in rows]
 
-    yield Backend(lambda: SqlUnitOfWork(engine, sealer), raw_sql)
+    yield Backend(lambda: SqlUnitOfWork(engine, sealer), raw_sql, lambda n: SqlOutbox(engine, n))
     await engine.dispose()
 
 
 class Backend:
-    """A unit-of-work factory that can also show what it really stored (for secrecy checks)."""
+    """A unit-of-work factory that can also show what it really stored (for secrecy checks),
+    and make the outbox's delivery side on the same database (`outbox(max_attempts)`)."""
 
     def __init__(
         self,
         factory: Callable[[], UnitOfWork],
         raw: Callable[[str], Awaitable[list[dict[str, Any]]]],
+        outbox: Callable[[int], Outbox],
     ) -> None:
         self._factory = factory
         self.raw = raw
+        self.outbox = outbox
 
     def __call__(self) -> UnitOfWork:
         return self._factory()

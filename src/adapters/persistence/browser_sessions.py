@@ -11,7 +11,7 @@ from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.persistence import tables as t
-from adapters.persistence.sql_uow import writers_turn
+from adapters.persistence.sqlite_writers import writers_turn
 from application.browser_sessions import BrowserSession
 
 _S = t.browser_sessions.c

@@ -1,21 +1,27 @@
 # Over 300 lines: one small repository class per aggregate, kept beside their shared base.
 """The in-memory repositories: queries over the store's encoded rows, loaded through the
-unit of work's identity map. Writes happen in `MemoryUnitOfWork.commit` (memory.py)."""
+transaction's identity map. Writes happen in `MemoryUnitOfWork.commit` (memory.py); plain-row
+stores are in `memory_rows`."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from adapters.persistence.codec import load
+from adapters.persistence.memory_rows import (
+    MemoryApiTokens,
+    MemoryMessages,
+    MemoryPendingOutbox,
+    MemorySlackEvents,
+)
+from adapters.persistence.memory_store import MemorySession
 from adapters.persistence.sealing import seal_installation, unseal_installation
-from application.ports import OutboxMessage
-from application.tokens import ApiToken
 from domain.aggregate import Aggregate
-from domain.connection import Connection, Message
+from domain.connection import Connection
 from domain.errors import NotFound
-from domain.ids import ConnectionId, OrganizationId
+from domain.ids import OrganizationId
 from domain.install_attempt import InstallAttempt
 from domain.installation import WorkspaceInstallation
 from domain.meeting import MeetingProposal
@@ -26,22 +32,19 @@ from domain.program import Program
 from domain.slack_identity import SlackIdentity
 from domain.survey import Survey, SurveyAssignment
 
-if TYPE_CHECKING:
-    from adapters.persistence.memory import MemoryStore, MemoryUnitOfWork
-
 A = TypeVar("A", bound=Aggregate)
 
 
-class _Table(Generic[A]):
+class MemoryTable(Generic[A]):
     name: str
     kind: type[A]
     noun: str
 
-    def __init__(self, uow: MemoryUnitOfWork) -> None:
-        self._uow = uow
+    def __init__(self, session: MemorySession) -> None:
+        self._session = session
 
     def _rows(self) -> dict[str, tuple[int, dict[str, Any]]]:
-        return self._uow.store.table(self.name)
+        return self._session.store.table(self.name)
 
     def encode(self, state: dict[str, Any]) -> dict[str, Any]:
         """The stored form of an aggregate's state (identity unless secrets need sealing)."""
@@ -52,7 +55,7 @@ class _Table(Generic[A]):
 
     def _load(self, id: str, row: tuple[int, dict[str, Any]]) -> A:
         fresh = load(self.kind, self.decode(row[1]), row[0])
-        tracked = self._uow.seen.loaded(self.name, fresh)
+        tracked = self._session.seen.loaded(self.name, fresh)
         assert isinstance(tracked, self.kind)
         return tracked
 
@@ -64,14 +67,14 @@ class _Table(Generic[A]):
         return found[0] if found else None
 
     async def add(self, aggregate: A) -> None:
-        self._uow.seen.added(self.name, aggregate)
+        self._session.seen.added(self.name, aggregate)
 
     async def get_many(self, ids: Sequence[str]) -> list[A]:
         wanted = set(ids)
         return self._where(lambda a: str(getattr(a, "id")) in wanted)  # noqa: B009
 
     async def get(self, id: str) -> A:
-        known = self._uow.seen.known(self.name, id)
+        known = self._session.seen.known(self.name, id)
         if isinstance(known, self.kind):
             return known
         row = self._rows().get(id)
@@ -80,21 +83,21 @@ class _Table(Generic[A]):
         return self._load(id, row)
 
 
-class MemoryOrganizations(_Table[Organization]):
+class MemoryOrganizations(MemoryTable[Organization]):
     name, kind, noun = "organizations", Organization, "organization"
 
     async def list(self) -> Sequence[Organization]:
         return self._where(lambda o: True)
 
 
-class MemoryPrograms(_Table[Program]):
+class MemoryPrograms(MemoryTable[Program]):
     name, kind, noun = "programs", Program, "program"
 
     async def list_for_organization(self, organization_id: str) -> Sequence[Program]:
         return self._where(lambda p: p.organization_id == organization_id)
 
 
-class MemoryUsers(_Table[User]):
+class MemoryUsers(MemoryTable[User]):
     name, kind, noun = "users", User, "user"
 
     async def find_by_email(self, organization_id: str, email: str) -> User | None:
@@ -105,7 +108,7 @@ class MemoryUsers(_Table[User]):
         return self._where(lambda u: u.organization_id == organization_id)
 
 
-class MemoryMembers(_Table[Member]):
+class MemoryMembers(MemoryTable[Member]):
     name, kind, noun = "members", Member, "member"
 
     async def find(self, program_id: str, user_id: str) -> Member | None:
@@ -118,44 +121,10 @@ class MemoryMembers(_Table[Member]):
         return self._where(lambda m: m.user_id == user_id)
 
     def guard(self, member: Member) -> None:
-        self._uow.seen.guard(self.name, member)
+        self._session.seen.guard(self.name, member)
 
 
-class MemoryMessages:
-    def __init__(self, uow: MemoryUnitOfWork) -> None:
-        self._uow = uow
-
-    async def add(self, message: Message) -> None:
-        self._uow.new_messages.append(message)
-
-    def _of(self, connection_id: str) -> list[Message]:
-        found = self._uow.store.messages.get(connection_id, [])
-        return sorted(found, key=lambda m: (m.sent_at, m.id))
-
-    async def latest_for_connections(
-        self, connection_ids: Sequence[ConnectionId], per_connection: int
-    ) -> dict[ConnectionId, list[Message]]:
-        if per_connection <= 0:
-            return {}
-        latest = {c: self._of(c)[-per_connection:] for c in dict.fromkeys(connection_ids)}
-        return {c: found for c, found in latest.items() if found}
-
-    async def list_for_connection(
-        self,
-        connection_id: ConnectionId,
-        *,
-        before: datetime | None,
-        limit: int,
-        before_id: str | None = None,
-    ) -> Sequence[Message]:
-        found = self._of(connection_id)
-        if before is not None:
-            cursor = (before, before_id or "")
-            found = [m for m in found if (m.sent_at, m.id) < cursor]
-        return list(reversed(found[-limit:])) if limit > 0 else []
-
-
-class MemoryConnections(_Table[Connection]):
+class MemoryConnections(MemoryTable[Connection]):
     name, kind, noun = "connections", Connection, "connection"
 
     async def list_for_member(self, member_id: str) -> Sequence[Connection]:
@@ -174,7 +143,7 @@ class MemoryConnections(_Table[Connection]):
         return counts
 
 
-class MemoryMentorRequests(_Table[MentorRequest]):
+class MemoryMentorRequests(MemoryTable[MentorRequest]):
     name, kind, noun = "mentor_requests", MentorRequest, "mentor request"
 
     async def list_pending_for_member(self, member_id: str) -> Sequence[MentorRequest]:
@@ -185,14 +154,16 @@ class MemoryMentorRequests(_Table[MentorRequest]):
         self, now: datetime, limit: int, *, organization_id: OrganizationId | None
     ) -> Sequence[MentorRequest]:
         found = self._where(
-            lambda r: r.status is RequestStatus.PENDING
-            and r.expires_at <= now
-            and organization_id in (None, r.organization_id)
+            lambda r: (
+                r.status is RequestStatus.PENDING
+                and r.expires_at <= now
+                and organization_id in (None, r.organization_id)
+            )
         )
         return sorted(found, key=lambda r: (r.expires_at, r.id))[:limit]
 
 
-class MemoryMeetings(_Table[MeetingProposal]):
+class MemoryMeetings(MemoryTable[MeetingProposal]):
     name, kind, noun = "meetings", MeetingProposal, "meeting"
 
     async def list_for_connection(self, connection_id: str) -> Sequence[MeetingProposal]:
@@ -215,14 +186,14 @@ class MemoryMeetings(_Table[MeetingProposal]):
         return sorted(found, key=lambda m: (m.created_at, m.id))
 
 
-class MemorySurveys(_Table[Survey]):
+class MemorySurveys(MemoryTable[Survey]):
     name, kind, noun = "surveys", Survey, "survey"
 
     async def list_for_program(self, program_id: str) -> Sequence[Survey]:
         return self._where(lambda s: s.program_id == program_id)
 
 
-class MemorySurveyAssignments(_Table[SurveyAssignment]):
+class MemorySurveyAssignments(MemoryTable[SurveyAssignment]):
     name, kind, noun = "survey_assignments", SurveyAssignment, "survey assignment"
 
     async def find(self, survey_id: str, connection_id: str) -> SurveyAssignment | None:
@@ -240,14 +211,14 @@ class MemorySurveyAssignments(_Table[SurveyAssignment]):
         return sorted(found, key=lambda a: (a.assigned_at, a.id))
 
 
-class MemoryInstallations(_Table[WorkspaceInstallation]):
+class MemoryInstallations(MemoryTable[WorkspaceInstallation]):
     name, kind, noun = "installations", WorkspaceInstallation, "workspace installation"
 
     def encode(self, state: dict[str, Any]) -> dict[str, Any]:
-        return seal_installation(state, self._uow.sealer)
+        return seal_installation(state, self._session.sealer)
 
     def decode(self, data: dict[str, Any]) -> dict[str, Any]:
-        return unseal_installation(data, self._uow.sealer)
+        return unseal_installation(data, self._session.sealer)
 
     async def find_by_key(self, slack_key: str) -> WorkspaceInstallation | None:
         return self._first(lambda i: i.workspace.key == slack_key)
@@ -256,7 +227,7 @@ class MemoryInstallations(_Table[WorkspaceInstallation]):
         return self._where(lambda i: i.organization_id == organization_id)
 
 
-class MemorySlackIdentities(_Table[SlackIdentity]):
+class MemorySlackIdentities(MemoryTable[SlackIdentity]):
     name, kind, noun = "slack_identities", SlackIdentity, "Slack identity"
 
     async def list_for_organization(self, organization_id: str) -> Sequence[SlackIdentity]:
@@ -266,48 +237,31 @@ class MemorySlackIdentities(_Table[SlackIdentity]):
         return self._where(lambda i: i.user_id == user_id)
 
 
-class MemoryInstallAttempts(_Table[InstallAttempt]):
+class MemoryInstallAttempts(MemoryTable[InstallAttempt]):
     name, kind, noun = "install_attempts", InstallAttempt, "install attempt"
 
 
-class MemorySlackEvents:
-    def __init__(self, uow: MemoryUnitOfWork) -> None:
-        self._uow = uow
+class MemoryRepositories:
+    """Every in-memory store of one transaction (adding a store: one line here)."""
 
-    async def first_time(self, event_id: str, now: datetime) -> bool:
-        if event_id in self._uow.store.slack_events or event_id in self._uow.new_events:
-            return False
-        self._uow.new_events[event_id] = now
-        return True
+    def __init__(self, session: MemorySession) -> None:
+        self.organizations = MemoryOrganizations(session)
+        self.programs = MemoryPrograms(session)
+        self.users = MemoryUsers(session)
+        self.members = MemoryMembers(session)
+        self.connections = MemoryConnections(session)
+        self.mentor_requests = MemoryMentorRequests(session)
+        self.meetings = MemoryMeetings(session)
+        self.surveys = MemorySurveys(session)
+        self.survey_assignments = MemorySurveyAssignments(session)
+        self.installations = MemoryInstallations(session)
+        self.slack_identities = MemorySlackIdentities(session)
+        self.install_attempts = MemoryInstallAttempts(session)
+        self.messages = MemoryMessages(session)
+        self.slack_events = MemorySlackEvents(session)
+        self.api_tokens = MemoryApiTokens(session)
+        self.outbox = MemoryPendingOutbox(session)
 
-
-class MemoryApiTokens:
-    def __init__(self, uow: MemoryUnitOfWork) -> None:
-        self._uow = uow
-
-    async def add(self, token: ApiToken) -> None:
-        self._uow.new_tokens.append(token)
-
-    async def find_by_hash(self, token_hash: str) -> ApiToken | None:
-        return self._uow.store.tokens.get(token_hash)
-
-    async def get(self, token_id: str) -> ApiToken:
-        for token in self._uow.store.tokens.values():
-            if token.id == token_id:
-                return token
-        raise NotFound("No such API token.")
-
-    async def list_for_user(self, user_id: str) -> Sequence[ApiToken]:
-        mine = [t for t in self._uow.store.tokens.values() if t.user_id == user_id]
-        return sorted(mine, key=lambda t: (t.created_at, t.id))
-
-    async def revoke(self, token: ApiToken) -> None:
-        self._uow.revoked_tokens.append(token.token_hash)
-
-
-class MemoryOutbox:
-    def __init__(self, store: MemoryStore) -> None:
-        self._store = store
-
-    async def list_pending(self, limit: int = 100) -> Sequence[OutboxMessage]:
-        return [m for m in self._store.outbox if m.status == "pending"][:limit]
+    def tables(self) -> dict[str, MemoryTable[Any]]:
+        """The aggregate stores, by table name."""
+        return {s.name: s for s in vars(self).values() if isinstance(s, MemoryTable)}

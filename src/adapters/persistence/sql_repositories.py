@@ -15,6 +15,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.persistence import tables as t
 from adapters.persistence.sealing import seal_installation, unseal_installation
+from adapters.persistence.sql_rows import (
+    SqlApiTokens,
+    SqlMessages,
+    SqlPendingOutbox,
+    SqlSlackEvents,
+)
+from adapters.persistence.sql_session import SqlSession
 from adapters.persistence.sql_table import SqlTable, rows_of
 from domain.connection import Connection, ConnectionStatus
 from domain.ids import OrganizationId
@@ -130,7 +137,7 @@ class SqlMembers(SqlTable[Member]):
         return await self._fetch(self._of_user, user_id=user_id)
 
     def guard(self, member: Member) -> None:
-        self._uow.seen.guard(self.name, member)
+        self._session.seen.guard(self.name, member)
 
 
 class SqlConnections(SqlTable[Connection]):
@@ -167,12 +174,13 @@ class SqlConnections(SqlTable[Connection]):
 
     async def active_mentee_counts(self, program_id: str) -> dict[Any, int]:
         values = {"program_id": program_id}
-        rows = (await self._uow.connection.execute(_MENTEES_PER_MENTOR, values)).all()
+        rows = (await self._session.connection.execute(_MENTEES_PER_MENTOR, values)).all()
         return {row[0]: int(row[1]) for row in rows}
 
     async def active_mentee_count(self, mentor_id: str) -> int:
         values = {"mentor_id": mentor_id}
-        return int((await self._uow.connection.execute(_MENTEES_OF_MENTOR, values)).scalar_one())
+        result = await self._session.connection.execute(_MENTEES_OF_MENTOR, values)
+        return int(result.scalar_one())
 
 
 class SqlMentorRequests(SqlTable[MentorRequest]):
@@ -328,10 +336,10 @@ class SqlInstallations(SqlTable[WorkspaceInstallation]):
         }
 
     def encode(self, state: dict[str, Any]) -> dict[str, Any]:
-        return seal_installation(state, self._uow.sealer)
+        return seal_installation(state, self._session.sealer)
 
     def decode(self, data: dict[str, Any]) -> dict[str, Any]:
-        return unseal_installation(data, self._uow.sealer)
+        return unseal_installation(data, self._session.sealer)
 
     async def find_by_key(self, slack_key: str) -> WorkspaceInstallation | None:
         return await self._first(self._by_key, key=slack_key)
@@ -367,3 +375,29 @@ class SqlInstallAttempts(SqlTable[InstallAttempt]):
 
     def columns(self, aggregate: InstallAttempt) -> dict[str, Any]:
         return {"created_at": aggregate.created_at}
+
+
+class SqlRepositories:
+    """Every SQL store of one transaction (adding a store: one line here)."""
+
+    def __init__(self, session: SqlSession) -> None:
+        self.organizations = SqlOrganizations(session)
+        self.programs = SqlPrograms(session)
+        self.users = SqlUsers(session)
+        self.members = SqlMembers(session)
+        self.connections = SqlConnections(session)
+        self.mentor_requests = SqlMentorRequests(session)
+        self.meetings = SqlMeetings(session)
+        self.surveys = SqlSurveys(session)
+        self.survey_assignments = SqlSurveyAssignments(session)
+        self.installations = SqlInstallations(session)
+        self.slack_identities = SqlSlackIdentities(session)
+        self.install_attempts = SqlInstallAttempts(session)
+        self.messages = SqlMessages(session)
+        self.slack_events = SqlSlackEvents(session)
+        self.api_tokens = SqlApiTokens(session)
+        self.outbox = SqlPendingOutbox(session)
+
+    def tables(self) -> dict[str, SqlTable[Any]]:
+        """The aggregate stores, by table name."""
+        return {s.name: s for s in vars(self).values() if isinstance(s, SqlTable)}

@@ -7,19 +7,17 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import and_, bindparam, or_, select, union_all
 
 from adapters.persistence import tables as t
+from adapters.persistence.sql_session import SqlSession
 from application.ports import OutboxMessage
 from application.tokens import ApiToken
 from domain.connection import Message
 from domain.errors import NotFound
 from domain.ids import ConnectionId
-
-if TYPE_CHECKING:
-    from adapters.persistence.sql_uow import SqlUnitOfWork
 
 _END_OF_TIME = datetime.max.replace(tzinfo=UTC)
 _MESSAGES = t.connection_messages
@@ -64,11 +62,11 @@ class SqlMessages:
     )
     CHUNK = 100  # connections per query (SQLite allows 500 terms in a compound SELECT)
 
-    def __init__(self, uow: SqlUnitOfWork) -> None:
-        self._uow = uow
+    def __init__(self, session: SqlSession) -> None:
+        self._session = session
 
     async def add(self, message: Message) -> None:
-        self._uow.new_messages.append(message)
+        self._session.new_messages.append(message)
 
     async def latest_for_connections(
         self, connection_ids: Sequence[ConnectionId], per_connection: int
@@ -82,7 +80,7 @@ class SqlMessages:
             values: dict[str, Any] = {f"c{i}": c for i, c in enumerate(chunk)}
             values["per_connection"] = per_connection
             query = _latest_messages(len(chunk))
-            rows.extend((await self._uow.connection.execute(query, values)).all())
+            rows.extend((await self._session.connection.execute(query, values)).all())
         latest: dict[ConnectionId, list[Message]] = {}
         for message in sorted(map(_message, rows), key=lambda m: (m.sent_at, m.id)):
             latest.setdefault(message.connection_id, []).append(message)
@@ -104,7 +102,7 @@ class SqlMessages:
             "before_id": before_id or "",
             "limit": limit,
         }
-        rows = (await self._uow.connection.execute(self._page, values)).all()
+        rows = (await self._session.connection.execute(self._page, values)).all()
         return [_message(row) for row in rows]
 
 
@@ -113,16 +111,16 @@ class SqlSlackEvents:
         t.slack_events.c.event_id == bindparam("event_id")
     )
 
-    def __init__(self, uow: SqlUnitOfWork) -> None:
-        self._uow = uow
+    def __init__(self, session: SqlSession) -> None:
+        self._session = session
 
     async def first_time(self, event_id: str, now: datetime) -> bool:
-        if event_id in self._uow.new_events:
+        if event_id in self._session.new_events:
             return False
         values = {"event_id": event_id}
-        if (await self._uow.connection.execute(self._seen, values)).first() is not None:
+        if (await self._session.connection.execute(self._seen, values)).first() is not None:
             return False
-        self._uow.new_events[event_id] = now
+        self._session.new_events[event_id] = now
         return True
 
 
@@ -135,34 +133,34 @@ class SqlApiTokens:
         .order_by(t.api_tokens.c.created_at, t.api_tokens.c.id)
     )
 
-    def __init__(self, uow: SqlUnitOfWork) -> None:
-        self._uow = uow
+    def __init__(self, session: SqlSession) -> None:
+        self._session = session
 
     async def add(self, token: ApiToken) -> None:
-        self._uow.new_tokens.append(token)
+        self._session.new_tokens.append(token)
 
     async def find_by_hash(self, token_hash: str) -> ApiToken | None:
         values = {"token_hash": token_hash}
-        row = (await self._uow.connection.execute(self._by_hash, values)).mappings().first()
+        row = (await self._session.connection.execute(self._by_hash, values)).mappings().first()
         return None if row is None else ApiToken(**dict(row))
 
     async def get(self, token_id: str) -> ApiToken:
         values = {"token_id": token_id}
-        row = (await self._uow.connection.execute(self._by_id, values)).mappings().first()
+        row = (await self._session.connection.execute(self._by_id, values)).mappings().first()
         if row is None:
             raise NotFound("No such API token.")
         return ApiToken(**dict(row))
 
     async def list_for_user(self, user_id: str) -> Sequence[ApiToken]:
         values = {"user_id": user_id}
-        rows = (await self._uow.connection.execute(self._of_user, values)).mappings().all()
+        rows = (await self._session.connection.execute(self._of_user, values)).mappings().all()
         return [ApiToken(**dict(row)) for row in rows]
 
     async def revoke(self, token: ApiToken) -> None:
-        self._uow.revoked_tokens.append(token.token_hash)
+        self._session.revoked_tokens.append(token.token_hash)
 
 
-class SqlOutbox:
+class SqlPendingOutbox:
     _pending = (
         select(t.outbox)
         .where(t.outbox.c.status == "pending")
@@ -170,20 +168,10 @@ class SqlOutbox:
         .limit(bindparam("limit"))
     )
 
-    def __init__(self, uow: SqlUnitOfWork) -> None:
-        self._uow = uow
+    def __init__(self, session: SqlSession) -> None:
+        self._session = session
 
     async def list_pending(self, limit: int = 100) -> Sequence[OutboxMessage]:
         values = {"limit": limit}
-        rows = (await self._uow.connection.execute(self._pending, values)).mappings().all()
-        return [
-            OutboxMessage(
-                id=r["id"],
-                topic=r["topic"],
-                organization_id=r["organization_id"],
-                payload=r["payload"],
-                created_at=r["created_at"],
-                status=r["status"],
-            )
-            for r in rows
-        ]
+        rows = (await self._session.connection.execute(self._pending, values)).mappings().all()
+        return [OutboxMessage(**row) for row in rows]

@@ -8,7 +8,7 @@ SQLite spent running it (bench/api_load.py profile)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 from sqlalchemy import (
     ColumnElement,
@@ -24,11 +24,9 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.persistence.codec import load
+from adapters.persistence.sql_session import SqlSession
 from domain.aggregate import Aggregate
 from domain.errors import NotFound
-
-if TYPE_CHECKING:
-    from adapters.persistence.sql_uow import SqlUnitOfWork
 
 A = TypeVar("A", bound=Aggregate)
 
@@ -71,8 +69,8 @@ class SqlTable(Generic[A]):
             **self.columns(aggregate),
         }
 
-    def __init__(self, uow: SqlUnitOfWork) -> None:
-        self._uow = uow
+    def __init__(self, session: SqlSession) -> None:
+        self._session = session
 
     @property
     def name(self) -> str:
@@ -93,7 +91,7 @@ class SqlTable(Generic[A]):
 
     async def _fetch(self, query: Query, **values: Any) -> list[A]:
         """The aggregates a prebuilt query (see `rows_of`) finds with these parameter values."""
-        rows = (await self._uow.connection.execute(query, values)).all()
+        rows = (await self._session.connection.execute(query, values)).all()
         return [self._track(row.data, row.version) for row in rows]
 
     async def _first(self, query: Query, **values: Any) -> A | None:
@@ -101,17 +99,18 @@ class SqlTable(Generic[A]):
         return found[0] if found else None
 
     def _track(self, data: dict[str, Any], version: int) -> A:
-        aggregate = self._uow.seen.loaded(self.name, load(self.kind, self.decode(data), version))
+        fresh = load(self.kind, self.decode(data), version)
+        aggregate = self._session.seen.loaded(self.name, fresh)
         assert isinstance(aggregate, self.kind)
         return aggregate
 
     async def add(self, aggregate: A) -> None:
-        self._uow.seen.added(self.name, aggregate)
+        self._session.seen.added(self.name, aggregate)
 
     async def get_many(self, ids: Sequence[str]) -> list[A]:
         """Several by id in one query (what the transaction already holds is not asked again)."""
         unique = list(dict.fromkeys(ids))
-        held = [self._uow.seen.known(self.name, i) for i in unique]
+        held = [self._session.seen.known(self.name, i) for i in unique]
         found: list[A] = [a for a in held if isinstance(a, self.kind)]
         missing = [i for i, a in zip(unique, held, strict=True) if a is None]
         if missing:
@@ -119,7 +118,7 @@ class SqlTable(Generic[A]):
         return found
 
     async def get(self, id: str) -> A:
-        known = self._uow.seen.known(self.name, id)
+        known = self._session.seen.known(self.name, id)
         if isinstance(known, self.kind):
             return known
         found = await self._first(self._by_id, id=id)

@@ -1,0 +1,38 @@
+"""The in-memory database: committed state shared by every in-memory unit of work, and what a
+memory store is handed instead of the unit of work (the store, pending writes, the sealer)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import attrs
+
+from adapters.persistence.pending import PendingWrites
+from adapters.persistence.sealing import TokenSealer
+from application.ports import OutboxMessage
+from application.tokens import ApiToken
+from domain.connection import Message
+
+
+@attrs.define
+class MemoryStore:
+    """The committed state, shared by every unit of work made from it."""
+
+    tables: dict[str, dict[str, tuple[int, dict[str, Any]]]] = attrs.field(factory=dict)
+    outbox: list[OutboxMessage] = attrs.field(factory=list)  # outbox id n at index n - 1
+    tokens: dict[str, ApiToken] = attrs.field(factory=dict)
+    slack_events: dict[str, datetime] = attrs.field(factory=dict)
+    messages: dict[str, list[Message]] = attrs.field(factory=dict)  # by connection
+    message_ids: set[str] = attrs.field(factory=set)
+
+    def table(self, name: str) -> dict[str, tuple[int, dict[str, Any]]]:
+        return self.tables.setdefault(name, {})
+
+
+@attrs.define
+class MemorySession(PendingWrites):
+    """One transaction over a MemoryStore as its stores see it."""
+
+    store: MemoryStore = attrs.field(kw_only=True)
+    sealer: TokenSealer = attrs.field(kw_only=True)

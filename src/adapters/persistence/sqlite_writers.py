@@ -1,0 +1,33 @@
+"""This process's SQLite writers take turns on one asyncio lock per engine and event loop.
+
+SQLite has one writer at a time, and a writer that finds the lock taken sleeps in growing steps
+(1, 2, 5, 10... ms). Queueing this process's writers here instead keeps those sleeps out of
+request latency; other processes still use busy_timeout."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import weakref
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+_Locks = weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock]
+_WRITERS: weakref.WeakKeyDictionary[AsyncEngine, _Locks] = weakref.WeakKeyDictionary()
+
+
+def writers_turn(engine: AsyncEngine) -> contextlib.AbstractAsyncContextManager[object]:
+    """Wait for this process's turn to write (SQLite), or go ahead at once (PostgreSQL)."""
+    if engine.dialect.name != "sqlite":
+        return contextlib.nullcontext()
+    return _sqlite_writer(engine)
+
+
+def _sqlite_writer(engine: AsyncEngine) -> asyncio.Lock:
+    """One lock per SQLite engine and event loop: this process's writers take turns."""
+    per_loop = _WRITERS.setdefault(engine, weakref.WeakKeyDictionary())
+    loop = asyncio.get_running_loop()
+    lock = per_loop.get(loop)
+    if lock is None:
+        lock = per_loop[loop] = asyncio.Lock()
+    return lock
