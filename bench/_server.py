@@ -49,7 +49,7 @@ def mentorlink_command() -> list[str]:
     script = Path(sys.executable).with_name("mentorlink")
     if script.exists():
         return [str(script)]
-    return [sys.executable, "-c", "import sys; from adapters.cli import main; sys.exit(main())"]
+    return [sys.executable, "-c", "import sys; from bootstrap import main; sys.exit(main())"]
 
 
 class LoggedProcess:

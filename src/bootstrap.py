@@ -6,13 +6,15 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
 from datetime import timedelta
 
 from dependency_injector import containers, providers
 from litestar import Litestar
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from adapters import cli
 from adapters.clock import SystemClock
 from adapters.http.app import build_app
 from adapters.http.auth_cache import RecentTokens
@@ -28,6 +30,7 @@ from adapters.slack.web_gateway import SlackWebGateway
 from application.actors import Actor
 from application.browser_sessions import BrowserSessions, SessionPolicy
 from application.ports import UnitOfWork
+from application.reactions import Reactions
 from application.running import UseCaseRunner
 from application.usecases.access_tokens import authenticate
 
@@ -62,8 +65,8 @@ def _checkpointer(settings: Settings) -> WalCheckpointer | None:
 
 
 class Container(containers.DeclarativeContainer):
-    """Wires settings -> database -> units of work -> use case runner -> web app, and the
-    Slack gateway the install, removal and directory use cases are handed."""
+    """Wires settings -> database -> units of work, clock and Slack gateway -> the use case
+    runner (which hands each use case the ones it names) -> reactions -> web app."""
 
     settings = providers.Dependency(instance_of=Settings)
     clock = providers.Singleton(SystemClock)
@@ -73,19 +76,14 @@ class Container(containers.DeclarativeContainer):
     secret_keys = providers.Singleton(lambda s: s.checked_secret_keys(), settings)
     sealer = providers.Singleton(TokenSealer, secret_keys)
     uow_factory = providers.Singleton(_uow_factory, settings, engine.provider, memory_store, sealer)
-    runner = providers.Singleton(UseCaseRunner, uow_factory, clock)
-    browser_sessions = providers.Singleton(_browser_sessions, settings, engine.provider)
-    session_policy = providers.Singleton(
-        lambda s: SessionPolicy(
-            idle=timedelta(minutes=s.session_idle_minutes),
-            lifetime=timedelta(hours=s.session_hours),
-        ),
-        settings,
-    )
     slack_gateway = providers.Singleton(
         lambda s: SlackWebGateway(s.slack_api_url, s.slack_client_id, s.slack_client_secret),
         settings,
     )
+    runner = providers.Singleton(UseCaseRunner, uow_factory, clock, gateway=slack_gateway)
+    reactions = providers.Singleton(Reactions, runner)
+    browser_sessions = providers.Singleton(_browser_sessions, settings, engine.provider)
+    session_policy = providers.Singleton(_session_policy, settings)
 
 
 def create_container(settings: Settings | None = None) -> Container:
@@ -105,13 +103,13 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     config = container.settings()
     app = build_app(
         runner=container.runner(),
+        reactions=container.reactions(),
         authenticate=recent_tokens,
         debug=config.debug,
         security=WebSecurity.for_public_url(
             container.browser_sessions(), container.session_policy(), config.public_url
         ),
         slack=SlackApp(
-            gateway=container.slack_gateway(),
             client_id=config.slack_client_id,
             signing_secret=config.slack_signing_secret,
             oauth_url=config.slack_oauth_url,
@@ -134,6 +132,22 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.on_startup.append(start)
     app.on_shutdown.append(dispose)
     return app
+
+
+@asynccontextmanager
+async def open_runner(settings: Settings) -> AsyncIterator[UseCaseRunner]:
+    """A use case runner on `settings`' database, closed (its engine disposed) afterwards."""
+    container = create_container(settings)
+    try:
+        yield container.runner()
+    finally:
+        if not settings.uses_memory:
+            await container.engine().dispose()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """The `mentorlink` command, running use cases through this root's runner."""
+    return cli.main(argv, connect=open_runner)
 
 
 def create_server_app() -> Litestar:

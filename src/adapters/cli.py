@@ -1,5 +1,6 @@
 """The `mentorlink` command: migrate, serve, seed, tokens, the sandbox, the Slack app manifest,
-and `run-local`."""
+and `run-local`. The composition root (`bootstrap.main`) hands it `connect`, which opens a use
+case runner on the configured database for the commands that run use cases."""
 
 from __future__ import annotations
 
@@ -9,9 +10,12 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from contextlib import AbstractAsyncContextManager
+from typing import TypeVar
 
 from adapters.settings import SecretKeyMissing, Settings
+from application.running import UseCaseRunner
 from domain.errors import DomainError
 from domain.people import Role
 
@@ -20,8 +24,11 @@ DEV_SIGNING_SECRET = "mentorlink-sandbox-signing-secret"
 DEV_CLIENT_ID = "1000000000.2000000000"
 DEV_CLIENT_SECRET = "mentorlink-sandbox-client-secret"
 
+Connect = Callable[[Settings], AbstractAsyncContextManager[UseCaseRunner]]
+T = TypeVar("T")
 
-def main(argv: Sequence[str] | None = None) -> int:
+
+def main(argv: Sequence[str] | None = None, *, connect: Connect | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args[:1] == ["sandbox"]:
         from slack_sandbox.cli import main as sandbox_main  # the sandbox stands alone
@@ -31,6 +38,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not hasattr(parsed, "command"):
         _parser().print_help()
         return 2
+    parsed.connect = connect
     try:
         return int(parsed.command(parsed) or 0)
     except DomainError as error:
@@ -102,6 +110,19 @@ def _settings() -> Settings:
     return Settings.from_env()
 
 
+def _with_runner(args: argparse.Namespace, task: Callable[[UseCaseRunner], Awaitable[T]]) -> T:
+    """Run `task` with a use case runner on the configured database, then close it."""
+    connect: Connect | None = args.connect
+    if connect is None:
+        raise RuntimeError("this command runs use cases: start it as `mentorlink` (bootstrap.main)")
+
+    async def run() -> T:
+        async with connect(_settings()) as runner:
+            return await task(runner)
+
+    return asyncio.run(run())
+
+
 def _migrate(_: argparse.Namespace) -> int:
     from adapters.persistence.migrate import upgrade
 
@@ -135,18 +156,18 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _seed(_: argparse.Namespace) -> int:
+def _seed(args: argparse.Namespace) -> int:
     from adapters.local import seed_if_empty
 
-    created = asyncio.run(seed_if_empty(_settings()))
+    created = _with_runner(args, seed_if_empty)
     print("seeded the demo organization" if created else "database not empty; nothing seeded")
     return 0
 
 
-def _expire(_: argparse.Namespace) -> int:
+def _expire(args: argparse.Namespace) -> int:
     from adapters.local import expire_overdue_now
 
-    requests, meetings = asyncio.run(expire_overdue_now(_settings()))
+    requests, meetings = _with_runner(args, expire_overdue_now)
     print(f"expired {requests} mentor requests and {meetings} meeting proposals")
     return 0
 
@@ -154,14 +175,14 @@ def _expire(_: argparse.Namespace) -> int:
 def _create_org(args: argparse.Namespace) -> int:
     from adapters.local import create_org
 
-    print(asyncio.run(create_org(_settings(), args.name)))
+    print(_with_runner(args, lambda run: create_org(run, args.name)))
     return 0
 
 
-def _list_orgs(_: argparse.Namespace) -> int:
+def _list_orgs(args: argparse.Namespace) -> int:
     from adapters.local import list_orgs
 
-    for line in asyncio.run(list_orgs(_settings())):
+    for line in _with_runner(args, list_orgs):
         print(line)
     return 0
 
@@ -169,8 +190,8 @@ def _list_orgs(_: argparse.Namespace) -> int:
 def _create_token(args: argparse.Namespace) -> int:
     from adapters.local import create_token
 
-    secret = asyncio.run(
-        create_token(_settings(), args.org, args.email, args.name, Role(args.role))
+    secret = _with_runner(
+        args, lambda run: create_token(run, args.org, args.email, args.name, Role(args.role))
     )
     print(secret)
     return 0
@@ -179,7 +200,7 @@ def _create_token(args: argparse.Namespace) -> int:
 def _revoke_token(args: argparse.Namespace) -> int:
     from adapters.local import revoke_api_token
 
-    label = asyncio.run(revoke_api_token(_settings(), args.token_id))
+    label = _with_runner(args, lambda run: revoke_api_token(run, args.token_id))
     print(f"revoked {args.token_id} ({label}); it stops working within seconds")
     return 0
 
@@ -202,10 +223,10 @@ def _manifest(_: argparse.Namespace) -> int:
     return 0
 
 
-def _slack_list(_: argparse.Namespace) -> int:
+def _slack_list(args: argparse.Namespace) -> int:
     from adapters.local import list_installations
 
-    for line in asyncio.run(list_installations(_settings())):
+    for line in _with_runner(args, list_installations):
         print(line)
     return 0
 
@@ -215,7 +236,9 @@ def _slack_sync(args: argparse.Namespace) -> int:
     from application.slack import SlackError
 
     try:
-        report = asyncio.run(sync_directory(_settings(), args.installation, args.newcomers))
+        report = _with_runner(
+            args, lambda run: sync_directory(run, args.installation, args.newcomers)
+        )
     except SlackError as error:
         print(f"error: Slack could not do it ({error.code}); nothing was changed", file=sys.stderr)
         return 1
@@ -238,8 +261,8 @@ def _run_local(args: argparse.Namespace) -> int:
         os.environ["MENTORLINK_SECRET_KEY"] = local_secret_key(_settings().database_url)
     settings = _settings()
     upgrade(settings.database_url)
-    asyncio.run(seed_if_empty(settings))
-    token = asyncio.run(admin_token(settings))
+    _with_runner(args, seed_if_empty)
+    token = _with_runner(args, admin_token)
     env = dict(os.environ)
     app_url = f"http://127.0.0.1:{args.port}"
     env.setdefault("MENTORLINK_PUBLIC_URL", app_url)

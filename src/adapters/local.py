@@ -1,11 +1,10 @@
-"""Operator tasks the CLI runs against the configured database."""
+"""Operator tasks the CLI runs, each through the use case runner it is handed (the composition
+root opens one on the configured database)."""
 
 from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 
 from adapters.demo import ADMIN_EMAIL, seed_demo
@@ -13,15 +12,21 @@ from adapters.persistence.sqlite_checkpoints import sqlite_file
 from adapters.settings import Settings
 from application.actors import SYSTEM, Actor
 from application.running import UseCaseRunner
-from application.slack import SlackGateway
 from application.usecases.access_tokens import IssueToken, RevokeToken, issue_token, revoke_token
 from application.usecases.expire_overdue import ExpireOverdue, expire_overdue
+from application.usecases.operator_views import (
+    ListOrganizations,
+    OrganizationsOfEmail,
+    list_organizations,
+    organizations_of_email,
+)
 from application.usecases.organization_setup import CreateOrganization, create_organization
 from application.usecases.slack_directory import (
     DirectoryReport,
     SyncDirectory,
     sync_slack_directory,
 )
+from application.usecases.slack_overview import ListAllInstallations, list_all_installations
 from domain.errors import NotFound
 from domain.ids import InstallationId, OrganizationId
 from domain.people import Role
@@ -42,89 +47,63 @@ def local_secret_key(database_url: str) -> str:
     return key
 
 
-@asynccontextmanager
-async def _runner(settings: Settings) -> AsyncIterator[UseCaseRunner]:
-    from bootstrap import create_container
-
-    container = create_container(settings)
-    try:
-        yield container.runner()
-    finally:
-        if not settings.uses_memory:
-            await container.engine().dispose()
-
-
 def _support(organization_id: str) -> Actor:
     return Actor(
         user_id=SYSTEM.user_id, organization_id=OrganizationId(organization_id), role=Role.SUPPORT
     )
 
 
-async def seed_if_empty(settings: Settings) -> bool:
-    async with _runner(settings) as run:
-        async with run.uow_factory() as uow:
-            if await uow.organizations.list():
-                return False
-        await seed_demo(run)
-        return True
+async def seed_if_empty(run: UseCaseRunner) -> bool:
+    if await run(list_organizations, ListOrganizations(), SYSTEM):
+        return False
+    await seed_demo(run)
+    return True
 
 
-async def admin_token(settings: Settings) -> str:
+async def admin_token(run: UseCaseRunner) -> str:
     """A fresh token for the demo administrator (tokens are shown once, so make a new one)."""
-    async with _runner(settings) as run:
-        async with run.uow_factory() as uow:
-            for org in await uow.organizations.list():
-                if await uow.users.find_by_email(org.id, ADMIN_EMAIL):
-                    break
-            else:
-                raise NotFound(f"No organization has the demo admin {ADMIN_EMAIL}.")
-        issued = await run(
-            issue_token,
-            IssueToken(
-                organization_id=org.id,
-                email=ADMIN_EMAIL,
-                name="Ada Lovelace",
-                role=Role.GLOBAL_ADMIN,
-                label="make run",
-            ),
-            _support(org.id),
-        )
-        return issued.secret
+    found = await run(organizations_of_email, OrganizationsOfEmail(email=ADMIN_EMAIL), SYSTEM)
+    if not found:
+        raise NotFound(f"No organization has the demo admin {ADMIN_EMAIL}.")
+    org = found[0]
+    command = IssueToken(
+        organization_id=org.id,
+        email=ADMIN_EMAIL,
+        name="Ada Lovelace",
+        role=Role.GLOBAL_ADMIN,
+        label="make run",
+    )
+    return (await run(issue_token, command, _support(org.id))).secret
 
 
-async def create_org(settings: Settings, name: str) -> str:
-    async with _runner(settings) as run:
-        org = await run(create_organization, CreateOrganization(name=name), SYSTEM)
-        return org.id
+async def create_org(run: UseCaseRunner, name: str) -> str:
+    return (await run(create_organization, CreateOrganization(name=name), SYSTEM)).id
 
 
-async def list_orgs(settings: Settings) -> list[str]:
-    async with _runner(settings) as run, run.uow_factory() as uow:
-        return [
-            f"{org.id}\t{'slack-on' if org.slack_enabled else 'slack-off'}\t{org.name}"
-            for org in await uow.organizations.list()
-        ]
+async def list_orgs(run: UseCaseRunner) -> list[str]:
+    return [
+        f"{org.id}\t{'slack-on' if org.slack_enabled else 'slack-off'}\t{org.name}"
+        for org in await run(list_organizations, ListOrganizations(), SYSTEM)
+    ]
 
 
-async def create_token(settings: Settings, org: str, email: str, name: str, role: Role) -> str:
-    async with _runner(settings) as run:
-        command = IssueToken(organization_id=OrganizationId(org), email=email, name=name, role=role)
-        return (await run(issue_token, command, _support(org))).secret
+async def create_token(run: UseCaseRunner, org: str, email: str, name: str, role: Role) -> str:
+    command = IssueToken(organization_id=OrganizationId(org), email=email, name=name, role=role)
+    return (await run(issue_token, command, _support(org))).secret
 
 
-async def revoke_api_token(settings: Settings, token_id: str) -> str:
+async def revoke_api_token(run: UseCaseRunner, token_id: str) -> str:
     """Revoke any token (as the system); returns its label."""
-    async with _runner(settings) as run:
-        return (await run(revoke_token, RevokeToken(token_id=token_id), SYSTEM)).label
+    return (await run(revoke_token, RevokeToken(token_id=token_id), SYSTEM)).label
 
 
-async def expire_overdue_now(settings: Settings) -> tuple[int, int]:
-    async with _runner(settings) as run:
-        expired = await run(expire_overdue, ExpireOverdue(), SYSTEM)
-        return expired.requests, expired.meetings
+async def expire_overdue_now(run: UseCaseRunner) -> tuple[int, int]:
+    expired = await run(expire_overdue, ExpireOverdue(), SYSTEM)
+    return expired.requests, expired.meetings
 
 
 async def rotate_keys(settings: Settings) -> int:
+    """Not a use case: re-seals stored tokens in place, below the repositories."""
     from adapters.persistence.database import create_engine
     from adapters.persistence.sealing import TokenSealer, reseal_installations
 
@@ -135,39 +114,25 @@ async def rotate_keys(settings: Settings) -> int:
         await engine.dispose()
 
 
-@asynccontextmanager
-async def _slack(settings: Settings) -> AsyncIterator[tuple[UseCaseRunner, SlackGateway]]:
-    from bootstrap import create_container
-
-    container = create_container(settings)
-    try:
-        yield container.runner(), container.slack_gateway()
-    finally:
-        if not settings.uses_memory:
-            await container.engine().dispose()
-
-
 async def sync_directory(
-    settings: Settings, installation_id: str, newcomers: bool
+    run: UseCaseRunner, installation_id: str, newcomers: bool
 ) -> DirectoryReport:
     """`mentorlink slack sync`: the directory sync an admin starts from the Slack page."""
-    async with _slack(settings) as (run, gateway):
-        command = SyncDirectory(
-            installation_id=InstallationId(installation_id), only_newcomers=newcomers
-        )
-        return await sync_slack_directory(command, SYSTEM, run.uow_factory(), run.clock, gateway)
+    command = SyncDirectory(
+        installation_id=InstallationId(installation_id), only_newcomers=newcomers
+    )
+    return await run(sync_slack_directory, command, SYSTEM)
 
 
-async def list_installations(settings: Settings) -> list[str]:
+async def list_installations(run: UseCaseRunner) -> list[str]:
     """`mentorlink slack list`: id, status, directory sync, organization, workspace."""
     lines = []
-    async with _runner(settings) as run, run.uow_factory() as uow:
-        for org in await uow.organizations.list():
-            for i in await uow.installations.list_for_organization(org.id):
-                synced = i.directory_synced_at.isoformat() if i.directory_synced_at else "never"
-                where = i.workspace.domain or i.workspace.enterprise_id or ""
-                lines.append(
-                    f"{i.id}\t{i.status.value}\tsynced {synced}\t{org.name}\t"
-                    f"{i.workspace.display_name} ({where})"
-                )
+    for org, installations in await run(list_all_installations, ListAllInstallations(), SYSTEM):
+        for i in installations:
+            synced = i.directory_synced_at.isoformat() if i.directory_synced_at else "never"
+            where = i.workspace.domain or i.workspace.enterprise_id or ""
+            lines.append(
+                f"{i.id}\t{i.status.value}\tsynced {synced}\t{org.name}\t"
+                f"{i.workspace.display_name} ({where})"
+            )
     return lines

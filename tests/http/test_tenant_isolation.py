@@ -236,12 +236,10 @@ async def test_directory_sync_of_acmes_workspace_by_another_organizations_suppor
     before, listed = everything(web.store), web.slack.calls["users.list"]
     globex_support = web.actor("support", Role.SUPPORT, web.globex)
     with pytest.raises(NotFound):
-        await sync_slack_directory(command, globex_support, run.uow_factory(), run.clock, web.slack)
+        await run(sync_slack_directory, command, globex_support)
     assert differences(before, everything(web.store)) == []
     assert web.slack.calls["users.list"] == listed
     acme_admin = web.actor("admin", Role.GLOBAL_ADMIN)
     # the control: Acme's own administrator can sync it, so the refusal was not "not connected"
-    report = await sync_slack_directory(
-        command, acme_admin, run.uow_factory(), run.clock, web.slack
-    )
+    report = await run(sync_slack_directory, command, acme_admin)
     assert report.matched > 0

@@ -25,6 +25,7 @@ from adapters.http.programs_controller import ProgramsController
 from adapters.http.surveys_controller import SurveyAssignmentsController, SurveysController
 from adapters.http.tokens_controller import TokensController
 from adapters.http.web_config import SlackApp, WebSecurity
+from application.reactions import Reactions
 from application.running import UseCaseRunner
 
 API_PREFIX = "/api/v1"
@@ -45,11 +46,13 @@ def build_app(
     debug: bool = False,
     security: WebSecurity | None = None,
     slack: SlackApp | None = None,
+    reactions: Reactions | None = None,
 ) -> Litestar:
     """The web app: every /api/v1 route needs a bearer token that `authenticate` accepts.
 
     With `security` and `slack` it also serves the admin pages, the OAuth callback and the
-    Events API endpoint; without them it is the JSON API alone."""
+    Events API endpoint; without them it is the JSON API alone. `reactions` run what follows
+    an install once the browser has its answer (by default, through `runner`)."""
 
     def provide_runner() -> UseCaseRunner:
         return runner
@@ -73,7 +76,13 @@ def build_app(
         security=[{_BEARER: []}],
     )
     browser = (
-        browser_surface(security=security, slack=slack, authenticate=authenticate, runner=runner)
+        browser_surface(
+            security=security,
+            slack=slack,
+            authenticate=authenticate,
+            runner=runner,
+            reactions=reactions or Reactions(runner),
+        )
         if security is not None and slack is not None
         else None
     )

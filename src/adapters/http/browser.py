@@ -27,6 +27,7 @@ from adapters.http.slack_admin_controller import SlackPageController
 from adapters.http.slack_events import slack_events
 from adapters.http.slack_oauth import oauth_callback
 from adapters.http.web_config import NOT_BROWSER_FORMS, SlackApp, WebSecurity, template_config
+from application.reactions import Reactions
 from application.running import UseCaseRunner
 
 
@@ -41,7 +42,12 @@ class BrowserSurface:
 
 
 def browser_surface(
-    *, security: WebSecurity, slack: SlackApp, authenticate: Authenticate, runner: UseCaseRunner
+    *,
+    security: WebSecurity,
+    slack: SlackApp,
+    authenticate: Authenticate,
+    runner: UseCaseRunner,
+    reactions: Reactions,
 ) -> BrowserSurface:
     async def check(data: dict[str, Any]) -> Any:
         return await signed_in_account(runner, data)
@@ -51,6 +57,9 @@ def browser_surface(
 
     def provide_authenticate() -> Authenticate:
         return authenticate
+
+    def provide_reactions() -> Reactions:
+        return reactions
 
     slack_dependency = Provide(provide_slack, sync_to_thread=False)
     pages = Router(
@@ -67,6 +76,7 @@ def browser_surface(
             "viewer": Provide(provide_viewer, sync_to_thread=False),
             "slack": slack_dependency,
             "authenticate": Provide(provide_authenticate, sync_to_thread=False),
+            "reactions": Provide(provide_reactions, sync_to_thread=False),
         },
         exception_handlers=dict(HTML_EXCEPTION_HANDLERS),
         include_in_schema=False,

@@ -24,6 +24,7 @@ from application.running import UseCaseRunner
 from application.slack import SlackError
 from application.usecases.slack_directory import SyncDirectory, sync_slack_directory
 from application.usecases.slack_install import (
+    BeginSlackInstall,
     RemoveWorkspace,
     begin_slack_install,
     remove_workspace,
@@ -86,7 +87,8 @@ class SlackPageController(Controller):
         slack: CurrentSlackApp,
     ) -> Redirect:
         try:
-            attempt = await runner(begin_slack_install, viewer.session_id, viewer.actor)
+            command = BeginSlackInstall(session_id=viewer.session_id)
+            attempt = await runner(begin_slack_install, command, viewer.actor)
         except DomainError as refused:
             flash(request, refused.message, "error")
             return _back()
@@ -106,15 +108,9 @@ class SlackPageController(Controller):
         installation_id: FromPath[str],
         viewer: CurrentViewer,
         runner: Runner,
-        slack: CurrentSlackApp,
     ) -> Redirect:
         command = RemoveWorkspace(installation_id=InstallationId(installation_id))
-        removed = await _refusals_flashed(
-            request,
-            remove_workspace(
-                command, viewer.actor, runner.uow_factory(), runner.clock, slack.gateway
-            ),
-        )
+        removed = await _refusals_flashed(request, runner(remove_workspace, command, viewer.actor))
         if removed is not None:
             name = removed.workspace.display_name
             flash(request, f"Removed {name}. Its bot token was revoked at Slack.", "success")
@@ -127,14 +123,10 @@ class SlackPageController(Controller):
         installation_id: FromPath[str],
         viewer: CurrentViewer,
         runner: Runner,
-        slack: CurrentSlackApp,
     ) -> Redirect:
         command = SyncDirectory(installation_id=InstallationId(installation_id))
         report = await _refusals_flashed(
-            request,
-            sync_slack_directory(
-                command, viewer.actor, runner.uow_factory(), runner.clock, slack.gateway
-            ),
+            request, runner(sync_slack_directory, command, viewer.actor)
         )
         if report is not None:
             flash(

@@ -2,16 +2,19 @@
 
 With `code` and `state` the install is completed by the use case (the state must be this
 browser session's, unused and fresh); every outcome ends on the Slack page with a message.
-After a successful install the directory is synced in the background, once the browser has
-its answer; a failed sync is logged and the page keeps showing "not yet synced"."""
+What follows an install (the directory sync) is a reaction to its event: until the delivery
+worker runs reactions from the outbox, they run here in the background, once the browser has
+its answer; a failed reaction is logged and the page keeps showing "not yet synced"."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 from litestar import Request, get
 from litestar.background_tasks import BackgroundTask
+from litestar.di import NamedDependency
 from litestar.params import FromQuery, QueryParameter
 from litestar.plugins.flash import flash
 from litestar.response import Redirect
@@ -20,13 +23,11 @@ from adapters.http.admin_controller import CurrentViewer
 from adapters.http.dependencies import Runner
 from adapters.http.sessions import only
 from adapters.http.slack_admin_controller import SLACK_PAGE, CurrentSlackApp
-from application.actors import Actor
-from application.running import UseCaseRunner
-from application.slack import SlackError, SlackGateway
-from application.usecases.slack_directory import SyncDirectory, sync_slack_directory
+from application.reactions import ReactionFailed, Reactions
+from application.slack import SlackError
 from application.usecases.slack_install import CompleteSlackInstall, complete_slack_install
 from domain.errors import DomainError
-from domain.ids import InstallationId
+from domain.events import DomainEvent
 from domain.people import Role
 
 log = logging.getLogger(__name__)
@@ -37,31 +38,19 @@ _REFUSALS = {
 }
 
 
-async def sync_after_install(
-    runner: UseCaseRunner, gateway: SlackGateway, actor: Actor, installation_id: InstallationId
-) -> None:
-    """The first directory sync of a new installation; never raises, always leaves a trace."""
-    try:
-        report = await sync_slack_directory(
-            SyncDirectory(installation_id=installation_id),
-            actor,
-            runner.uow_factory(),
-            runner.clock,
-            gateway,
-        )
-    except Exception:
-        log.exception(
-            "Directory sync after installing %s failed; the Slack page offers to retry it.",
-            installation_id,
-        )
-        return
-    log.info(
-        "Directory of %s synced after install: %d of %d Slack members matched in %d calls.",
-        installation_id,
-        report.matched,
-        report.slack_users,
-        report.calls,
-    )
+CurrentReactions = NamedDependency[Reactions]
+
+
+async def react_in_background(reactions: Reactions, events: Sequence[DomainEvent]) -> None:
+    """The reactions to an install's events (its first directory sync); never raises, always
+    leaves a trace."""
+    for event in events:
+        try:
+            results = await reactions.dispatch(event.topic, event.payload())
+        except ReactionFailed as failed:
+            log.error("%s; the Slack page offers to retry it.", failed, exc_info=failed)
+            continue
+        log.info("Reactions to %s done: %s", event.topic, results)
 
 
 def _back(request: Request[Any, Any, Any], message: str, category: str) -> Redirect:
@@ -75,6 +64,7 @@ async def oauth_callback(
     viewer: CurrentViewer,
     runner: Runner,
     slack: CurrentSlackApp,
+    reactions: CurrentReactions,
     code: FromQuery[str] = "",
     oauth_state: Annotated[str, QueryParameter(name="state")] = "",
     error: FromQuery[str] = "",
@@ -91,14 +81,12 @@ async def oauth_callback(
         state=state, session_id=viewer.session_id, code=code, redirect_uri=slack.redirect_uri
     )
     try:
-        installation = await complete_slack_install(
-            command, viewer.actor, runner.uow_factory(), runner.clock, slack.gateway
-        )
+        installed = await runner(complete_slack_install, command, viewer.actor)
     except DomainError as refused:
         return _back(request, refused.message, "error")
     except SlackError as failed:
         return _back(request, f"Slack could not be reached ({failed.code}). Nothing was saved.",
                      "error")  # fmt: skip
-    flash(request, f"Connected {installation.workspace.display_name}.", "success")
-    sync = BackgroundTask(sync_after_install, runner, slack.gateway, viewer.actor, installation.id)
-    return Redirect(SLACK_PAGE, status_code=303, background=sync)
+    flash(request, f"Connected {installed.installation.workspace.display_name}.", "success")
+    react = BackgroundTask(react_in_background, reactions, installed.events)
+    return Redirect(SLACK_PAGE, status_code=303, background=react)

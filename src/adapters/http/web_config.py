@@ -18,7 +18,6 @@ from adapters.http.session_store import SESSION_COOKIE, DatabaseSessionConfig, S
 from adapters.slack.manifest import BOT_SCOPES
 from application.browser_sessions import BrowserSessions, SessionPolicy
 from application.ports import Clock
-from application.slack import SlackGateway
 
 TEMPLATES = Path(__file__).parent / "templates"
 # Routes that are not browser forms: bearer-token JSON, Slack's signed requests, probes.
@@ -30,10 +29,10 @@ NO_SESSION = ["^/api/", "^/slack/events", "^/slack/interactivity", "^/healthz", 
 
 @attrs.frozen(kw_only=True)
 class SlackApp:
-    """Our Slack app as the endpoints see it: the gateway, its public credentials, the
-    signing secret and where Slack sends admins back after the consent page."""
+    """Our Slack app as the endpoints see it: its public credentials, the signing secret and
+    where Slack sends admins back after the consent page. (The Slack gateway is the use case
+    runner's to hand to the use cases that call Slack.)"""
 
-    gateway: SlackGateway
     client_id: str
     signing_secret: str = attrs.field(repr=False)
     oauth_url: str

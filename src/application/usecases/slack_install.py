@@ -13,6 +13,7 @@ from application.actors import Actor, ensure_same_organization
 from application.ports import Clock, UnitOfWork
 from application.slack import SlackError, SlackGateway
 from domain.errors import IllegalTransition, NotAllowed, NotFound
+from domain.events import DomainEvent
 from domain.ids import InstallationId, new_id
 from domain.install_attempt import InstallAttempt
 from domain.installation import (
@@ -40,8 +41,13 @@ async def _require_slack_admin(uow: UnitOfWork, actor: Actor) -> None:
         raise NotAllowed("Slack is not enabled for your organization; ask support to turn it on.")
 
 
+@attrs.frozen(kw_only=True)
+class BeginSlackInstall:
+    session_id: str  # the admin's browser session
+
+
 async def begin_slack_install(
-    session_id: str, actor: Actor, uow: UnitOfWork, clock: Clock
+    cmd: BeginSlackInstall, actor: Actor, uow: UnitOfWork, clock: Clock
 ) -> InstallAttempt:
     """A fresh OAuth `state` for this admin's session (the adapter builds Slack's URL)."""
     async with uow:
@@ -50,7 +56,7 @@ async def begin_slack_install(
             id=secrets.token_urlsafe(32),
             organization_id=actor.organization_id,
             user_id=actor.user_id,
-            session_key=session_key(session_id),
+            session_key=session_key(cmd.session_id),
             created_at=clock.now(),
         )
         await uow.install_attempts.add(attempt)
@@ -64,6 +70,15 @@ class CompleteSlackInstall:
     session_id: str
     code: str
     redirect_uri: str
+
+
+@attrs.frozen(kw_only=True)
+class SlackInstalled:
+    """The stored installation, and the events its commit wrote to the outbox (what the
+    reactions to it start from while they still run in-process)."""
+
+    installation: WorkspaceInstallation
+    events: tuple[DomainEvent, ...]
 
 
 async def _spend_state(
@@ -90,7 +105,7 @@ async def complete_slack_install(
     uow: UnitOfWork,
     clock: Clock,
     gateway: SlackGateway,
-) -> WorkspaceInstallation:
+) -> SlackInstalled:
     """Spend the state, exchange the code, describe the workspace, store the installation.
 
     The state is spent in its own transaction first, so even a failed install cannot be
@@ -146,8 +161,9 @@ async def complete_slack_install(
                 installer_slack_user_id=grant.authed_user_id,
                 now=now,
             )
+        events = tuple(installation.events)
         await uow.commit()
-        return installation
+        return SlackInstalled(installation=installation, events=events)
 
 
 @attrs.frozen(kw_only=True)

@@ -1,4 +1,5 @@
-"""What the Slack integration page shows a global administrator."""
+"""What the Slack integration page shows a global administrator, and the operator's list of
+every installation."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import attrs
 
 from application.actors import Actor
 from application.ports import Clock, UnitOfWork
+from application.usecases.operator_views import require_system
 from domain.installation import WorkspaceInstallation
 from domain.organization import Organization
 from domain.people import Role, User
@@ -68,3 +70,20 @@ async def slack_overview(_: None, actor: Actor, uow: UnitOfWork, clock: Clock) -
                 )
             ),
         )
+
+
+@attrs.frozen(kw_only=True)
+class ListAllInstallations:
+    pass
+
+
+async def list_all_installations(
+    _: ListAllInstallations, actor: Actor, uow: UnitOfWork, clock: Clock
+) -> list[tuple[Organization, list[WorkspaceInstallation]]]:
+    """Every organization's installations, for the operator's command line."""
+    require_system(actor)
+    async with uow:
+        return [
+            (org, list(await uow.installations.list_for_organization(org.id)))
+            for org in await uow.organizations.list()
+        ]

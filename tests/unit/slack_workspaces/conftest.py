@@ -8,11 +8,12 @@ from typing import Any
 import attrs
 import pytest
 
-from adapters.persistence.memory import MemoryStore
+from adapters.persistence.memory import MemoryStore, memory_uow_factory
 from adapters.slack.memory_gateway import MemorySlackGateway
 from application.actors import Actor
 from application.running import UseCaseRunner
 from application.usecases.slack_install import (
+    BeginSlackInstall,
     CompleteSlackInstall,
     begin_slack_install,
     complete_slack_install,
@@ -42,7 +43,20 @@ async def email_of(store: MemoryStore, user_id: str) -> str:
 
 
 @pytest.fixture
-async def slack(scene: Scene, store: MemoryStore, run: UseCaseRunner) -> Slack:
+def gateway() -> MemorySlackGateway:
+    return MemorySlackGateway()
+
+
+@pytest.fixture
+def run(store: MemoryStore, clock: FixedClock, gateway: MemorySlackGateway) -> UseCaseRunner:
+    """The unit tests' runner, handing the fake Slack to the use cases that call Slack."""
+    return UseCaseRunner(memory_uow_factory(store), clock, gateway=gateway)
+
+
+@pytest.fixture
+async def slack(
+    scene: Scene, store: MemoryStore, run: UseCaseRunner, gateway: MemorySlackGateway
+) -> Slack:
     await run(
         switch_slack_for_organization,
         SwitchSlackForOrganization(organization_id=scene.acme.organization.id, enabled=True),
@@ -53,7 +67,6 @@ async def slack(scene: Scene, store: MemoryStore, run: UseCaseRunner) -> Slack:
         "sam": await email_of(store, scene.sam.member.user_id),
         "omar": await email_of(store, scene.omar.member.user_id),
     }
-    gateway = MemorySlackGateway()
     gateway.add_grid("E1", "Acme Grid")
     gateway.add_workspace("T1", "Acme Engineering", enterprise_id="E1")
     gateway.add_workspace("T2", "Acme Sales", enterprise_id="E1")
@@ -75,13 +88,14 @@ async def install(
     session: str = SESSION,
     **where: Any,
 ) -> WorkspaceInstallation:
-    """The whole "Add a workspace" round trip, as the admin page and callback do it."""
-    attempt = await run(begin_slack_install, session, admin)
+    """The whole "Add a workspace" round trip, as the admin page and callback do it (`gateway`
+    is the one `run` hands to the use cases)."""
+    attempt = await run(begin_slack_install, BeginSlackInstall(session_id=session), admin)
     code = gateway.issue_code(redirect_uri=REDIRECT, **where)
     cmd = CompleteSlackInstall(
         state=attempt.id, session_id=session, code=code, redirect_uri=REDIRECT
     )
-    return await complete_slack_install(cmd, admin, run.uow_factory(), run.clock, gateway)
+    return (await run(complete_slack_install, cmd, admin)).installation
 
 
 def clock_of(run: UseCaseRunner) -> FixedClock:

@@ -27,7 +27,7 @@ async def sync(
     newcomers: bool = False,
 ) -> DirectoryReport:
     cmd = SyncDirectory(installation_id=installation_id, only_newcomers=newcomers)
-    return await sync_slack_directory(cmd, actor, run.uow_factory(), run.clock, slack.gateway)
+    return await run(sync_slack_directory, cmd, actor)
 
 
 async def identities(store: MemoryStore, scene: Scene) -> dict[str, tuple[str, str | None]]:

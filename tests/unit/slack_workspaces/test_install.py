@@ -9,6 +9,7 @@ from adapters.persistence.memory import MemoryStore
 from application.running import UseCaseRunner
 from application.slack import SlackError
 from application.usecases.slack_install import (
+    BeginSlackInstall,
     CompleteSlackInstall,
     InstallRefused,
     RemoveWorkspace,
@@ -51,9 +52,9 @@ async def test_only_global_admins_of_a_slack_enabled_organization_may_start(
     run: UseCaseRunner, world: World, scene: Scene, slack: Slack
 ) -> None:
     with pytest.raises(NotAllowed, match="Only a global administrator"):
-        await run(begin_slack_install, SESSION, scene.maria.actor)
+        await run(begin_slack_install, BeginSlackInstall(session_id=SESSION), scene.maria.actor)
     with pytest.raises(NotAllowed, match="Slack is not enabled"):
-        await run(begin_slack_install, SESSION, scene.globex.admin)
+        await run(begin_slack_install, BeginSlackInstall(session_id=SESSION), scene.globex.admin)
 
 
 @pytest.mark.parametrize(
@@ -68,7 +69,9 @@ async def test_only_global_admins_of_a_slack_enabled_organization_may_start(
 async def test_an_untrustworthy_state_installs_nothing(
     run: UseCaseRunner, scene: Scene, slack: Slack, store: MemoryStore, case: str, message: str
 ) -> None:
-    attempt = await run(begin_slack_install, SESSION, scene.acme.admin)
+    attempt = await run(
+        begin_slack_install, BeginSlackInstall(session_id=SESSION), scene.acme.admin
+    )
     state, session = attempt.id, SESSION
     if case == "replayed":
         await install_with(run, slack, scene, state, session)
@@ -91,7 +94,7 @@ async def install_with(
 ) -> None:
     code = slack.gateway.issue_code(team_id="T1", redirect_uri=REDIRECT)
     cmd = CompleteSlackInstall(state=state, session_id=session, code=code, redirect_uri=REDIRECT)
-    await complete_slack_install(cmd, scene.acme.admin, run.uow_factory(), run.clock, slack.gateway)
+    await run(complete_slack_install, cmd, scene.acme.admin)
 
 
 async def installations(store: MemoryStore, scene: Scene) -> int:
@@ -102,14 +105,14 @@ async def installations(store: MemoryStore, scene: Scene) -> int:
 async def test_a_slack_refusal_stores_nothing_and_still_spends_the_state(
     run: UseCaseRunner, scene: Scene, slack: Slack, store: MemoryStore
 ) -> None:
-    attempt = await run(begin_slack_install, SESSION, scene.acme.admin)
+    attempt = await run(
+        begin_slack_install, BeginSlackInstall(session_id=SESSION), scene.acme.admin
+    )
     cmd = CompleteSlackInstall(
         state=attempt.id, session_id=SESSION, code="bogus", redirect_uri=REDIRECT
     )
     with pytest.raises(InstallRefused, match=r"Slack refused the install \(invalid_code\)"):
-        await complete_slack_install(
-            cmd, scene.acme.admin, run.uow_factory(), run.clock, slack.gateway
-        )
+        await run(complete_slack_install, cmd, scene.acme.admin)
     assert await installations(store, scene) == 0
     with pytest.raises(IllegalTransition, match="already used"):
         await install_with(run, slack, scene, attempt.id, SESSION)
@@ -158,12 +161,10 @@ async def test_removing_revokes_the_token_and_keeps_the_record(
     installation = await install(run, slack.gateway, scene.acme.admin, team_id="T1")
     assert installation.bot is not None
     token = installation.bot.token
-    removed = await remove_workspace(
+    removed = await run(
+        remove_workspace,
         RemoveWorkspace(installation_id=installation.id),
         scene.acme.admin,
-        run.uow_factory(),
-        run.clock,
-        slack.gateway,
     )
     assert not slack.gateway.is_active(token)
     assert (removed.status, removed.removed_by, removed.bot) == (
@@ -172,12 +173,10 @@ async def test_removing_revokes_the_token_and_keeps_the_record(
         None,
     )
     with pytest.raises(IllegalTransition, match="already removed"):
-        await remove_workspace(
+        await run(
+            remove_workspace,
             RemoveWorkspace(installation_id=installation.id),
             scene.acme.admin,
-            run.uow_factory(),
-            run.clock,
-            slack.gateway,
         )
 
 
@@ -187,12 +186,10 @@ async def test_another_organizations_installation_cannot_be_removed(
     installation = await install(run, slack.gateway, scene.acme.admin, team_id="T1")
     before = snapshot(store)
     with pytest.raises(NotFound):
-        await remove_workspace(
+        await run(
+            remove_workspace,
             RemoveWorkspace(installation_id=installation.id),
             scene.globex.admin,
-            run.uow_factory(),
-            run.clock,
-            slack.gateway,
         )
     assert snapshot(store) == before
     assert installation.bot is not None
@@ -204,11 +201,9 @@ async def test_a_token_already_dead_at_slack_still_lets_the_admin_remove(
 ) -> None:
     installation = await install(run, slack.gateway, scene.acme.admin, team_id="T1")
     slack.gateway.fail_next("auth.revoke", SlackError("token_revoked"))
-    removed = await remove_workspace(
+    removed = await run(
+        remove_workspace,
         RemoveWorkspace(installation_id=installation.id),
         scene.acme.admin,
-        run.uow_factory(),
-        run.clock,
-        slack.gateway,
     )
     assert removed.status is InstallationStatus.REMOVED
