@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from application.actors import SYSTEM, Actor
 from application.running import UseCaseRunner
-from application.slack import SlackGateway
+from application.slack.gateway import SlackGateway
 from application.usecases.access_tokens import IssueToken, issue_token
 from application.usecases.organization_setup import CreateOrganization, create_organization
 from application.usecases.slack_switches import (
@@ -17,8 +17,8 @@ from application.usecases.slack_switches import (
 )
 from bench._directory_sandbox import TEAM_ID, SandboxProcess, generated_email
 from domain.ids import InstallationId, OrganizationId, UserId, new_id
-from domain.installation import BotCredentials, SlackWorkspace, WorkspaceInstallation
 from domain.people import Role, User
+from domain.slack.installation import BotCredentials, SlackWorkspace, WorkspaceInstallation
 
 ADMIN_EMAIL = "admin@bench.example"  # not a Slack member: the one user left unmatched
 

@@ -32,7 +32,7 @@ from typing import Any
 
 from adapters.settings import Settings
 from adapters.slack.web_gateway import SlackWebGateway
-from application.usecases.slack_directory import SyncDirectory, sync_slack_directory
+from application.slack.directory import SyncDirectory, sync_slack_directory
 from bench import _directory_sandbox as sandbox_
 from bench._databases import migrate
 from bench._directory_sandbox import SandboxProcess

@@ -233,7 +233,7 @@ def _slack_list(args: argparse.Namespace) -> int:
 
 def _slack_sync(args: argparse.Namespace) -> int:
     from adapters.local import sync_directory
-    from application.slack import SlackError
+    from application.slack.gateway import SlackError
 
     try:
         report = _with_runner(

@@ -12,6 +12,12 @@ from adapters.persistence.sqlite_checkpoints import sqlite_file
 from adapters.settings import Settings
 from application.actors import SYSTEM, Actor
 from application.running import UseCaseRunner
+from application.slack.directory import (
+    DirectoryReport,
+    SyncDirectory,
+    sync_slack_directory,
+)
+from application.slack.overview import ListAllInstallations, list_all_installations
 from application.usecases.access_tokens import IssueToken, RevokeToken, issue_token, revoke_token
 from application.usecases.expire_overdue import ExpireOverdue, expire_overdue
 from application.usecases.operator_views import (
@@ -21,12 +27,6 @@ from application.usecases.operator_views import (
     organizations_of_email,
 )
 from application.usecases.organization_setup import CreateOrganization, create_organization
-from application.usecases.slack_directory import (
-    DirectoryReport,
-    SyncDirectory,
-    sync_slack_directory,
-)
-from application.usecases.slack_overview import ListAllInstallations, list_all_installations
 from domain.errors import NotFound
 from domain.ids import InstallationId, OrganizationId
 from domain.people import Role

@@ -1,4 +1,5 @@
-"""Configuration from the environment (names in DESIGN.md), read when asked, never at import."""
+"""Configuration from the environment (the README's configuration table lists every name),
+read when asked, never at import."""
 
 from __future__ import annotations
 

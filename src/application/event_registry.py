@@ -19,12 +19,6 @@ from domain.connection import (
     TaskCompleted,
 )
 from domain.events import DomainEvent
-from domain.installation import (
-    InstallationAdded,
-    InstallationReactivated,
-    InstallationRefreshed,
-    InstallationRemoved,
-)
 from domain.meeting import (
     MeetingAccepted,
     MeetingCancelled,
@@ -42,6 +36,12 @@ from domain.mentor_request import (
 from domain.organization import SlackSwitched
 from domain.people import UserDeactivated
 from domain.program import ProgramSlackOptInChanged
+from domain.slack.installation import (
+    InstallationAdded,
+    InstallationReactivated,
+    InstallationRefreshed,
+    InstallationRemoved,
+)
 from domain.survey import SurveyAnswered, SurveyAssigned
 
 EVENT_TYPES: Mapping[str, type[DomainEvent]] = {

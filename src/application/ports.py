@@ -15,7 +15,6 @@ from domain.connection import Connection, Message
 from domain.ids import (
     AssignmentId,
     ConnectionId,
-    InstallationId,
     MeetingId,
     MemberId,
     MentorRequestId,
@@ -24,14 +23,11 @@ from domain.ids import (
     SurveyId,
     UserId,
 )
-from domain.install_attempt import InstallAttempt
-from domain.installation import WorkspaceInstallation
 from domain.meeting import MeetingProposal
 from domain.mentor_request import MentorRequest
 from domain.organization import Organization
 from domain.people import Member, User
 from domain.program import Program
-from domain.slack_identity import SlackIdentity
 from domain.survey import Survey, SurveyAssignment
 
 
@@ -197,46 +193,6 @@ class SurveyAssignmentRepository(Protocol):
     ) -> Sequence[SurveyAssignment]: ...
 
 
-class InstallationRepository(Protocol):
-    """Slack workspaces connected to organizations. Bot tokens are sealed at rest."""
-
-    async def add(self, installation: WorkspaceInstallation) -> None: ...
-    async def get(self, id: InstallationId) -> WorkspaceInstallation: ...
-    async def find_by_key(self, slack_key: str) -> WorkspaceInstallation | None:
-        """The installation of one Slack (enterprise, team) pair, active or removed."""
-        ...
-
-    async def list_for_organization(
-        self, organization_id: OrganizationId
-    ) -> Sequence[WorkspaceInstallation]: ...
-
-
-class SlackIdentityRepository(Protocol):
-    """Who is who in the connected Slack directories."""
-
-    async def add(self, identity: SlackIdentity) -> None: ...
-    async def get(self, id: str) -> SlackIdentity: ...
-    async def list_for_organization(
-        self, organization_id: OrganizationId
-    ) -> Sequence[SlackIdentity]: ...
-    async def list_for_user(self, user_id: UserId) -> Sequence[SlackIdentity]: ...
-
-
-class InstallAttemptRepository(Protocol):
-    """OAuth states of "Add a workspace" clicks."""
-
-    async def add(self, attempt: InstallAttempt) -> None: ...
-    async def get(self, id: str) -> InstallAttempt: ...
-
-
-class SlackEventLog(Protocol):
-    """Event ids already handled, so Slack's retries are handled once."""
-
-    async def first_time(self, event_id: str, now: datetime) -> bool:
-        """True, and remembered on commit, if this event id was never seen before."""
-        ...
-
-
 class ApiTokenRepository(Protocol):
     """API tokens, found by the hash of their secret (the secret itself is never stored)."""
 
@@ -305,14 +261,6 @@ class UnitOfWork(Protocol):
     def surveys(self) -> SurveyRepository: ...
     @property
     def survey_assignments(self) -> SurveyAssignmentRepository: ...
-    @property
-    def installations(self) -> InstallationRepository: ...
-    @property
-    def slack_identities(self) -> SlackIdentityRepository: ...
-    @property
-    def install_attempts(self) -> InstallAttemptRepository: ...
-    @property
-    def slack_events(self) -> SlackEventLog: ...
     @property
     def api_tokens(self) -> ApiTokenRepository: ...
     @property

@@ -14,10 +14,10 @@ import attrs
 from application.actors import SYSTEM, Actor
 from application.event_registry import event_from
 from application.running import UseCaseRunner
-from application.usecases.slack_directory import SyncDirectory, sync_slack_directory
+from application.slack.directory import SyncDirectory, sync_slack_directory
 from domain.events import DomainEvent
 from domain.ids import InstallationId
-from domain.installation import (
+from domain.slack.installation import (
     InstallationAdded,
     InstallationEvent,
     InstallationReactivated,

@@ -12,7 +12,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar, cast
 
 from application.actors import Actor
 from application.ports import Clock, UnitOfWorkFactory
-from application.slack import SlackGateway
+from application.slack.gateway import SlackGateway
 
 C = TypeVar("C")
 R = TypeVar("R")

@@ -19,7 +19,7 @@ def user_json(state: SandboxState, team_id: str, user_id: str) -> JSON:
 
 
 def team_json(state: SandboxState, install: Install, team_id: str) -> JSON | None:
-    """`team`: null for an org-wide install (SLACK.md), else the workspace."""
+    """`team`: null for an org-wide install (as Slack sends it), else the workspace."""
     if install.is_enterprise_install:
         return None
     workspace = state.directory.workspaces[team_id]

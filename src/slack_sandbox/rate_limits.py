@@ -22,7 +22,7 @@ from slack_sandbox.config import Tunables
 #: Calls per minute for each tier.
 TIERS: dict[int, int] = {1: 1, 2: 20, 3: 50, 4: 100}
 
-#: The tier of every method the sandbox serves (SLACK.md, api.slack.com method pages).
+#: The tier of every method the sandbox serves (api.slack.com method pages).
 #: chat.postMessage is "special" and handled by its own buckets.
 METHOD_TIERS: dict[str, int] = {
     "apps.uninstall": 1,

@@ -18,12 +18,12 @@ from domain.ids import (
     UserId,
     new_id,
 )
-from domain.installation import BotCredentials, SlackWorkspace, WorkspaceInstallation
 from domain.meeting import MeetingProposal, Slot
 from domain.mentor_request import MentorRequest
 from domain.organization import Organization
 from domain.people import Member, Profile, ProgramRole, User
 from domain.program import Program
+from domain.slack.installation import BotCredentials, SlackWorkspace, WorkspaceInstallation
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 

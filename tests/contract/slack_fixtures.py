@@ -22,7 +22,7 @@ import yaml
 from adapters.slack.manifest import BOT_SCOPES
 from adapters.slack.memory_gateway import MemorySlackGateway
 from adapters.slack.web_gateway import SlackWebGateway
-from application.slack import OAuthGrant, SlackGateway
+from application.slack.gateway import OAuthGrant, SlackGateway
 from slack_sandbox.app import create_app
 from slack_sandbox.config import SandboxConfig
 from tests.sandbox.servers import Receiver, ThreadedServer, free_port

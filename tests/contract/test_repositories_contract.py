@@ -16,9 +16,9 @@ from application.tokens import ApiToken, hash_secret
 from domain.connection import Connection, Message
 from domain.errors import ConcurrencyConflict, NotFound
 from domain.ids import AssignmentId, MemberId, OrganizationId, SurveyId, new_id
-from domain.install_attempt import InstallAttempt
-from domain.installation import RemovedBy
-from domain.slack_identity import SlackIdentity, identity_id
+from domain.slack.identity import SlackIdentity, identity_id
+from domain.slack.install_attempt import InstallAttempt
+from domain.slack.installation import RemovedBy
 from domain.survey import Question, QuestionKind, Survey, SurveyAssignment
 from tests.contract.builders import NOW, connection, installation, meeting, request
 from tests.contract.conftest import Backend

@@ -12,7 +12,7 @@ import pytest
 
 from adapters.slack.manifest import BOT_SCOPES
 from adapters.slack.web_gateway import SlackWebGateway
-from application.slack import SlackError, SlackGateway, SlackUnavailable, SlackUser
+from application.slack.gateway import SlackError, SlackGateway, SlackUnavailable, SlackUser
 from tests.contract import slack_fixtures
 from tests.contract.slack_fixtures import (
     CLIENT_ID,

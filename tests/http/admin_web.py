@@ -29,8 +29,8 @@ from adapters.slack.memory_gateway import MemorySlackGateway
 from application.actors import Actor
 from application.running import UseCaseRunner
 from bootstrap import create_app, create_container
-from domain.installation import WorkspaceInstallation
 from domain.people import Role
+from domain.slack.installation import WorkspaceInstallation
 from tests.http.conftest import GatedUnitOfWork, HandClock, Org, _seed
 
 PUBLIC_URL = "http://testserver"

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from adapters.slack.manifest import BOT_SCOPES
-from application.slack import SlackUnavailable
+from application.slack.gateway import SlackUnavailable
 from tests.http.admin_web import (  # noqa: F401  (web_fixture is the `web` fixture)
     ACME_TEAM,
     CLIENT_ID,

@@ -7,10 +7,10 @@ import logging
 
 import pytest
 
-from application.slack import SlackError, SlackUnavailable
+from application.slack.gateway import SlackError, SlackUnavailable
 from application.usecases.access_tokens import IssueToken, issue_token
-from domain.installation import RemovedBy
 from domain.people import Role
+from domain.slack.installation import RemovedBy
 from tests.http.admin_web import (  # noqa: F401  (web_fixture is the `web` fixture)
     ACME_TEAM,
     REDIRECT_URI,

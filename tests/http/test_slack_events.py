@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from domain.installation import RemovedBy
+from domain.slack.installation import RemovedBy
 from tests.http.admin_web import (  # noqa: F401  (web_fixture is the `web` fixture)
     SIGNING_SECRET,
     Web,

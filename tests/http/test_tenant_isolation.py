@@ -23,7 +23,7 @@ from typing import Any
 import httpx
 import pytest
 
-from application.usecases.slack_directory import SyncDirectory, sync_slack_directory
+from application.slack.directory import SyncDirectory, sync_slack_directory
 from domain.errors import NotFound
 from domain.people import Role
 from tests.http.admin_web import SLACK_PAGE, Browser, Web, web_fixture  # noqa: F401  (the `web` fixture)

@@ -9,7 +9,7 @@ from adapters.slack.memory_gateway import MemorySlackGateway
 from application.actors import SYSTEM, Actor
 from application.ports import Clock, UnitOfWork
 from application.running import UseCaseRunner
-from application.slack import SlackGateway
+from application.slack.gateway import SlackGateway
 from tests.unit.world import FixedClock
 
 

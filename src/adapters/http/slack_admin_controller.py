@@ -21,15 +21,15 @@ from adapters.http.dependencies import Runner
 from adapters.http.sessions import Viewer, only
 from adapters.http.web_config import SlackApp
 from application.running import UseCaseRunner
-from application.slack import SlackError
-from application.usecases.slack_directory import SyncDirectory, sync_slack_directory
-from application.usecases.slack_install import (
+from application.slack.directory import SyncDirectory, sync_slack_directory
+from application.slack.gateway import SlackError
+from application.slack.install import (
     BeginSlackInstall,
     RemoveWorkspace,
     begin_slack_install,
     remove_workspace,
 )
-from application.usecases.slack_overview import ConnectedWorkspace, slack_overview
+from application.slack.overview import ConnectedWorkspace, slack_overview
 from application.usecases.slack_switches import SetProgramSlackOptIn, set_program_slack_opt_in
 from domain.errors import DomainError, NotFound
 from domain.ids import InstallationId, ProgramId

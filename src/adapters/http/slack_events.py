@@ -20,7 +20,7 @@ from adapters.http.dependencies import Runner
 from adapters.http.slack_admin_controller import CurrentSlackApp
 from adapters.slack.signing import verify_slack_request
 from application.actors import SYSTEM
-from application.usecases.slack_removal import WorkspaceRemovedInSlack, workspace_removed_in_slack
+from application.slack.removal import WorkspaceRemovedInSlack, workspace_removed_in_slack
 
 _NO_RETRY = {"X-Slack-No-Retry": "1"}
 

@@ -24,8 +24,8 @@ from adapters.http.dependencies import Runner
 from adapters.http.sessions import only
 from adapters.http.slack_admin_controller import SLACK_PAGE, CurrentSlackApp
 from application.reactions import ReactionFailed, Reactions
-from application.slack import SlackError
-from application.usecases.slack_install import CompleteSlackInstall, complete_slack_install
+from application.slack.gateway import SlackError
+from application.slack.install import CompleteSlackInstall, complete_slack_install
 from domain.errors import DomainError
 from domain.events import DomainEvent
 from domain.people import Role

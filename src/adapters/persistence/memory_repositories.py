@@ -22,14 +22,14 @@ from domain.aggregate import Aggregate
 from domain.connection import Connection
 from domain.errors import NotFound
 from domain.ids import OrganizationId
-from domain.install_attempt import InstallAttempt
-from domain.installation import WorkspaceInstallation
 from domain.meeting import MeetingProposal
 from domain.mentor_request import MentorRequest, RequestStatus
 from domain.organization import Organization
 from domain.people import Member, User
 from domain.program import Program
-from domain.slack_identity import SlackIdentity
+from domain.slack.identity import SlackIdentity
+from domain.slack.install_attempt import InstallAttempt
+from domain.slack.installation import WorkspaceInstallation
 from domain.survey import Survey, SurveyAssignment
 
 A = TypeVar("A", bound=Aggregate)

@@ -25,14 +25,14 @@ from adapters.persistence.sql_session import SqlSession
 from adapters.persistence.sql_table import SqlTable, rows_of
 from domain.connection import Connection, ConnectionStatus
 from domain.ids import OrganizationId
-from domain.install_attempt import InstallAttempt
-from domain.installation import WorkspaceInstallation
 from domain.meeting import MeetingProposal, MeetingStatus
 from domain.mentor_request import MentorRequest, RequestStatus
 from domain.organization import Organization
 from domain.people import Member, User
 from domain.program import Program
-from domain.slack_identity import SlackIdentity
+from domain.slack.identity import SlackIdentity
+from domain.slack.install_attempt import InstallAttempt
+from domain.slack.installation import WorkspaceInstallation
 from domain.survey import Survey, SurveyAssignment
 
 # Every query is built once (see sql_table); values are bound by name when it runs.

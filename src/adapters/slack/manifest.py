@@ -1,8 +1,8 @@
 """The Slack app manifest for mentorlink, derived from its public URL.
 
 Paste the YAML into Slack's "Create New App > From an app manifest"; the URLs point at the
-routes mentorlink serves (DESIGN.md 7) and the scopes are the least the app needs
-(SLACK.md): DMs by user id with `chat:write` (no `im:write`), the directory with
+routes mentorlink serves (see the README) and the scopes are the least the app needs
+(per Slack's scope reference): DMs by user id with `chat:write` (no `im:write`), the directory with
 `users:read` + `users:read.email`, the workspace's name and icon with `team:read`.
 """
 

@@ -29,7 +29,7 @@ from adapters.slack.memory_records import (
     cursor_for,
     position_of,
 )
-from application.slack import (
+from application.slack.gateway import (
     DEAD_TOKEN_CODES,
     OAuthGrant,
     SlackError,

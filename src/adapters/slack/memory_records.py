@@ -8,7 +8,7 @@ import binascii
 
 import attrs
 
-from application.slack import SlackError
+from application.slack.gateway import SlackError
 
 
 @attrs.frozen

@@ -32,7 +32,7 @@ from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from adapters.slack import wire
 from adapters.slack.pacing import RatePacer, current_key, pace_key
-from application.slack import (
+from application.slack.gateway import (
     DEAD_TOKEN_CODES,
     OAuthGrant,
     SlackError,

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from application.slack import OAuthGrant, SlackError, SlackUser, TeamProfile, UsersPage
+from application.slack.gateway import OAuthGrant, SlackError, SlackUser, TeamProfile, UsersPage
 
 JSON = Mapping[str, Any]
 

@@ -8,7 +8,7 @@ import pytest
 
 from domain.errors import IllegalTransition, InvalidInput
 from domain.ids import InstallationId, UserId
-from domain.installation import (
+from domain.slack.installation import (
     BotCredentials,
     InstallationAdded,
     InstallationReactivated,

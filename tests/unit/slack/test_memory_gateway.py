@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from adapters.slack.manifest import BOT_SCOPES
 from adapters.slack.memory_gateway import MemorySlackGateway
-from application.slack import SlackError, SlackUnavailable
+from application.slack.gateway import SlackError, SlackUnavailable
 
 
 def small_slack(members: int = 3) -> MemorySlackGateway:

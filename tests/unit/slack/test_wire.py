@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from adapters.slack import wire
-from application.slack import SlackError
+from application.slack.gateway import SlackError
 
 ACCESS: dict[str, Any] = {
     "ok": True, "app_id": "A0MENTORLNK", "authed_user": {"id": "W0ADALOVE"},

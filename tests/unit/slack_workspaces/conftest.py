@@ -12,7 +12,7 @@ from adapters.persistence.memory import MemoryStore, memory_uow_factory
 from adapters.slack.memory_gateway import MemorySlackGateway
 from application.actors import Actor
 from application.running import UseCaseRunner
-from application.usecases.slack_install import (
+from application.slack.install import (
     BeginSlackInstall,
     CompleteSlackInstall,
     begin_slack_install,
@@ -22,7 +22,7 @@ from application.usecases.slack_switches import (
     SwitchSlackForOrganization,
     switch_slack_for_organization,
 )
-from domain.installation import WorkspaceInstallation
+from domain.slack.installation import WorkspaceInstallation
 from tests.unit.world import FixedClock, Scene, fresh
 
 REDIRECT = "https://mentorlink.example/slack/oauth/callback"

@@ -7,12 +7,12 @@ import pytest
 from adapters.persistence.memory import MemoryStore
 from application.actors import Actor
 from application.running import UseCaseRunner
-from application.usecases.slack_directory import (
+from application.slack.directory import (
     DirectoryReport,
     SyncDirectory,
     sync_slack_directory,
 )
-from application.usecases.slack_overview import slack_overview
+from application.slack.overview import slack_overview
 from domain.errors import NotAllowed, NotFound
 from domain.ids import InstallationId
 from tests.unit.slack_workspaces.conftest import Slack, clock_of, install

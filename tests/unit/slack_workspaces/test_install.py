@@ -7,8 +7,8 @@ import pytest
 
 from adapters.persistence.memory import MemoryStore
 from application.running import UseCaseRunner
-from application.slack import SlackError
-from application.usecases.slack_install import (
+from application.slack.gateway import SlackError
+from application.slack.install import (
     BeginSlackInstall,
     CompleteSlackInstall,
     InstallRefused,
@@ -22,7 +22,7 @@ from application.usecases.slack_switches import (
     switch_slack_for_organization,
 )
 from domain.errors import IllegalTransition, NotAllowed, NotFound
-from domain.installation import InstallationStatus, RemovedBy
+from domain.slack.installation import InstallationStatus, RemovedBy
 from tests.unit.slack_workspaces.conftest import REDIRECT, SESSION, Slack, clock_of, install
 from tests.unit.world import Scene, World, fresh, snapshot, topics_since
 

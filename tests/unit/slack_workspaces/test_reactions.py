@@ -8,9 +8,9 @@ import pytest
 from adapters.persistence.memory import MemoryStore
 from application.reactions import REACTIONS, ReactionFailed, Reactions
 from application.running import UseCaseRunner
-from application.slack import SlackError
-from application.usecases.slack_directory import DirectoryReport
-from domain.installation import (
+from application.slack.directory import DirectoryReport
+from application.slack.gateway import SlackError
+from domain.slack.installation import (
     InstallationAdded,
     InstallationReactivated,
     InstallationRefreshed,

@@ -7,8 +7,8 @@ import pytest
 from adapters.persistence.memory import MemoryStore
 from application.actors import SYSTEM
 from application.running import UseCaseRunner
-from application.usecases.slack_removal import WorkspaceRemovedInSlack, workspace_removed_in_slack
-from domain.installation import RemovedBy
+from application.slack.removal import WorkspaceRemovedInSlack, workspace_removed_in_slack
+from domain.slack.installation import RemovedBy
 from tests.unit.slack_workspaces.conftest import Slack, install
 from tests.unit.world import Scene, fresh, topics_since
 

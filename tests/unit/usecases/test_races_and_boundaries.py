@@ -1,5 +1,5 @@
-"""Rules added after review: no duplicate pending requests from a race, support stays in its
-organization, an admin cannot publish the same pair twice, and `messages=0` means none."""
+"""Rules at the edges of the use cases: two simultaneous sends leave one pending request, support
+stays in its organization, an admin cannot publish the same pair twice, `messages=0` means none."""
 
 from __future__ import annotations
 

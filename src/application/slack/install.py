@@ -10,19 +10,20 @@ import secrets
 import attrs
 
 from application.actors import Actor, ensure_same_organization
-from application.ports import Clock, UnitOfWork
-from application.slack import SlackError, SlackGateway
+from application.ports import Clock
+from application.slack.gateway import SlackError, SlackGateway
+from application.slack.ports import SlackUnitOfWork
 from domain.errors import IllegalTransition, NotAllowed, NotFound
 from domain.events import DomainEvent
 from domain.ids import InstallationId, new_id
-from domain.install_attempt import InstallAttempt
-from domain.installation import (
+from domain.people import Role
+from domain.slack.install_attempt import InstallAttempt
+from domain.slack.installation import (
     BotCredentials,
     RemovedBy,
     SlackWorkspace,
     WorkspaceInstallation,
 )
-from domain.people import Role
 
 
 class InstallRefused(NotAllowed):
@@ -34,7 +35,7 @@ def session_key(session_id: str) -> str:
     return hashlib.sha256(session_id.encode()).hexdigest()
 
 
-async def _require_slack_admin(uow: UnitOfWork, actor: Actor) -> None:
+async def _require_slack_admin(uow: SlackUnitOfWork, actor: Actor) -> None:
     actor.require(Role.GLOBAL_ADMIN)
     organization = await uow.organizations.get(actor.organization_id)
     if not organization.slack_enabled:
@@ -47,7 +48,7 @@ class BeginSlackInstall:
 
 
 async def begin_slack_install(
-    cmd: BeginSlackInstall, actor: Actor, uow: UnitOfWork, clock: Clock
+    cmd: BeginSlackInstall, actor: Actor, uow: SlackUnitOfWork, clock: Clock
 ) -> InstallAttempt:
     """A fresh OAuth `state` for this admin's session (the adapter builds Slack's URL)."""
     async with uow:
@@ -82,7 +83,7 @@ class SlackInstalled:
 
 
 async def _spend_state(
-    cmd: CompleteSlackInstall, actor: Actor, uow: UnitOfWork, clock: Clock
+    cmd: CompleteSlackInstall, actor: Actor, uow: SlackUnitOfWork, clock: Clock
 ) -> None:
     """Use the state once; a replay, a stale link or another session's link is refused."""
     async with uow:
@@ -102,7 +103,7 @@ async def _spend_state(
 async def complete_slack_install(
     cmd: CompleteSlackInstall,
     actor: Actor,
-    uow: UnitOfWork,
+    uow: SlackUnitOfWork,
     clock: Clock,
     gateway: SlackGateway,
 ) -> SlackInstalled:
@@ -174,7 +175,7 @@ class RemoveWorkspace:
 async def remove_workspace(
     cmd: RemoveWorkspace,
     actor: Actor,
-    uow: UnitOfWork,
+    uow: SlackUnitOfWork,
     clock: Clock,
     gateway: SlackGateway,
 ) -> WorkspaceInstallation:

@@ -8,12 +8,13 @@ from collections import Counter
 import attrs
 
 from application.actors import Actor
-from application.ports import Clock, UnitOfWork
+from application.ports import Clock
+from application.slack.ports import SlackUnitOfWork
 from application.usecases.operator_views import require_system
-from domain.installation import WorkspaceInstallation
 from domain.organization import Organization
 from domain.people import Role, User
 from domain.program import Program
+from domain.slack.installation import WorkspaceInstallation
 
 
 @attrs.frozen(kw_only=True)
@@ -32,7 +33,9 @@ class SlackOverview:
     unmatched: tuple[User, ...]  # program members no connected workspace knows
 
 
-async def slack_overview(_: None, actor: Actor, uow: UnitOfWork, clock: Clock) -> SlackOverview:
+async def slack_overview(
+    _: None, actor: Actor, uow: SlackUnitOfWork, clock: Clock
+) -> SlackOverview:
     actor.require(Role.GLOBAL_ADMIN)
     async with uow:
         organization = await uow.organizations.get(actor.organization_id)
@@ -78,7 +81,7 @@ class ListAllInstallations:
 
 
 async def list_all_installations(
-    _: ListAllInstallations, actor: Actor, uow: UnitOfWork, clock: Clock
+    _: ListAllInstallations, actor: Actor, uow: SlackUnitOfWork, clock: Clock
 ) -> list[tuple[Organization, list[WorkspaceInstallation]]]:
     """Every organization's installations, for the operator's command line."""
     require_system(actor)

@@ -12,13 +12,14 @@ from datetime import datetime
 import attrs
 
 from application.actors import Actor, ensure_same_organization
-from application.ports import Clock, UnitOfWork
-from application.slack import SlackGateway, SlackUser
+from application.ports import Clock
+from application.slack.gateway import SlackGateway, SlackUser
+from application.slack.ports import SlackUnitOfWork
 from domain.errors import IllegalTransition
 from domain.ids import InstallationId, UserId
-from domain.installation import WorkspaceInstallation
 from domain.people import Role, User
-from domain.slack_identity import SlackIdentity, identity_id
+from domain.slack.identity import SlackIdentity, identity_id
+from domain.slack.installation import WorkspaceInstallation
 
 PAGE = 200
 
@@ -37,7 +38,7 @@ class DirectoryReport:
 
 
 async def sync_slack_directory(
-    cmd: SyncDirectory, actor: Actor, uow: UnitOfWork, clock: Clock, gateway: SlackGateway
+    cmd: SyncDirectory, actor: Actor, uow: SlackUnitOfWork, clock: Clock, gateway: SlackGateway
 ) -> DirectoryReport:
     if actor.role is not Role.SUPPORT:
         actor.require(Role.GLOBAL_ADMIN)
@@ -73,7 +74,7 @@ async def sync_slack_directory(
 
 
 async def _active(
-    uow: UnitOfWork, actor: Actor, installation_id: InstallationId
+    uow: SlackUnitOfWork, actor: Actor, installation_id: InstallationId
 ) -> WorkspaceInstallation:
     installation = await uow.installations.get(installation_id)
     ensure_same_organization(actor, installation.organization_id, "workspace installation")
@@ -115,7 +116,7 @@ def _is_person(user: SlackUser) -> bool:
 
 
 async def _remember(
-    uow: UnitOfWork,
+    uow: SlackUnitOfWork,
     known: dict[str, SlackIdentity],
     installation: WorkspaceInstallation,
     user: User,

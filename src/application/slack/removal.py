@@ -6,9 +6,10 @@ from __future__ import annotations
 import attrs
 
 from application.actors import Actor
-from application.ports import Clock, UnitOfWork
+from application.ports import Clock
+from application.slack.ports import SlackUnitOfWork
 from domain.errors import ConcurrencyConflict
-from domain.installation import RemovedBy, SlackWorkspace
+from domain.slack.installation import RemovedBy, SlackWorkspace
 
 
 @attrs.frozen(kw_only=True)
@@ -20,7 +21,7 @@ class WorkspaceRemovedInSlack:
 
 
 async def workspace_removed_in_slack(
-    cmd: WorkspaceRemovedInSlack, actor: Actor, uow: UnitOfWork, clock: Clock
+    cmd: WorkspaceRemovedInSlack, actor: Actor, uow: SlackUnitOfWork, clock: Clock
 ) -> bool:
     """Mark the installation removed. True if this delivery changed something.
 
@@ -33,7 +34,7 @@ async def workspace_removed_in_slack(
         return await _remove_once(cmd, uow, clock)
 
 
-async def _remove_once(cmd: WorkspaceRemovedInSlack, uow: UnitOfWork, clock: Clock) -> bool:
+async def _remove_once(cmd: WorkspaceRemovedInSlack, uow: SlackUnitOfWork, clock: Clock) -> bool:
     async with uow:
         now = clock.now()
         if not await uow.slack_events.first_time(cmd.event_id, now):

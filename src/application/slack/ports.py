@@ -1,0 +1,67 @@
+"""What the Slack integration's use cases need from storage, beside the mentoring ports: the
+units of work every adapter provides satisfy `SlackUnitOfWork` too."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Protocol
+
+from application.ports import UnitOfWork
+from domain.ids import InstallationId, OrganizationId, UserId
+from domain.slack.identity import SlackIdentity
+from domain.slack.install_attempt import InstallAttempt
+from domain.slack.installation import WorkspaceInstallation
+
+
+class InstallationRepository(Protocol):
+    """Slack workspaces connected to organizations. Bot tokens are sealed at rest."""
+
+    async def add(self, installation: WorkspaceInstallation) -> None: ...
+    async def get(self, id: InstallationId) -> WorkspaceInstallation: ...
+    async def find_by_key(self, slack_key: str) -> WorkspaceInstallation | None:
+        """The installation of one Slack (enterprise, team) pair, active or removed."""
+        ...
+
+    async def list_for_organization(
+        self, organization_id: OrganizationId
+    ) -> Sequence[WorkspaceInstallation]: ...
+
+
+class SlackIdentityRepository(Protocol):
+    """Who is who in the connected Slack directories."""
+
+    async def add(self, identity: SlackIdentity) -> None: ...
+    async def get(self, id: str) -> SlackIdentity: ...
+    async def list_for_organization(
+        self, organization_id: OrganizationId
+    ) -> Sequence[SlackIdentity]: ...
+    async def list_for_user(self, user_id: UserId) -> Sequence[SlackIdentity]: ...
+
+
+class InstallAttemptRepository(Protocol):
+    """OAuth states of "Add a workspace" clicks."""
+
+    async def add(self, attempt: InstallAttempt) -> None: ...
+    async def get(self, id: str) -> InstallAttempt: ...
+
+
+class SlackEventLog(Protocol):
+    """Event ids already handled, so Slack's retries are handled once."""
+
+    async def first_time(self, event_id: str, now: datetime) -> bool:
+        """True, and remembered on commit, if this event id was never seen before."""
+        ...
+
+
+class SlackUnitOfWork(UnitOfWork, Protocol):
+    """A unit of work that also reaches the Slack integration's stores."""
+
+    @property
+    def installations(self) -> InstallationRepository: ...
+    @property
+    def slack_identities(self) -> SlackIdentityRepository: ...
+    @property
+    def install_attempts(self) -> InstallAttemptRepository: ...
+    @property
+    def slack_events(self) -> SlackEventLog: ...
