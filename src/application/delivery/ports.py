@@ -16,6 +16,8 @@ from application.delivery.model import (
     Notification,
     SlackMessageRef,
 )
+from application.ports import OutboxMessage
+from application.slack.ports import SlackUnitOfWork
 
 
 class DeliveryStore(Protocol):
@@ -152,3 +154,13 @@ class MailRenderer(Protocol):
     buttons."""
 
     def render(self, notification: Notification) -> MailContent: ...
+
+
+class NotificationPolicy(Protocol):
+    """Who is told what about one outbox row (see `application.delivery.notifications`): the
+    recipients and kinds from a pure table, the facts the renderers need read in `uow`.
+    Topics nobody is told about give no notifications."""
+
+    async def notifications_for(
+        self, row: OutboxMessage, uow: SlackUnitOfWork
+    ) -> Sequence[Notification]: ...
