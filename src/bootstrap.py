@@ -16,9 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters import cli
 from adapters.clock import SystemClock
+from adapters.http.admin.page_config import SlackApp, WebSecurity
+from adapters.http.api.auth_cache import RecentTokens
 from adapters.http.app import build_app
-from adapters.http.auth_cache import RecentTokens
-from adapters.http.web_config import SlackApp, WebSecurity
 from adapters.persistence.browser_sessions import MemoryBrowserSessions, SqlBrowserSessions
 from adapters.persistence.database import create_engine
 from adapters.persistence.memory import MemoryStore, MemoryUnitOfWork, memory_uow_factory

@@ -13,18 +13,18 @@ from litestar.di import Provide
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 
-from adapters.http.auth import Authenticate, bearer_guard, provide_actor
-from adapters.http.browser import browser_surface
-from adapters.http.connections_controller import ConnectionsController
-from adapters.http.errors import EXCEPTION_HANDLERS
-from adapters.http.me_controller import MeController
-from adapters.http.meetings_controller import MeetingsController
-from adapters.http.mentor_requests_controller import MentorRequestsController
-from adapters.http.organization_controller import MaintenanceController, OrganizationsController
-from adapters.http.programs_controller import ProgramsController
-from adapters.http.surveys_controller import SurveyAssignmentsController, SurveysController
-from adapters.http.tokens_controller import TokensController
-from adapters.http.web_config import SlackApp, WebSecurity
+from adapters.http.admin.page_config import SlackApp, WebSecurity
+from adapters.http.admin.pages import browser_surface
+from adapters.http.api.auth import Authenticate, bearer_guard, provide_actor
+from adapters.http.api.connections_controller import ConnectionsController
+from adapters.http.api.errors import EXCEPTION_HANDLERS
+from adapters.http.api.me_controller import MeController
+from adapters.http.api.meetings_controller import MeetingsController
+from adapters.http.api.mentor_requests_controller import MentorRequestsController
+from adapters.http.api.organization_controller import MaintenanceController, OrganizationsController
+from adapters.http.api.programs_controller import ProgramsController
+from adapters.http.api.surveys_controller import SurveyAssignmentsController, SurveysController
+from adapters.http.api.tokens_controller import TokensController
 from application.reactions import Reactions
 from application.running import UseCaseRunner
 

@@ -13,20 +13,25 @@ from litestar.plugins.flash import FlashConfig, FlashPlugin
 from litestar.template.config import TemplateConfig
 from litestar.types import ControllerRouterHandler, Middleware
 
-from adapters.http.admin_controller import (
+from adapters.http.admin.csrf import SessionCsrf
+from adapters.http.admin.html_errors import HTML_EXCEPTION_HANDLERS
+from adapters.http.admin.page_config import (
+    NOT_BROWSER_FORMS,
+    SlackApp,
+    WebSecurity,
+    template_config,
+)
+from adapters.http.admin.pages_controller import (
     HomeController,
     ManageController,
     SignInController,
     SupportController,
 )
-from adapters.http.auth import Authenticate
-from adapters.http.csrf import SessionCsrf
-from adapters.http.html_errors import HTML_EXCEPTION_HANDLERS
-from adapters.http.sessions import provide_viewer, signed_in_account
-from adapters.http.slack_admin_controller import SlackPageController
-from adapters.http.slack_events import slack_events
-from adapters.http.slack_oauth import oauth_callback
-from adapters.http.web_config import NOT_BROWSER_FORMS, SlackApp, WebSecurity, template_config
+from adapters.http.admin.sessions import provide_viewer, signed_in_account
+from adapters.http.admin.slack_page_controller import SlackPageController
+from adapters.http.api.auth import Authenticate
+from adapters.http.slack.events import slack_events
+from adapters.http.slack.oauth_callback import oauth_callback
 from application.reactions import Reactions
 from application.running import UseCaseRunner
 

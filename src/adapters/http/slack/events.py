@@ -16,8 +16,8 @@ from typing import Any
 
 from litestar import MediaType, Request, Response, post
 
+from adapters.http.admin.slack_page_controller import CurrentSlackApp
 from adapters.http.dependencies import Runner
-from adapters.http.slack_admin_controller import CurrentSlackApp
 from adapters.slack.signing import verify_slack_request
 from application.actors import SYSTEM
 from application.usecases.slack_removal import WorkspaceRemovedInSlack, workspace_removed_in_slack

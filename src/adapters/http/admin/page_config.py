@@ -13,8 +13,8 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 from slack_sdk.oauth import AuthorizeUrlGenerator
 
-from adapters.http.csrf import csrf_token
-from adapters.http.session_store import SESSION_COOKIE, DatabaseSessionConfig, SessionCheck
+from adapters.http.admin.csrf import csrf_token
+from adapters.http.admin.session_store import SESSION_COOKIE, DatabaseSessionConfig, SessionCheck
 from adapters.slack.manifest import BOT_SCOPES
 from application.browser_sessions import BrowserSessions, SessionPolicy
 from application.ports import Clock

@@ -19,10 +19,10 @@ from litestar.params import FromQuery, QueryParameter
 from litestar.plugins.flash import flash
 from litestar.response import Redirect
 
-from adapters.http.admin_controller import CurrentViewer
+from adapters.http.admin.pages_controller import CurrentViewer
+from adapters.http.admin.sessions import only
+from adapters.http.admin.slack_page_controller import SLACK_PAGE, CurrentSlackApp
 from adapters.http.dependencies import Runner
-from adapters.http.sessions import only
-from adapters.http.slack_admin_controller import SLACK_PAGE, CurrentSlackApp
 from application.reactions import ReactionFailed, Reactions
 from application.slack import SlackError
 from application.usecases.slack_install import CompleteSlackInstall, complete_slack_install

@@ -16,10 +16,10 @@ from litestar.params import FromPath, URLEncodedBody
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
-from adapters.http.admin_controller import INTEGRATIONS, CurrentViewer
+from adapters.http.admin.page_config import SlackApp
+from adapters.http.admin.pages_controller import INTEGRATIONS, CurrentViewer
+from adapters.http.admin.sessions import Viewer, only
 from adapters.http.dependencies import Runner
-from adapters.http.sessions import Viewer, only
-from adapters.http.web_config import SlackApp
 from application.running import UseCaseRunner
 from application.slack import SlackError
 from application.usecases.slack_directory import SyncDirectory, sync_slack_directory
