@@ -13,8 +13,7 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
 from adapters.http.admin.sessions import Viewer, end_session, only, session_actor, start_session
-from adapters.http.api.auth import Authenticate
-from adapters.http.dependencies import Runner
+from adapters.http.dependencies import Authenticate, Runner
 from application.usecases.slack_switches import (
     SwitchSlackForOrganization,
     switch_slack_for_organization,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from litestar import Controller, post
 from litestar.params import FromPath, JSONBody
 
+from adapters.http.api.auth import CurrentActor
 from adapters.http.api.errors import problems
 from adapters.http.api.schemas.mentor_requests import (
     DeclineReason,
@@ -12,7 +13,7 @@ from adapters.http.api.schemas.mentor_requests import (
     NewMentorRequest,
 )
 from adapters.http.api.schemas.programs import ConnectionOut
-from adapters.http.dependencies import CurrentActor, Runner
+from adapters.http.dependencies import Runner
 from application.usecases.answer_mentor_request import (
     AcceptMentorRequest,
     DeclineMentorRequest,

@@ -8,6 +8,7 @@ from typing import Annotated
 from litestar import Controller, get, post, put
 from litestar.params import FromPath, JSONBody, QueryParameter
 
+from adapters.http.api.auth import CurrentActor
 from adapters.http.api.errors import problems
 from adapters.http.api.schemas.programs import (
     ConnectionOut,
@@ -20,7 +21,7 @@ from adapters.http.api.schemas.programs import (
     SlackOptIn,
 )
 from adapters.http.api.schemas.surveys import NewSurvey, SurveyOut
-from adapters.http.dependencies import CurrentActor, Runner
+from adapters.http.dependencies import Runner
 from application.usecases.organization_setup import (
     CreateProgram,
     EnrollMember,
