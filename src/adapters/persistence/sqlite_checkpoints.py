@@ -45,7 +45,7 @@ class WalCheckpointer:
     """Checkpoints `path`'s write-ahead log every `interval` seconds until stopped, and makes
     the server's commits durable (`group_commit`); writers pass its `gate`."""
 
-    def __init__(self, path: str, *, interval: float = 0.1, restart_pages: int = RESTART_PAGES):
+    def __init__(self, path: str, *, interval: float = 0.25, restart_pages: int = RESTART_PAGES):
         self.path = path
         self.interval = interval
         self.restart_pages = restart_pages
