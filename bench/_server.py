@@ -10,6 +10,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -86,12 +87,15 @@ class Server(LoggedProcess):
     _log_file: IO[Any]
 
     @classmethod
-    def start(cls, database_url: str, log: Path, *, workers: int = 1) -> Server:
+    def start(
+        cls, database_url: str, log: Path, *, workers: int = 1, prefix: Sequence[str] = ()
+    ) -> Server:
+        """Start it (`prefix` wraps the command, e.g. in strace) and wait until healthy."""
         port = free_port()
         env = bench_env(database_url)
         log_file = log.open("wb")
         command = [
-            *mentorlink_command(), "serve",
+            *prefix, *mentorlink_command(), "serve",
             "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
         ]  # fmt: skip
         process = subprocess.Popen(command, env=env, stdout=log_file, stderr=subprocess.STDOUT)

@@ -16,9 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters import cli
 from adapters.clock import SystemClock
+from adapters.http.admin.page_config import WebSecurity
+from adapters.http.api.auth_cache import RecentTokens
 from adapters.http.app import build_app
-from adapters.http.auth_cache import RecentTokens
-from adapters.http.web_config import SlackApp, WebSecurity
 from adapters.persistence.browser_sessions import MemoryBrowserSessions, SqlBrowserSessions
 from adapters.persistence.database import create_engine
 from adapters.persistence.memory import MemoryStore, MemoryUnitOfWork, memory_uow_factory
@@ -26,6 +26,7 @@ from adapters.persistence.sealing import TokenSealer
 from adapters.persistence.sql_uow import SqlUnitOfWork
 from adapters.persistence.sqlite_checkpoints import WalCheckpointer, sqlite_file
 from adapters.settings import Settings
+from adapters.slack.slack_app import SlackApp
 from adapters.slack.web_gateway import SlackWebGateway
 from application.actors import Actor
 from application.browser_sessions import BrowserSessions, SessionPolicy
@@ -59,7 +60,7 @@ def _session_policy(settings: Settings) -> SessionPolicy:
 
 
 def _checkpointer(settings: Settings) -> WalCheckpointer | None:
-    """The server's WAL checkpoints, for a file-based SQLite database only."""
+    """The server's WAL checkpoints and group commit, for a file-based SQLite database only."""
     path = None if settings.uses_memory else sqlite_file(settings.database_url)
     return WalCheckpointer(path) if path else None
 
@@ -70,8 +71,10 @@ class Container(containers.DeclarativeContainer):
 
     settings = providers.Dependency(instance_of=Settings)
     clock = providers.Singleton(SystemClock)
-    engine = providers.Singleton(lambda s: create_engine(s.database_url), settings)
     checkpointer = providers.Singleton(_checkpointer, settings)
+    engine = providers.Singleton(
+        lambda s, wal: create_engine(s.database_url, wal=wal), settings, checkpointer
+    )
     memory_store = providers.Singleton(MemoryStore)
     secret_keys = providers.Singleton(lambda s: s.checked_secret_keys(), settings)
     sealer = providers.Singleton(TokenSealer, secret_keys)

@@ -124,11 +124,11 @@ async def test_a_failed_background_sync_is_logged_and_the_page_says_not_yet_sync
     web.slack.fail_next("users.list", SlackUnavailable("timeout"))
     state = await web.start_install(admin)
     code = web.slack.issue_code(team_id=ACME_TEAM, redirect_uri=REDIRECT_URI)
-    with caplog.at_level(logging.ERROR, logger="adapters.http.slack_oauth"):
+    with caplog.at_level(logging.ERROR, logger="adapters.http.slack.oauth_callback"):
         page = await admin.follow(await web.callback(admin, code=code, state=state))
     assert "Connected Acme Engineering." in page.text
     assert "Directory not yet synced" in page.text
-    (record,) = [r for r in caplog.records if r.name == "adapters.http.slack_oauth"]
+    (record,) = [r for r in caplog.records if r.name == "adapters.http.slack.oauth_callback"]
     assert "Directory sync after installing" in record.getMessage()
     assert record.exc_info is not None
     (installation,) = await web.installations()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from adapters.http.auth_cache import RecentTokens
+from adapters.http.api.auth_cache import RecentTokens
 from application.actors import Actor
 from domain.ids import OrganizationId, UserId
 from domain.people import Role

@@ -1,1 +1,3 @@
-"""The HTTP edge: a Litestar JSON API over the use cases (see `app.build_app`)."""
+"""The HTTP edge, three surfaces composed by `app.build_app`: the JSON API (`api/`), the admin
+pages (`admin/`) and Slack's endpoints (`slack/`). Each only verifies, translates and answers;
+what two of them share is in `dependencies.py`."""

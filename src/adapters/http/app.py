@@ -1,6 +1,6 @@
-"""The Litestar application: health check, OpenAPI schema, the bearer-protected JSON API and,
-when the composition root hands over the Slack app and web keys, the admin pages and Slack's
-endpoints (`browser.py`).
+"""The Litestar application: health check, OpenAPI schema, the bearer-protected JSON API
+(`api/`) and, when the composition root hands over the Slack app and web keys, the admin pages
+(`admin/`) and Slack's endpoints (`slack/`).
 
 `build_app` is handed ready-made collaborators by the composition root; it builds nothing
 else and does no I/O, so tests construct the same app around the in-memory fakes.
@@ -8,30 +8,22 @@ else and does no I/O, so tests construct the same app around the in-memory fakes
 
 from __future__ import annotations
 
-from litestar import Litestar, Router, get
-from litestar.di import Provide
+from litestar import Litestar, get
 from litestar.openapi.config import OpenAPIConfig
-from litestar.openapi.spec import Components, SecurityScheme
+from litestar.openapi.spec import Components
+from litestar.types import ControllerRouterHandler
 
-from adapters.http.auth import Authenticate, bearer_guard, provide_actor
-from adapters.http.browser import browser_surface
-from adapters.http.connections_controller import ConnectionsController
-from adapters.http.errors import EXCEPTION_HANDLERS
-from adapters.http.me_controller import MeController
-from adapters.http.meetings_controller import MeetingsController
-from adapters.http.mentor_requests_controller import MentorRequestsController
-from adapters.http.organization_controller import MaintenanceController, OrganizationsController
-from adapters.http.programs_controller import ProgramsController
-from adapters.http.surveys_controller import SurveyAssignmentsController, SurveysController
-from adapters.http.tokens_controller import TokensController
-from adapters.http.web_config import SlackApp, WebSecurity
+from adapters.http.admin.page_config import WebSecurity
+from adapters.http.admin.pages import AdminSurface, admin_surface
+from adapters.http.api.errors import EXCEPTION_HANDLERS
+from adapters.http.api.routes import BEARER, BEARER_SCHEME, json_api
+from adapters.http.dependencies import Authenticate, always
+from adapters.http.slack.endpoints import slack_endpoints
+from adapters.slack.slack_app import SlackApp
 from application.reactions import Reactions
 from application.running import UseCaseRunner
 
-API_PREFIX = "/api/v1"
 MAX_BODY_BYTES = 1_000_000
-
-_BEARER = "BearerToken"
 
 
 @get("/healthz", summary="Liveness check", tags=["health"])
@@ -54,59 +46,27 @@ def build_app(
     Events API endpoint; without them it is the JSON API alone. `reactions` run what follows
     an install once the browser has its answer (by default, through `runner`)."""
 
-    def provide_runner() -> UseCaseRunner:
-        return runner
-
-    api = Router(
-        path=API_PREFIX,
-        route_handlers=[
-            OrganizationsController,
-            MaintenanceController,
-            ProgramsController,
-            MentorRequestsController,
-            ConnectionsController,
-            MeetingsController,
-            SurveysController,
-            SurveyAssignmentsController,
-            MeController,
-            TokensController,
-        ],
-        guards=[bearer_guard(authenticate)],
-        dependencies={"actor": Provide(provide_actor, sync_to_thread=False)},
-        security=[{_BEARER: []}],
-    )
-    browser = (
-        browser_surface(
-            security=security,
-            slack=slack,
-            authenticate=authenticate,
-            runner=runner,
-            reactions=reactions or Reactions(runner),
+    routes: list[ControllerRouterHandler] = [healthz, json_api(authenticate)]
+    admin: AdminSurface | None = None
+    if security is not None and slack is not None:
+        admin = admin_surface(
+            security=security, slack=slack, authenticate=authenticate, runner=runner
         )
-        if security is not None and slack is not None
-        else None
-    )
+        routes += admin.route_handlers
+        routes += slack_endpoints(slack=slack, reactions=reactions or Reactions(runner))
     return Litestar(
-        route_handlers=[healthz, api, *(browser.route_handlers if browser else [])],
-        middleware=browser.middleware if browser else [],
-        plugins=browser.plugins if browser else [],
-        template_config=browser.template_config if browser else None,
-        dependencies={"runner": Provide(provide_runner, sync_to_thread=False)},
+        route_handlers=routes,
+        middleware=admin.middleware if admin else [],
+        plugins=admin.plugins if admin else [],
+        template_config=admin.template_config if admin else None,
+        dependencies={"runner": always(runner)},
         exception_handlers=dict(EXCEPTION_HANDLERS),
         openapi_config=OpenAPIConfig(
             title="mentorlink",
             version="1",
             description="A mentoring program's JSON API. Send `Authorization: Bearer <token>`.",
             path="/schema",
-            components=Components(
-                security_schemes={
-                    _BEARER: SecurityScheme(
-                        type="http",
-                        scheme="bearer",
-                        description="An API token from `mentorlink token create`.",
-                    )
-                }
-            ),
+            components=Components(security_schemes={BEARER: BEARER_SCHEME}),
         ),
         request_max_body_size=MAX_BODY_BYTES,
         debug=debug,

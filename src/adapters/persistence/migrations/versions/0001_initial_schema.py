@@ -1,3 +1,4 @@
+# Over 300 lines: generated once by Alembic for the first schema; changes are new revisions.
 """initial schema
 
 Revision ID: 0001

@@ -7,18 +7,20 @@ logged or echoed back.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from litestar import Request
 from litestar.connection import ASGIConnection
+from litestar.di import NamedDependency
 from litestar.exceptions import NotAuthorizedException
 from litestar.handlers.base import BaseRouteHandler
 from litestar.types import Guard
 
+from adapters.http.dependencies import Authenticate
 from application.actors import Actor
 
-Authenticate = Callable[[str], Awaitable[Actor | None]]
+CurrentActor = NamedDependency[Actor]
+"""The caller, resolved from the bearer token by `bearer_guard`."""
 
 _MAX_SECRET = 512
 _STATE_KEY = "actor"

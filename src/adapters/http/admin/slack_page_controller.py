@@ -11,15 +11,13 @@ from typing import Any, TypeVar
 
 import msgspec
 from litestar import Controller, Request, get, post
-from litestar.di import NamedDependency
 from litestar.params import FromPath, URLEncodedBody
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
-from adapters.http.admin_controller import INTEGRATIONS, CurrentViewer
-from adapters.http.dependencies import Runner
-from adapters.http.sessions import Viewer, only
-from adapters.http.web_config import SlackApp
+from adapters.http.admin.pages_controller import INTEGRATIONS, CurrentViewer
+from adapters.http.admin.sessions import Viewer, only
+from adapters.http.dependencies import CurrentSlackApp, Runner
 from application.running import UseCaseRunner
 from application.slack.directory import SyncDirectory, sync_slack_directory
 from application.slack.gateway import SlackError
@@ -36,8 +34,6 @@ from domain.ids import InstallationId, ProgramId
 from domain.people import Role
 
 SLACK_PAGE = f"{INTEGRATIONS}/slack"
-
-CurrentSlackApp = NamedDependency[SlackApp]
 
 
 class OptInForm(msgspec.Struct):

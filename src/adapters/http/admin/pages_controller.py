@@ -12,9 +12,8 @@ from litestar.params import FromQuery, URLEncodedBody
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
-from adapters.http.auth import Authenticate
-from adapters.http.dependencies import Runner
-from adapters.http.sessions import Viewer, end_session, only, session_actor, start_session
+from adapters.http.admin.sessions import Viewer, end_session, only, session_actor, start_session
+from adapters.http.dependencies import Authenticate, Runner
 from application.usecases.slack_switches import (
     SwitchSlackForOrganization,
     switch_slack_for_organization,

@@ -8,12 +8,13 @@ from typing import Annotated
 from litestar import Controller, get
 from litestar.params import QueryParameter
 
-from adapters.http.dependencies import CurrentActor, Runner
-from adapters.http.errors import problems
-from adapters.http.schemas.me import ConnectionAreaOut, ConnectionCardOut, MeOut
-from adapters.http.schemas.mentor_requests import MyRequestsOut, PendingRequestOut
-from adapters.http.schemas.surveys import DueSurveyOut
-from adapters.http.schemas.tokens import TokenOut
+from adapters.http.api.auth import CurrentActor
+from adapters.http.api.errors import problems
+from adapters.http.api.schemas.me import ConnectionAreaOut, ConnectionCardOut, MeOut
+from adapters.http.api.schemas.mentor_requests import MyRequestsOut, PendingRequestOut
+from adapters.http.api.schemas.surveys import DueSurveyOut
+from adapters.http.api.schemas.tokens import TokenOut
+from adapters.http.dependencies import Runner
 from application.usecases.access_tokens import MyTokens, my_tokens
 from application.usecases.connection_area import MyConnectionArea, my_connection_area
 from application.usecases.my_account import WhoAmI, who_am_i

@@ -1,6 +1,6 @@
-"""What the admin pages and the Slack endpoints are handed by the composition root, and the
-Litestar configuration (server-side sessions, templates) derived from it. Nothing here reads
-the environment."""
+"""How the admin pages keep sessions (what the composition root hands over) and the Litestar
+configuration derived from it: server-side sessions, templates. Nothing here reads the
+environment."""
 
 from __future__ import annotations
 
@@ -11,11 +11,9 @@ import attrs
 from jinja2 import Environment
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
-from slack_sdk.oauth import AuthorizeUrlGenerator
 
-from adapters.http.csrf import csrf_token
-from adapters.http.session_store import SESSION_COOKIE, DatabaseSessionConfig, SessionCheck
-from adapters.slack.manifest import BOT_SCOPES
+from adapters.http.admin.csrf import csrf_token
+from adapters.http.admin.session_store import SESSION_COOKIE, DatabaseSessionConfig, SessionCheck
 from application.browser_sessions import BrowserSessions, SessionPolicy
 from application.ports import Clock
 
@@ -25,33 +23,6 @@ NOT_BROWSER_FORMS = ["^/api/", "^/slack/", "^/healthz", "^/schema"]
 # Routes with no session: all but the pages and the OAuth callback (which Slack sends the
 # administrator's browser to).
 NO_SESSION = ["^/api/", "^/slack/events", "^/slack/interactivity", "^/healthz", "^/schema"]
-
-
-@attrs.frozen(kw_only=True)
-class SlackApp:
-    """Our Slack app as the endpoints see it: its public credentials, the signing secret and
-    where Slack sends admins back after the consent page. (The Slack gateway is the use case
-    runner's to hand to the use cases that call Slack.)"""
-
-    client_id: str
-    signing_secret: str = attrs.field(repr=False)
-    oauth_url: str
-    public_url: str
-
-    @property
-    def redirect_uri(self) -> str:
-        return f"{self.public_url.rstrip('/')}/slack/oauth/callback"
-
-    def authorize_url(self, state: str) -> str:
-        """Slack's consent page for the least scopes mentorlink needs, carrying `state`."""
-        generator = AuthorizeUrlGenerator(
-            client_id=self.client_id,
-            redirect_uri=self.redirect_uri,
-            scopes=list(BOT_SCOPES),
-            authorization_url=self.oauth_url,
-        )
-        url: str = generator.generate(state)
-        return url
 
 
 @attrs.frozen(kw_only=True)

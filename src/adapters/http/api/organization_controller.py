@@ -5,9 +5,10 @@ from __future__ import annotations
 from litestar import Controller, post, put
 from litestar.params import FromPath, JSONBody
 
-from adapters.http.dependencies import CurrentActor, Runner
-from adapters.http.errors import problems
-from adapters.http.schemas.organizations import ExpiredOut, OrganizationOut, SlackSwitch
+from adapters.http.api.auth import CurrentActor
+from adapters.http.api.errors import problems
+from adapters.http.api.schemas.organizations import ExpiredOut, OrganizationOut, SlackSwitch
+from adapters.http.dependencies import Runner
 from application.usecases.expire_overdue import ExpireOverdue, expire_overdue
 from application.usecases.slack_switches import (
     SwitchSlackForOrganization,

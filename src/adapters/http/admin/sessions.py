@@ -20,7 +20,7 @@ from litestar.exceptions import NotAuthorizedException, PermissionDeniedExceptio
 from litestar.handlers.base import BaseRouteHandler
 from litestar.types import Guard
 
-from adapters.http.session_store import ACCOUNT, rotate, session_just_ended
+from adapters.http.admin.session_store import ACCOUNT, rotate, session_just_ended
 from application.actors import Actor
 from application.running import UseCaseRunner
 from application.usecases.my_account import Account, WhoAmI, who_am_i

@@ -8,9 +8,9 @@ from typing import Annotated
 from litestar import Controller, get, post, put
 from litestar.params import FromPath, JSONBody, QueryParameter
 
-from adapters.http.dependencies import CurrentActor, Runner
-from adapters.http.errors import problems
-from adapters.http.schemas.programs import (
+from adapters.http.api.auth import CurrentActor
+from adapters.http.api.errors import problems
+from adapters.http.api.schemas.programs import (
     ConnectionOut,
     MemberOut,
     NewConnection,
@@ -20,7 +20,8 @@ from adapters.http.schemas.programs import (
     RecommendationOut,
     SlackOptIn,
 )
-from adapters.http.schemas.surveys import NewSurvey, SurveyOut
+from adapters.http.api.schemas.surveys import NewSurvey, SurveyOut
+from adapters.http.dependencies import Runner
 from application.usecases.organization_setup import (
     CreateProgram,
     EnrollMember,

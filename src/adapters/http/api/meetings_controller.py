@@ -5,10 +5,11 @@ from __future__ import annotations
 from litestar import Controller, post
 from litestar.params import FromPath, JSONBody
 
-from adapters.http.dependencies import CurrentActor, Runner
-from adapters.http.errors import problems
-from adapters.http.schemas.meetings import MeetingOut, SlotChoice
-from adapters.http.schemas.mentor_requests import DeclineReason
+from adapters.http.api.auth import CurrentActor
+from adapters.http.api.errors import problems
+from adapters.http.api.schemas.meetings import MeetingOut, SlotChoice
+from adapters.http.api.schemas.mentor_requests import DeclineReason
+from adapters.http.dependencies import Runner
 from application.usecases.meetings import (
     AcceptMeeting,
     CancelMeeting,

@@ -4,7 +4,10 @@ With `code` and `state` the install is completed by the use case (the state must
 browser session's, unused and fresh); every outcome ends on the Slack page with a message.
 What follows an install (the directory sync) is a reaction to its event: until the delivery
 worker runs reactions from the outbox, they run here in the background, once the browser has
-its answer; a failed reaction is logged and the page keeps showing "not yet synced"."""
+its answer; a failed reaction is logged and the page keeps showing "not yet synced".
+
+The callback is a page in the administrator's session (`admin.pages.page_router`), reached
+from Slack's consent page rather than from our navigation."""
 
 from __future__ import annotations
 
@@ -19,10 +22,11 @@ from litestar.params import FromQuery, QueryParameter
 from litestar.plugins.flash import flash
 from litestar.response import Redirect
 
-from adapters.http.admin_controller import CurrentViewer
-from adapters.http.dependencies import Runner
-from adapters.http.sessions import only
-from adapters.http.slack_admin_controller import SLACK_PAGE, CurrentSlackApp
+from adapters.http.admin.pages_controller import CurrentViewer
+from adapters.http.admin.sessions import only
+from adapters.http.admin.slack_page_controller import SLACK_PAGE
+from adapters.http.dependencies import CurrentSlackApp, Runner
+from adapters.slack.slack_app import OAUTH_CALLBACK_PATH
 from application.reactions import ReactionFailed, Reactions
 from application.slack.gateway import SlackError
 from application.slack.install import CompleteSlackInstall, complete_slack_install
@@ -58,7 +62,7 @@ def _back(request: Request[Any, Any, Any], message: str, category: str) -> Redir
     return Redirect(SLACK_PAGE, status_code=303)
 
 
-@get("/slack/oauth/callback", guards=[only(Role.GLOBAL_ADMIN)], include_in_schema=False)
+@get(OAUTH_CALLBACK_PATH, guards=[only(Role.GLOBAL_ADMIN)], include_in_schema=False)
 async def oauth_callback(
     request: Request[Any, Any, Any],
     viewer: CurrentViewer,

@@ -6,8 +6,9 @@ from __future__ import annotations
 from litestar import Controller, delete
 from litestar.params import FromPath
 
-from adapters.http.dependencies import CurrentActor, Runner
-from adapters.http.errors import problems
+from adapters.http.api.auth import CurrentActor
+from adapters.http.api.errors import problems
+from adapters.http.dependencies import Runner
 from application.usecases.access_tokens import RevokeToken, revoke_token
 
 

@@ -8,10 +8,11 @@ from typing import Annotated
 from litestar import Controller, get, post
 from litestar.params import FromPath, JSONBody, QueryParameter
 
-from adapters.http.dependencies import CurrentActor, Runner
-from adapters.http.errors import problems
-from adapters.http.schemas.connections import MessageOut, NewMessage, NewTask, TaskOut
-from adapters.http.schemas.meetings import MeetingOut, NewMeeting
+from adapters.http.api.auth import CurrentActor
+from adapters.http.api.errors import problems
+from adapters.http.api.schemas.connections import MessageOut, NewMessage, NewTask, TaskOut
+from adapters.http.api.schemas.meetings import MeetingOut, NewMeeting
+from adapters.http.dependencies import Runner
 from application.usecases.connection_work import (
     MAX_PAGE,
     AddTask,

@@ -5,14 +5,15 @@ from __future__ import annotations
 from litestar import Controller, post
 from litestar.params import FromPath, JSONBody
 
-from adapters.http.dependencies import CurrentActor, Runner
-from adapters.http.errors import problems
-from adapters.http.schemas.mentor_requests import (
+from adapters.http.api.auth import CurrentActor
+from adapters.http.api.errors import problems
+from adapters.http.api.schemas.mentor_requests import (
     DeclineReason,
     MentorRequestOut,
     NewMentorRequest,
 )
-from adapters.http.schemas.programs import ConnectionOut
+from adapters.http.api.schemas.programs import ConnectionOut
+from adapters.http.dependencies import Runner
 from application.usecases.answer_mentor_request import (
     AcceptMentorRequest,
     DeclineMentorRequest,

@@ -5,9 +5,15 @@ from __future__ import annotations
 from litestar import Controller, post
 from litestar.params import FromPath, JSONBody
 
-from adapters.http.dependencies import CurrentActor, Runner
-from adapters.http.errors import problems
-from adapters.http.schemas.surveys import AssignmentOut, NewAssignment, ResponseOut, SurveyAnswers
+from adapters.http.api.auth import CurrentActor
+from adapters.http.api.errors import problems
+from adapters.http.api.schemas.surveys import (
+    AssignmentOut,
+    NewAssignment,
+    ResponseOut,
+    SurveyAnswers,
+)
+from adapters.http.dependencies import Runner
 from application.usecases.surveys import (
     AssignSurvey,
     SubmitSurveyResponse,

@@ -1,0 +1,22 @@
+"""Slack's endpoints as `build_app` adds them: the Events API (no session, no CSRF: Slack
+signs its requests) and the OAuth callback (a page in the administrator's session)."""
+
+from __future__ import annotations
+
+from litestar import Router
+from litestar.types import ControllerRouterHandler
+
+from adapters.http.admin.pages import page_router
+from adapters.http.dependencies import always
+from adapters.http.slack.events import slack_events
+from adapters.http.slack.oauth_callback import oauth_callback
+from adapters.slack.slack_app import SlackApp
+from application.reactions import Reactions
+
+
+def slack_endpoints(*, slack: SlackApp, reactions: Reactions) -> list[ControllerRouterHandler]:
+    """`slack` is our app's signing secret and OAuth URLs; `reactions` run what follows an
+    install once the browser has its answer."""
+    events = Router(path="/", route_handlers=[slack_events], dependencies={"slack": always(slack)})
+    callback = page_router([oauth_callback], slack=always(slack), reactions=always(reactions))
+    return [events, callback]

@@ -1,0 +1,49 @@
+"""`POST /slack/events`: Slack's Events API, kept thin.
+
+The signature is checked on the raw bytes before anything is parsed (401 and nothing touched
+when it is missing, wrong or older than 5 minutes). `url_verification` is answered with its
+challenge; `app_uninstalled` and `tokens_revoked` naming bot tokens mark the installation
+removed from Slack's side (de-duplicated by `event_id` in the use case, so Slack's retries
+change nothing; the two events racing each other both get a 200). Every other event, and
+events for unknown teams, get a fast 200. A signed body that is not a Slack envelope is a 400
+with `X-Slack-No-Retry: 1`: retrying it would not help. Reading the envelope is
+`adapters.slack.inbound`'s; this handler verifies, runs the use case and answers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import MediaType, Request, Response, post
+
+from adapters.http.dependencies import CurrentSlackApp, Runner
+from adapters.slack.inbound import MalformedEnvelope, UrlVerification, read_event_request
+from adapters.slack.signing import verify_slack_request
+from application.actors import SYSTEM
+from application.slack.removal import workspace_removed_in_slack
+
+_NO_RETRY = {"X-Slack-No-Retry": "1"}
+
+
+def _answer(
+    status: int, body: dict[str, Any], headers: dict[str, str] | None = None
+) -> Response[dict[str, Any]]:
+    return Response(body, status_code=status, media_type=MediaType.JSON, headers=headers or {})
+
+
+@post("/slack/events", status_code=200, include_in_schema=False)
+async def slack_events(
+    request: Request[Any, Any, Any], runner: Runner, slack: CurrentSlackApp
+) -> Response[dict[str, Any]]:
+    raw = await request.body()
+    if not verify_slack_request(slack.signing_secret, request.headers, raw, runner.clock.now()):
+        return _answer(401, {"error": "invalid_signature"})
+    try:
+        asked = read_event_request(raw)
+    except MalformedEnvelope:
+        return _answer(400, {"error": "malformed_event"}, _NO_RETRY)
+    if isinstance(asked, UrlVerification):
+        return _answer(200, {"challenge": asked.challenge})
+    if asked is not None:
+        await runner(workspace_removed_in_slack, asked, SYSTEM)
+    return _answer(200, {"ok": True})

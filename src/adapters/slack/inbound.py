@@ -1,0 +1,81 @@
+"""What Slack sends us, read into what the app does with it.
+
+`read_event_request` takes the raw body of an Events API request (already verified with
+`signing.verify_slack_request`) and says what it asks for: a `UrlVerification` to answer with
+its challenge, a use case command (`app_uninstalled`, or `tokens_revoked` naming bot tokens,
+become `WorkspaceRemovedInSlack`, keyed by the envelope's `event_id`), or None for every other
+event, which only needs a fast 200. A body that is not a Slack envelope raises
+`MalformedEnvelope`: Slack should not retry it. Nothing here does I/O or knows about HTTP.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import attrs
+
+from application.slack.removal import WorkspaceRemovedInSlack
+
+
+class MalformedEnvelope(ValueError):
+    """A signed body that is not a Slack envelope; retrying it would not help."""
+
+
+@attrs.frozen
+class UrlVerification:
+    """Slack checking the Request URL: answer with `challenge`, do nothing else."""
+
+    challenge: str
+
+
+EventRequest = UrlVerification | WorkspaceRemovedInSlack | None
+"""What an Events API request asks for; None is an event we acknowledge and ignore."""
+
+
+def read_event_request(raw_body: bytes) -> EventRequest:
+    """What the Events API request with this body asks for; raises `MalformedEnvelope`."""
+    try:
+        envelope = json.loads(raw_body)
+        if not isinstance(envelope, dict):
+            raise ValueError("not a JSON object")
+        if envelope.get("type") == "url_verification":
+            challenge = envelope.get("challenge")
+            if not isinstance(challenge, str):
+                raise ValueError("a url_verification without a challenge")
+            return UrlVerification(challenge=challenge)
+        return removal_of(envelope)
+    except MalformedEnvelope:
+        raise
+    except ValueError as malformed:  # json.JSONDecodeError and UnicodeDecodeError are ValueErrors
+        raise MalformedEnvelope(str(malformed)) from malformed
+
+
+def removal_of(envelope: dict[str, Any]) -> WorkspaceRemovedInSlack | None:
+    """The removal an `event_callback` announces, or None when it announces none."""
+    event = envelope.get("event")
+    if envelope.get("type") != "event_callback" or not isinstance(event, dict):
+        return None
+    kind = event.get("type")
+    if kind == "tokens_revoked":
+        tokens = event.get("tokens")
+        if not isinstance(tokens, dict) or not tokens.get("bot"):
+            return None  # only user tokens were revoked: the bot still works
+    elif kind != "app_uninstalled":
+        return None
+    authorizations = envelope.get("authorizations")
+    first = authorizations[0] if isinstance(authorizations, list) and authorizations else None
+    org_wide = isinstance(first, dict) and first.get("is_enterprise_install") is True
+    event_id = _text(envelope.get("event_id"))
+    if event_id is None:
+        raise MalformedEnvelope("an event without an event_id")
+    return WorkspaceRemovedInSlack(
+        event_id=event_id,
+        enterprise_id=_text(envelope.get("enterprise_id")),
+        team_id=_text(envelope.get("team_id")),
+        is_enterprise_install=org_wide,
+    )
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
