@@ -50,7 +50,8 @@ def _part(message: EmailMessage, subtype: str) -> str:
 
 def parse_mail(mail_from: str, rcpt_tos: list[str], content: bytes, at: float) -> Mail:
     """A received message, with its plain-text and HTML parts decoded."""
-    message = email.message_from_bytes(content, policy=default_policy)
+    # SMTP carries CRLF line ends; the parts are shown (and compared) with plain newlines.
+    message = email.message_from_bytes(content.replace(b"\r\n", b"\n"), policy=default_policy)
     assert isinstance(message, EmailMessage)
     return Mail(id=f"M{next(_serial):06d}", mail_from=mail_from, rcpt_tos=list(rcpt_tos),
                 from_header=str(message.get("From", "")), to_header=str(message.get("To", "")),
