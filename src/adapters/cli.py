@@ -1,3 +1,4 @@
+# Over 300 lines: one command table and its short handlers, read together (split when it grows).
 """The `mentorlink` command: migrate, serve, seed, tokens, the sandbox, the Slack app manifest,
 and `run-local`. The composition root (`bootstrap.main`) hands it `connect`, which opens a use
 case runner on the configured database for the commands that run use cases."""
@@ -278,9 +279,11 @@ def _run_local(args: argparse.Namespace) -> int:
         env["SLACK_CLIENT_SECRET"] = client_secret
         env["MENTORLINK_SLACK_API_URL"] = f"{sandbox_url}/api/"
         env["MENTORLINK_SLACK_OAUTH_URL"] = f"{sandbox_url}/oauth/v2/authorize"
+        smtp_port = 0 if settings.smtp_url else args.sandbox_port + 25  # 3025 next to 3000
+        env.setdefault("MENTORLINK_SMTP_URL", f"smtp://127.0.0.1:{smtp_port}")
         sandbox = subprocess.Popen(
             [sys.executable, "-m", "slack_sandbox", "--port", str(args.sandbox_port),
-             "--app-url", app_url, "--signing-secret", secret,
+             "--app-url", app_url, "--signing-secret", secret, "--smtp-port", str(smtp_port),
              "--client-id", client_id, "--client-secret", client_secret],
             env=env,
         )  # fmt: skip

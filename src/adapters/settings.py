@@ -13,6 +13,7 @@ DEFAULT_DATABASE = "sqlite:///./mentorlink.db"
 SLACK_API = "https://slack.com/api/"
 SLACK_OAUTH = "https://slack.com/oauth/v2/authorize"
 MIN_SECRET_LENGTH = 32
+DEFAULT_MAIL_FROM = "mentorlink <mentorlink@localhost>"
 
 
 class SecretKeyMissing(ValueError):
@@ -43,6 +44,8 @@ class Settings:
     token_cache_seconds: float = 5.0
     session_idle_minutes: float = 30.0
     session_hours: float = 8.0
+    smtp_url: str = ""  # "" sends no e-mail
+    mail_from: str = DEFAULT_MAIL_FROM
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -61,6 +64,8 @@ class Settings:
             token_cache_seconds=float(e.get("MENTORLINK_TOKEN_CACHE_SECONDS", "5")),
             session_idle_minutes=float(e.get("MENTORLINK_SESSION_IDLE_MINUTES", "30")),
             session_hours=float(e.get("MENTORLINK_SESSION_HOURS", "8")),
+            smtp_url=e.get("MENTORLINK_SMTP_URL", "").strip(),
+            mail_from=e.get("MENTORLINK_MAIL_FROM", "").strip() or DEFAULT_MAIL_FROM,
         )
 
     def checked_secret_keys(self) -> tuple[str, ...]:

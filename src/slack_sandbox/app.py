@@ -35,8 +35,12 @@ def create_app(config: SandboxConfig | None = None, sandbox: Sandbox | None = No
 
     async def start() -> None:
         await sandbox.deliverer.start()
+        if sandbox.smtp is not None:
+            await sandbox.smtp.start()
 
     async def stop() -> None:
+        if sandbox.smtp is not None:
+            await sandbox.smtp.stop()
         await sandbox.deliverer.close()
 
     return Litestar(

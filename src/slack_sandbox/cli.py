@@ -23,6 +23,8 @@ def parser() -> argparse.ArgumentParser:
                                             "over HTTP.")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=3000)
+    p.add_argument("--smtp-port", type=int, default=3025, metavar="PORT",
+                   help="where the SMTP receiver listens (0: no receiver)")
     p.add_argument("--workspaces", type=Path, default=None, metavar="FILE",
                    help="YAML directory of grids, workspaces and users (default: built-in)")
     p.add_argument("--app-url", default=DEFAULT_APP_URL, metavar="URL",
@@ -58,7 +60,8 @@ def config_from(args: argparse.Namespace) -> SandboxConfig:
                          app_url=args.app_url, signing_secret=args.signing_secret,
                          client_id=args.client_id, client_secret=args.client_secret,
                          time_scale=args.time_scale, rate_limits=not args.no_rate_limits,
-                         public_url=args.public_url, generated_users=generated)
+                         public_url=args.public_url, generated_users=generated,
+                         smtp_port=args.smtp_port)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -79,7 +82,8 @@ def main(argv: list[str] | None = None) -> int:
     state = sandbox.state
     print(f"Slack sandbox on {config.base_url} — {len(state.directory.workspaces)} workspaces, "
           f"{len(state.directory.users)} users; app at {config.app_url}; "
-          f"time scale {config.time_scale}; rate limits {'on' if config.rate_limits else 'off'}",
+          f"time scale {config.time_scale}; rate limits {'on' if config.rate_limits else 'off'}"
+          + (f"; SMTP on {config.host}:{config.smtp_port}" if config.smtp_port else ""),
           flush=True)
     uvicorn.run(create_app(config, sandbox), host=config.host, port=config.port,
                 log_level=args.log_level, access_log=False)

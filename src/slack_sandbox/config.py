@@ -41,6 +41,8 @@ class SandboxConfig:
     #: Public base URL of the sandbox itself (for response_url, OAuth pages); derived from
     #: host and port when not given.
     public_url: str | None = None
+    #: Where the SMTP receiver listens (on `host`); 0 runs none.
+    smtp_port: int = 0
     #: Extra generated users per workspace id (`--generate-users N` applies to the first one).
     generated_users: dict[str, int] = attrs.field(factory=dict)
 

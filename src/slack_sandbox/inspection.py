@@ -9,10 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 import attrs
-from litestar import Request, Response, Router, get, post
+from litestar import Request, Response, Router, delete, get, post
 
 from slack_sandbox import interactions
 from slack_sandbox.errors import SlackError
+from slack_sandbox.faults import fault_from
 from slack_sandbox.installs import access_response, install_app
 from slack_sandbox.modals import view_json
 from slack_sandbox.records import JSON, Message
@@ -231,6 +232,45 @@ async def remove(request: AnyRequest) -> JSON:
                                    enterprise_id=b.get("enterprise_id"))
 
 
+@get("/faults", sync_to_thread=False)
+def faults(request: AnyRequest) -> JSON:
+    """Faults still to happen."""
+    return {"faults": _sandbox(request).state.faults.as_json()}
+
+
+@post("/faults")
+async def add_fault(request: AnyRequest) -> JSON:
+    """Plan a fault: {method, [team_id], [times=1], error | status (5xx) | delay (s),
+    [retry_after] (with error "ratelimited")}."""
+    state = _sandbox(request).state
+    state.faults.add(fault_from(await request.json()))
+    return {"faults": state.faults.as_json()}
+
+
+@delete("/faults", status_code=200, sync_to_thread=False)
+def clear_faults(request: AnyRequest) -> JSON:
+    """Forget every planned fault."""
+    _sandbox(request).state.faults.clear()
+    return {"ok": True}
+
+
+@get("/mails", sync_to_thread=False)
+def mails(request: AnyRequest) -> JSON:
+    """E-mails the SMTP receiver accepted, oldest first (`?to=` filters by recipient)."""
+    to = (_query(request, "to") or "").lower()
+    return {"mails": [m.as_json() for m in _sandbox(request).state.mails
+                      if not to or to in (r.lower() for r in m.rcpt_tos)]}
+
+
+@delete("/mails", status_code=200, sync_to_thread=False)
+def clear_mails(request: AnyRequest) -> JSON:
+    """Empty the mailbox."""
+    state = _sandbox(request).state
+    state.mails.clear()
+    state.changed()
+    return {"ok": True}
+
+
 def slack_error_response(_: AnyRequest, exc: SlackError) -> Response[JSON]:
     """Inspection refusals as JSON with a 4xx status."""
     return Response(exc.body(), status_code=exc.status if exc.status >= 400 else 400)
@@ -241,5 +281,6 @@ def inspection_router() -> Router:
     return Router("/_sandbox", route_handlers=[
         directory, messages, calls, ratelimited, delivered_events, delivered_interactions,
         views, installs, direct_install, read_config, write_config, reset, drain,
-        url_verification, click, submit, close, open_tab, remove,
+        url_verification, click, submit, close, open_tab, remove, faults, add_fault,
+        clear_faults, mails, clear_mails,
     ], exception_handlers={SlackError: slack_error_response})

@@ -11,6 +11,7 @@ from slack_sandbox import events
 from slack_sandbox.config import SandboxConfig, tunables_from
 from slack_sandbox.delivery import Deliverer
 from slack_sandbox.installs import remove_install
+from slack_sandbox.mailbox import Mail, MailHandler, SmtpReceiver
 from slack_sandbox.rate_limits import RateLimiter
 from slack_sandbox.records import Delivery, Install
 from slack_sandbox.state import SandboxState
@@ -24,6 +25,7 @@ class Sandbox:
     state: SandboxState
     limiter: RateLimiter
     deliverer: Deliverer
+    smtp: SmtpReceiver | None = None
 
     def reset(self) -> None:
         """Forget runtime state and rate-limit consumption (the directory stays)."""
@@ -52,5 +54,12 @@ def build_sandbox(config: SandboxConfig, directory: Directory | None = None,
         directory = load_directory(config.workspaces_file, config.generated_users)
     state = SandboxState(directory=directory, config=config, tunables=tunables_from(config),
                          clock=clock)
+
+    def receive(mail: Mail) -> None:
+        state.mails.append(mail)
+        state.changed()
+
+    smtp = (SmtpReceiver(MailHandler(receive, clock), config.host, config.smtp_port)
+            if config.smtp_port else None)
     return Sandbox(state=state, limiter=RateLimiter(state.tunables, clock),
-                   deliverer=Deliverer(state))
+                   deliverer=Deliverer(state), smtp=smtp)

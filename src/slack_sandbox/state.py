@@ -17,6 +17,8 @@ from typing import Any
 import attrs
 
 from slack_sandbox.config import SandboxConfig, Tunables, tunables_from
+from slack_sandbox.faults import FaultPlan
+from slack_sandbox.mailbox import Mail
 from slack_sandbox.records import (
     Delivery,
     DmChannel,
@@ -76,6 +78,8 @@ class SandboxState:
     call_counts: Counter[str] = attrs.field(factory=Counter)
     ratelimited: Counter[tuple[str, str]] = attrs.field(factory=Counter)
     deliveries: list[Delivery] = attrs.field(factory=list)
+    faults: FaultPlan = attrs.field(factory=FaultPlan)
+    mails: list[Mail] = attrs.field(factory=list)
     #: Bumped on every visible change so the browser UI knows when to refresh.
     version: int = 0
     _serial: itertools.count[int] = attrs.field(factory=lambda: itertools.count(1))

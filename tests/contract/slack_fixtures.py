@@ -22,7 +22,13 @@ import yaml
 from adapters.slack.manifest import BOT_SCOPES
 from adapters.slack.memory_gateway import MemorySlackGateway
 from adapters.slack.web_gateway import SlackWebGateway
-from application.slack.gateway import OAuthGrant, SlackGateway
+from application.slack.gateway import (
+    OAuthGrant,
+    SlackError,
+    SlackGateway,
+    SlackRateLimited,
+    SlackUnavailable,
+)
 from slack_sandbox.app import create_app
 from slack_sandbox.config import SandboxConfig
 from tests.sandbox.servers import Receiver, ThreadedServer, free_port
@@ -177,6 +183,19 @@ class SlackWorld(Protocol):
         """Web API calls per method, as Slack counted them."""
         ...
 
+    async def fail_next(
+        self, method: str, *, error: str | None = None, status: int | None = None,
+        retry_after: int = 1,
+    ) -> None:
+        """Slack answers the next call of `method` with `error` (`ratelimited`: a 429 with
+        Retry-After) or an HTTP 5xx `status`."""
+        ...
+
+    async def dms_to(self, user_id: str) -> list[dict[str, Any]]:
+        """The bot's messages to a person as Slack keeps them: channel, ts, text, the block
+        types, metadata; oldest first."""
+        ...
+
 
 async def install(world: SlackWorld, **authorize: Any) -> OAuthGrant:
     """Authorize, then redeem the code with the gateway under test."""
@@ -238,6 +257,22 @@ class MemoryWorld:
 
     async def call_counts(self) -> dict[str, int]:
         return dict(self.fake.calls)
+
+    async def fail_next(
+        self, method: str, *, error: str | None = None, status: int | None = None,
+        retry_after: int = 1,
+    ) -> None:
+        if status is not None:
+            self.fake.fail_next(method, SlackUnavailable(f"HTTP {status}"))
+        elif error == "ratelimited":
+            self.fake.fail_next(method, SlackRateLimited(float(retry_after)))
+        else:
+            self.fake.fail_next(method, SlackError(error or "fatal_error"))
+
+    async def dms_to(self, user_id: str) -> list[dict[str, Any]]:
+        return [{"channel": m.channel, "ts": m.ts, "text": m.text,
+                 "types": [b["type"] for b in m.blocks], "metadata": m.metadata}
+                for m in self.fake.dms.to(user_id)]
 
 
 class SandboxServer:
@@ -315,6 +350,20 @@ class SandboxWorld:
     async def call_counts(self) -> dict[str, int]:
         counts: dict[str, int] = (await self.http.get("/_sandbox/calls")).json()["counts"]
         return counts
+
+    async def fail_next(
+        self, method: str, *, error: str | None = None, status: int | None = None,
+        retry_after: int = 1,
+    ) -> None:
+        fault = {"method": method, "error": error, "status": status, "retry_after": retry_after}
+        answer = await self.http.post("/_sandbox/faults", json=fault)
+        assert answer.status_code in (200, 201), answer.text
+
+    async def dms_to(self, user_id: str) -> list[dict[str, Any]]:
+        body = (await self.http.get("/_sandbox/messages", params={"user": user_id})).json()
+        return [{"channel": m["channel"], "ts": m["ts"], "text": m["text"],
+                 "types": [b["type"] for b in m["blocks"]], "metadata": m["metadata"]}
+                for m in body["messages"] if not m.get("visible_to")]
 
     async def configure(self, **settings: Any) -> None:
         """Turn the sandbox's runtime knobs (`/_sandbox/config`)."""

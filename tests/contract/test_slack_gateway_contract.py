@@ -12,7 +12,13 @@ import pytest
 
 from adapters.slack.manifest import BOT_SCOPES
 from adapters.slack.web_gateway import SlackWebGateway
-from application.slack.gateway import SlackError, SlackGateway, SlackUnavailable, SlackUser
+from application.slack.gateway import (
+    SlackError,
+    SlackGateway,
+    SlackRateLimited,
+    SlackUnavailable,
+    SlackUser,
+)
 from tests.contract import slack_fixtures
 from tests.contract.slack_fixtures import (
     CLIENT_ID,
@@ -311,3 +317,187 @@ async def test_tokens_never_reach_the_logs(
     assert grant.access_token not in caplog.text
     assert CLIENT_SECRET not in caplog.text
     assert CLIENT_SECRET not in repr(gateway)
+
+
+# -- post_message and update_message: the bot's DMs --------------------------------------
+
+ASK = [
+    {"type": "section", "text": {"type": "mrkdwn", "text": "*Ada* asks you to mentor her."}},
+    {"type": "actions", "elements": [
+        {"type": "button", "action_id": "mentor_request.accept", "value": "req-1",
+         "text": {"type": "plain_text", "text": "Accept"}}]},
+]
+METADATA = {"event_type": "mentorlink_delivery", "event_payload": {"delivery_id": "d-1"}}
+
+
+async def test_a_dm_goes_to_the_persons_one_channel(slack: SlackWorld) -> None:
+    token = (await install(slack)).access_token
+    first = await slack.gateway.post_message(
+        token, channel="W0MARIASA", text="Ada asks you to mentor her", blocks=ASK,
+        metadata=METADATA)
+    second = await slack.gateway.post_message(token, channel=first.channel, text="Reminder",
+                                              blocks=[])
+    assert first.channel.startswith("D") and second.channel == first.channel
+    assert first.ts != second.ts
+    dms = await slack.dms_to("W0MARIASA")
+    assert [(m["ts"], m["text"], m["types"]) for m in dms] == [
+        (first.ts, "Ada asks you to mentor her", ["section", "actions"]),
+        (second.ts, "Reminder", []),
+    ]
+    assert dms[0]["metadata"] == METADATA
+    assert await slack.dms_to("W0LIWEI00") == []
+    assert (await slack.call_counts())["chat.postMessage"] == 2
+
+
+async def test_a_grid_user_has_one_dm_whatever_the_token(slack: SlackWorld) -> None:
+    eng = (await install(slack)).access_token
+    org = (await install(slack, team_id=None, enterprise_id=GRID)).access_token
+    one = await slack.gateway.post_message(eng, channel="W0MARIASA", text="one", blocks=[])
+    two = await slack.gateway.post_message(org, channel="W0MARIASA", text="two", blocks=[],
+                                           team_id=SALES)
+    assert one.channel == two.channel
+    assert [m["text"] for m in await slack.dms_to("W0MARIASA")] == ["one", "two"]
+
+
+async def test_an_update_replaces_the_buttons_with_the_outcome(slack: SlackWorld) -> None:
+    token = (await install(slack)).access_token
+    posted = await slack.gateway.post_message(token, channel="W0MARIASA", text="asks",
+                                              blocks=ASK)
+    outcome = [{"type": "section", "text": {"type": "mrkdwn", "text": "✅ Accepted by you"}}]
+    await slack.gateway.update_message(token, channel=posted.channel, ts=posted.ts,
+                                       text="Accepted by you", blocks=outcome)
+    [dm] = await slack.dms_to("W0MARIASA")
+    assert (dm["ts"], dm["text"], dm["types"]) == (posted.ts, "Accepted by you", ["section"])
+    await slack.gateway.update_message(token, channel=posted.channel, ts=posted.ts,
+                                       text="Accepted", blocks=[])
+    assert (await slack.dms_to("W0MARIASA"))[0]["types"] == []
+
+
+async def test_who_cannot_be_messaged(slack: SlackWorld) -> None:
+    token = (await install(slack)).access_token
+    gateway = slack.gateway
+    for channel, code in (("W0NOBODY0", "channel_not_found"), ("U0OMAROKA", "channel_not_found"),
+                          ("D0NOTADM0", "channel_not_found"), ("W0BUILDBT", "cannot_dm_bot")):
+        error = await refused(gateway.post_message(token, channel=channel, text="hi", blocks=[]))
+        assert error.code == code, channel
+    assert await slack.dms_to("U0OMAROKA") == []
+
+
+async def test_only_existing_messages_can_be_updated(slack: SlackWorld) -> None:
+    token = (await install(slack)).access_token
+    posted = await slack.gateway.post_message(token, channel="W0MARIASA", text="hi", blocks=[])
+    error = await refused(slack.gateway.update_message(
+        token, channel=posted.channel, ts="1.000001", text="x", blocks=[]))
+    assert error.code == "message_not_found"
+    solo = (await install(slack, team_id=SOLO, installer="U0OMAROKA")).access_token
+    error = await refused(slack.gateway.update_message(
+        solo, channel=posted.channel, ts=posted.ts, text="x", blocks=[]))
+    assert error.code == "channel_not_found"
+
+
+async def test_invalid_blocks_are_refused_not_shown(slack: SlackWorld) -> None:
+    token = (await install(slack)).access_token
+    gateway = slack.gateway
+    for blocks in ([{"type": "no_such_block"}], [{"type": "divider"}] * 51):
+        error = await refused(gateway.post_message(token, channel="W0MARIASA", text="x",
+                                                   blocks=blocks))
+        assert error.code == "invalid_blocks"
+    assert await slack.dms_to("W0MARIASA") == []
+
+
+async def test_dead_tokens_cannot_post(slack: SlackWorld) -> None:
+    gateway = slack.gateway
+    error = await refused(gateway.post_message("xoxb-not-a-token", channel="W0MARIASA",
+                                               text="x", blocks=[]))
+    assert error.code == "invalid_auth"
+    revoked = (await install(slack)).access_token
+    posted = await gateway.post_message(revoked, channel="W0MARIASA", text="x", blocks=[])
+    await gateway.revoke(revoked)
+    error = await refused(gateway.post_message(revoked, channel="W0MARIASA", text="x", blocks=[]))
+    assert error.code == "token_revoked"
+    error = await refused(gateway.update_message(revoked, channel=posted.channel, ts=posted.ts,
+                                                 text="y", blocks=[]))
+    assert error.code == "token_revoked"
+    removed = (await install(slack, team_id=SOLO, installer="U0OMAROKA")).access_token
+    await slack.remove_app(team_id=SOLO)
+    error = await refused(gateway.post_message(removed, channel="U0OMAROKA", text="x", blocks=[]))
+    assert error.code == "account_inactive"
+
+
+@pytest.mark.parametrize("code", ["user_not_found", "channel_not_found", "invalid_auth",
+                                  "token_revoked", "account_inactive", "invalid_blocks"])
+async def test_slacks_refusals_keep_their_code(slack: SlackWorld, code: str) -> None:
+    token = (await install(slack)).access_token
+    for method in ("chat.postMessage", "chat.update"):
+        await slack.fail_next(method, error=code)
+    gateway = slack.gateway
+    error = await refused(gateway.post_message(token, channel="W0MARIASA", text="x", blocks=[]))
+    assert (type(error), error.code) == (SlackError, code)
+    posted = await gateway.post_message(token, channel="W0MARIASA", text="x", blocks=[])
+    error = await refused(gateway.update_message(token, channel=posted.channel, ts=posted.ts,
+                                                 text="y", blocks=[]))
+    assert (type(error), error.code) == (SlackError, code)
+    assert [m["text"] for m in await slack.dms_to("W0MARIASA")] == ["x"]
+
+
+async def test_a_429_on_posting_is_raised_with_its_retry_after(slack: SlackWorld) -> None:
+    token = (await install(slack)).access_token
+    await slack.fail_next("chat.postMessage", error="ratelimited", retry_after=30)
+    started = time.monotonic()
+    with pytest.raises(SlackRateLimited) as caught:
+        await slack.gateway.post_message(token, channel="W0MARIASA", text="x", blocks=[])
+    assert time.monotonic() - started < 5  # not slept through
+    assert (caught.value.code, caught.value.retry_after) == ("ratelimited", 30.0)
+    posted = await slack.gateway.post_message(token, channel="W0MARIASA", text="x", blocks=[])
+    await slack.fail_next("chat.update", error="ratelimited", retry_after=3)
+    with pytest.raises(SlackRateLimited) as caught:
+        await slack.gateway.update_message(token, channel=posted.channel, ts=posted.ts,
+                                           text="y", blocks=[])
+    assert caught.value.retry_after == 3.0
+    assert [m["text"] for m in await slack.dms_to("W0MARIASA")] == ["x"]
+
+
+async def test_a_5xx_is_unavailable(slack: SlackWorld) -> None:
+    token = (await install(slack)).access_token
+    await slack.fail_next("chat.postMessage", status=503)
+    with pytest.raises(SlackUnavailable):
+        await slack.gateway.post_message(token, channel="W0MARIASA", text="x", blocks=[])
+    posted = await slack.gateway.post_message(token, channel="W0MARIASA", text="x", blocks=[])
+    await slack.fail_next("chat.update", status=500)
+    with pytest.raises(SlackUnavailable):
+        await slack.gateway.update_message(token, channel=posted.channel, ts=posted.ts,
+                                           text="y", blocks=[])
+
+
+# -- real HTTP only: Slack's own posting limits, a lost answer ---------------------------
+
+
+async def test_the_per_channel_limit_raises_at_once(sandbox_world: SandboxWorld) -> None:
+    token = (await install(sandbox_world)).access_token
+    await sandbox_world.configure(post_message_channel_burst=2,
+                                  post_message_per_channel_per_second=0.1)
+    gateway = sandbox_world.gateway
+    for text in ("one", "two"):
+        await gateway.post_message(token, channel="W0MARIASA", text=text, blocks=[])
+    started = time.monotonic()
+    with pytest.raises(SlackRateLimited) as caught:
+        await gateway.post_message(token, channel="W0MARIASA", text="three", blocks=[])
+    assert time.monotonic() - started < 1.0
+    assert caught.value.retry_after >= 1
+    # Another person's channel is not limited.
+    await gateway.post_message(token, channel="W0LIWEI00", text="hi", blocks=[])
+    assert (await sandbox_world.ratelimited())["total"] == 1
+    assert (await sandbox_world.call_counts())["chat.postMessage"] == 4
+
+
+async def test_a_lost_answer_is_unavailable_but_posted(sandbox_world: SandboxWorld) -> None:
+    token = (await install(sandbox_world)).access_token
+    answer = await sandbox_world.http.post(
+        "/_sandbox/faults", json={"method": "chat.postMessage", "delay": 1.5})
+    assert answer.status_code == 201, answer.text
+    hasty = SlackWebGateway(sandbox_world.server.api_url, CLIENT_ID, CLIENT_SECRET,
+                            timeout_seconds=1)
+    with pytest.raises(SlackUnavailable):
+        await hasty.post_message(token, channel="W0MARIASA", text="once", blocks=[])
+    # The duplicate window: Slack kept the message although its answer never arrived.
+    assert [m["text"] for m in await sandbox_world.dms_to("W0MARIASA")] == ["once"]

@@ -6,10 +6,12 @@ contract suite runs it side by side with the real gateway against the sandbox): 
 single use and live 10 minutes, `redirect_uri` must repeat the authorize step's, one bot
 token per workspace (reinstalling keeps it and adds scopes; after a removal a new one is
 issued), scopes are checked, `users.list` pages with opaque cursors and lists Slackbot and
-the app's own bot user, org-wide tokens must name a workspace.
+the app's own bot user, org-wide tokens must name a workspace; DMs go to a person's one
+channel per workspace (or Grid) and are kept in `dms` (see memory_dms).
 
 It never rate-limits: `fail_next` makes the next call of a method fail instead (e.g. with
-SlackUnavailable, what the real gateway raises once a 429 outlasts its retries).
+SlackUnavailable, what the real gateway raises once a 429 outlasts its retries, or with
+SlackRateLimited for chat.postMessage).
 """
 
 from __future__ import annotations
@@ -17,21 +19,28 @@ from __future__ import annotations
 import secrets
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 from adapters.slack.manifest import BOT_SCOPES
+from adapters.slack.memory_dms import DmLedger
 from adapters.slack.memory_records import (
+    SLACKBOT,
     Code,
     Grid,
     Install,
     Person,
     Workspace,
     cursor_for,
+    grant_of,
+    install_from,
     position_of,
+    user_of,
 )
 from application.slack.gateway import (
     DEAD_TOKEN_CODES,
     OAuthGrant,
+    PostedMessage,
     SlackError,
     SlackUser,
     TeamProfile,
@@ -40,16 +49,17 @@ from application.slack.gateway import (
 
 CODE_TTL_SECONDS = 600.0
 PAGE_MAXIMUM = 1000
-SLACKBOT = "USLACKBOT"
 # Scopes each method needs, as Slack documents them.
 _NEEDS = {"team.info": "team:read", "users.list": "users:read",
-          "users.lookupByEmail": "users:read.email"}
+          "users.lookupByEmail": "users:read.email", "chat.postMessage": "chat:write",
+          "chat.update": "chat:write"}
 
 
 class MemorySlackGateway:
     """The SlackGateway port over an in-memory Slack. Set it up with `add_grid`,
     `add_workspace`, `add_user`; install with `issue_code` + `exchange_code` (or `install`).
-    `calls` counts the Web API methods called, by Slack's method name."""
+    `calls` counts the Web API methods called, by Slack's method name; `dms` keeps the
+    messages posted."""
 
     def __init__(self, *, app_id: str = "A0MENTORLNK", app_name: str = "mentorlink",
                  now: Callable[[], float] = time.monotonic) -> None:
@@ -65,6 +75,7 @@ class MemorySlackGateway:
         self._tokens: dict[str, Install] = {}
         self._revoked: dict[str, str] = {}  # token -> the error later calls answer
         self._failures: dict[str, list[SlackError]] = {}
+        self.dms = DmLedger()
 
     def __repr__(self) -> str:
         return (f"MemorySlackGateway(workspaces={len(self._workspaces)}, "
@@ -207,6 +218,24 @@ class MemorySlackGateway:
                 return self._user(person.id, team, install, with_email=True)
         return None
 
+    async def post_message(self, token: str, *, channel: str, text: str,
+                           blocks: Sequence[Mapping[str, Any]],
+                           metadata: Mapping[str, Any] | None = None,
+                           team_id: str | None = None) -> PostedMessage:
+        """`chat.postMessage` to a user id (their DM with the bot) or a DM's D… id."""
+        install = self._authenticate("chat.postMessage", token)
+        channel, user_id = self.dms.recipient(channel, self._people, self._dm_scopes(install))
+        return self.dms.post(owner=install.bot_id, channel=channel, user_id=user_id, text=text,
+                             blocks=blocks, metadata=metadata, team_id=team_id)
+
+    async def update_message(self, token: str, *, channel: str, ts: str, text: str,
+                             blocks: Sequence[Mapping[str, Any]],
+                             team_id: str | None = None) -> None:
+        """`chat.update` of a message this app posted."""
+        install = self._authenticate("chat.update", token)
+        self.dms.update(owner=install.bot_id, channel=channel, ts=ts, text=text, blocks=blocks,
+                        reachable=set(self._dm_scopes(install).values()))
+
     # -- Slack's rules -------------------------------------------------------------------
 
     def _enter(self, method: str) -> None:
@@ -230,6 +259,11 @@ class MemorySlackGateway:
             raise SlackError("missing_scope", f"needed {needed}")
         return install
 
+    def _dm_scopes(self, install: Install) -> dict[str, str]:
+        """Each workspace the install reaches, with where its DMs live: the Grid (user ids
+        are Grid-wide), else the workspace."""
+        return {t: self._workspaces[t].enterprise_id or t for t in self._teams_of(install)}
+
     def _teams_of(self, install: Install) -> list[str]:
         if install.team_id is not None:
             return [install.team_id]
@@ -246,53 +280,16 @@ class MemorySlackGateway:
         return team_hint
 
     def _install(self, code: Code) -> Install:
-        """One bot token per app per workspace (or Grid, org-wide); scopes are additive."""
-        for install in self._installs:
-            if (install.team_id, install.enterprise_id) == (code.team_id, code.enterprise_id):
-                if not install.active:
-                    install.token, install.scopes = self._new_token(install), set()
-                install.active = True
-                install.scopes |= set(code.scopes)
-                install.installer = code.installer
-                return install
-        # A Grid's user ids are Grid-wide, so is the app's bot user.
-        anchor = code.enterprise_id or code.team_id or ""
-        install = Install(team_id=code.team_id, enterprise_id=code.enterprise_id,
-                          scopes=set(code.scopes), bot_user_id=f"U{anchor[1:]}BOT",
-                          bot_id=f"B{(code.team_id or anchor)[1:]}", installer=code.installer)
-        install.token = self._new_token(install)
-        self._installs.append(install)
-        return install
+        return install_from(code, self._installs, self._tokens)
 
-    def _new_token(self, install: Install) -> str:
-        token = (f"xoxb-{secrets.randbelow(10**12):012d}-{secrets.randbelow(10**13):013d}-"
-                 f"{secrets.token_urlsafe(18)}")
-        self._tokens[token] = install
-        return token
-
-    def _deactivate(self, install: Install, error: str) -> None:
+    def _deactivate(self, install: Install, error: str) -> None:  # token then answers `error`
         install.active = False
         self._revoked[install.token] = error
 
     def _grant(self, install: Install) -> OAuthGrant:
-        team = self._workspaces.get(install.team_id or "")
-        grid = self._grids.get(install.enterprise_id or "")
-        return OAuthGrant(
-            access_token=install.token, scopes=tuple(sorted(install.scopes)),
-            bot_user_id=install.bot_user_id, app_id=self.app_id,
-            team_id=team.id if team else None, team_name=team.name if team else None,
-            enterprise_id=grid.id if grid else None, enterprise_name=grid.name if grid else None,
-            is_enterprise_install=install.team_id is None, authed_user_id=install.installer)
+        return grant_of(install, self.app_id, self._workspaces.get(install.team_id or ""),
+                        self._grids.get(install.enterprise_id or ""))
 
     def _user(self, member: str, team: str, install: Install, with_email: bool) -> SlackUser:
-        if member == SLACKBOT:
-            return SlackUser(id=SLACKBOT, name="Slackbot", email=None, tz="America/Los_Angeles",
-                             team_id=team)
-        if member == install.bot_user_id:
-            return SlackUser(id=member, name=self.app_name, email=None, tz=None, team_id=team,
-                             is_bot=True)
-        person = self._people[member]
-        return SlackUser(id=person.id, name=person.name,
-                         email=person.email if with_email else None, tz=person.tz,
-                         team_id=team, deleted=person.deleted, is_bot=person.is_bot)
-
+        return user_of(member, team, install, self._people.get(member), self.app_name,
+                       with_email=with_email)

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import base64
 import binascii
+import secrets
 
 import attrs
 
-from application.slack.gateway import SlackError
+from application.slack.gateway import OAuthGrant, SlackError, SlackUser
+
+SLACKBOT = "USLACKBOT"
 
 
 @attrs.frozen
@@ -85,3 +88,55 @@ def position_of(cursor: str, members: list[str]) -> int:
     if kind != "user" or user_id not in members:
         raise SlackError("invalid_cursor")
     return members.index(user_id)
+
+
+def grant_of(install: Install, app_id: str, team: Workspace | None, grid: Grid | None
+             ) -> OAuthGrant:
+    """What `oauth.v2.access` answers for an install (`team` is None when org-wide)."""
+    return OAuthGrant(
+        access_token=install.token, scopes=tuple(sorted(install.scopes)),
+        bot_user_id=install.bot_user_id, app_id=app_id,
+        team_id=team.id if team else None, team_name=team.name if team else None,
+        enterprise_id=grid.id if grid else None, enterprise_name=grid.name if grid else None,
+        is_enterprise_install=install.team_id is None, authed_user_id=install.installer)
+
+
+def user_of(member: str, team: str, install: Install, person: Person | None, app_name: str,
+            *, with_email: bool) -> SlackUser:
+    """A `users.list` member as Slack shows it: Slackbot, the app's bot user, or a person."""
+    if member == SLACKBOT:
+        return SlackUser(id=SLACKBOT, name="Slackbot", email=None, tz="America/Los_Angeles",
+                         team_id=team)
+    if member == install.bot_user_id or person is None:
+        return SlackUser(id=member, name=app_name, email=None, tz=None, team_id=team,
+                         is_bot=True)
+    return SlackUser(id=person.id, name=person.name, email=person.email if with_email else None,
+                     tz=person.tz, team_id=team, deleted=person.deleted, is_bot=person.is_bot)
+
+
+def install_from(code: Code, installs: list[Install], tokens: dict[str, Install]) -> Install:
+    """Redeem a code: one bot token per app per workspace (or Grid, org-wide); reinstalling
+    adds scopes; after a removal a new token is issued. `tokens` learns any new token."""
+    for install in installs:
+        if (install.team_id, install.enterprise_id) == (code.team_id, code.enterprise_id):
+            if not install.active:
+                install.token, install.scopes = _new_token(install, tokens), set()
+            install.active = True
+            install.scopes |= set(code.scopes)
+            install.installer = code.installer
+            return install
+    # A Grid's user ids are Grid-wide, so is the app's bot user.
+    anchor = code.enterprise_id or code.team_id or ""
+    install = Install(team_id=code.team_id, enterprise_id=code.enterprise_id,
+                      scopes=set(code.scopes), bot_user_id=f"U{anchor[1:]}BOT",
+                      bot_id=f"B{(code.team_id or anchor)[1:]}", installer=code.installer)
+    install.token = _new_token(install, tokens)
+    installs.append(install)
+    return install
+
+
+def _new_token(install: Install, tokens: dict[str, Install]) -> str:
+    token = (f"xoxb-{secrets.randbelow(10**12):012d}-{secrets.randbelow(10**13):013d}-"
+             f"{secrets.token_urlsafe(18)}")
+    tokens[token] = install
+    return token

@@ -1,9 +1,13 @@
 """SlackWebGateway: the SlackGateway port over Slack's Web API (slack-sdk's AsyncWebClient).
 
 Slack's refusals become `SlackError(code)`; a Slack that cannot be reached, answers 5xx or
-keeps rate-limiting becomes `SlackUnavailable`. A 429 is waited out with slack-sdk's own
-retry handler (it sleeps `Retry-After`), a bounded number of times and never for longer
-than `max_retry_after_seconds`: a longer wait is the caller's to reschedule.
+keeps rate-limiting becomes `SlackUnavailable`. For the install and directory calls a 429 is
+waited out with slack-sdk's own retry handler (it sleeps `Retry-After`), a bounded number of
+times and never for longer than `max_retry_after_seconds`: a longer wait is the caller's to
+reschedule. Posting and updating messages is never retried here: a 429 raises
+`SlackRateLimited(retry_after)` at once (the delivery worker shares the pause with every
+process and releases its lease rather than sleep), and a retry after a 5xx or a lost answer
+could post twice, so that too is the worker's decision.
 
 Tokens travel only in the Authorization header, never in a URL, a log line, an exception
 message or a repr.
@@ -13,7 +17,7 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Awaitable, Mapping
+from collections.abc import Awaitable, Mapping, Sequence
 from typing import Any
 
 import aiohttp
@@ -35,7 +39,9 @@ from adapters.slack.pacing import RatePacer, current_key, pace_key
 from application.slack.gateway import (
     DEAD_TOKEN_CODES,
     OAuthGrant,
+    PostedMessage,
     SlackError,
+    SlackRateLimited,
     SlackUnavailable,
     SlackUser,
     TeamProfile,
@@ -95,11 +101,24 @@ class BoundedRateLimitRetry(AsyncRateLimitErrorRetryHandler):
         return True
 
 
-def _refusal(response: AsyncSlackResponse) -> SlackError:
-    """The port's error for a Slack answer that was not `ok` (after any retries)."""
+def _seconds(value: object) -> float:
+    """A Retry-After header's seconds (1 when absent or not a number, as slack-sdk assumes)."""
+    try:
+        seconds = float(str(value))
+    except ValueError:
+        return 1.0
+    return seconds if math.isfinite(seconds) and seconds >= 0 else 1.0
+
+
+def _refusal(response: AsyncSlackResponse, *, raise_429: bool = False) -> SlackError:
+    """The port's error for a Slack answer that was not `ok` (after any retries); with
+    `raise_429` a rate limit is SlackRateLimited rather than SlackUnavailable."""
     status = response.status_code
     data = response.data if isinstance(response.data, dict) else {}
     code = data.get("error")
+    if status == 429 and raise_429:
+        headers = response.headers or {}
+        return SlackRateLimited(_seconds(headers.get("Retry-After", headers.get("retry-after"))))
     if status == 429:
         wait = response.headers.get("Retry-After", "?") if response.headers else "?"
         return SlackUnavailable(f"ratelimited (Retry-After {wait} s)")
@@ -109,7 +128,9 @@ def _refusal(response: AsyncSlackResponse) -> SlackError:
     return SlackError(code, f"needed {needed}" if isinstance(needed, str) else "")
 
 
-async def _answer(call: Awaitable[AsyncSlackResponse]) -> Mapping[str, Any]:
+async def _answer(
+    call: Awaitable[AsyncSlackResponse], *, raise_429: bool = False
+) -> Mapping[str, Any]:
     """Await one Web API call and return its body, or raise the port's error.
 
     `from None`: slack-sdk's exception keeps the request (headers with the token) attached;
@@ -118,7 +139,7 @@ async def _answer(call: Awaitable[AsyncSlackResponse]) -> Mapping[str, Any]:
     try:
         response = await call
     except SlackApiError as exc:
-        raise _refusal(exc.response) from None
+        raise _refusal(exc.response, raise_429=raise_429) from None
     except (TimeoutError, aiohttp.ClientError, OSError) as exc:
         raise SlackUnavailable(f"{type(exc).__name__}: {exc}") from None
     if not isinstance(response.data, dict):
@@ -158,11 +179,12 @@ class SlackWebGateway:
     def __repr__(self) -> str:
         return f"SlackWebGateway(api_url={self._api_url!r}, client_id={self._client_id!r})"
 
-    def _client(self, token: str | None = None) -> AsyncWebClient:
+    def _client(self, token: str | None = None, *, retries: bool = True) -> AsyncWebClient:
         # One short-lived client per call: no session outlives an event loop, and a token is
         # held only as long as the call that needs it.
         return AsyncWebClient(token=token, base_url=self._api_url, timeout=self._timeout,
-                              retry_handlers=self._retry_handlers, logger=self._logger)
+                              retry_handlers=self._retry_handlers if retries else [],
+                              logger=self._logger)
 
     async def exchange_code(self, code: str, redirect_uri: str) -> OAuthGrant:
         """`oauth.v2.access` with the app's client id and secret (HTTP Basic)."""
@@ -215,3 +237,39 @@ class SlackWebGateway:
         if not isinstance(user, dict):
             raise SlackError("invalid_response", "missing user")
         return wire.user_from(user)
+
+    async def post_message(
+        self,
+        token: str,
+        *,
+        channel: str,
+        text: str,
+        blocks: Sequence[Mapping[str, Any]],
+        metadata: Mapping[str, Any] | None = None,
+        team_id: str | None = None,
+    ) -> PostedMessage:
+        """`chat.postMessage`, once: a 429 is SlackRateLimited, never slept through."""
+        body = await _answer(self._client(token, retries=False).chat_postMessage(
+            channel=channel, text=text, blocks=[dict(b) for b in blocks],
+            metadata=dict(metadata) if metadata is not None else None, team_id=team_id,
+        ), raise_429=True)
+        channel_id, ts = body.get("channel"), body.get("ts")
+        if not isinstance(channel_id, str) or not isinstance(ts, str):
+            raise SlackError("invalid_response", "missing channel or ts")
+        return PostedMessage(channel=channel_id, ts=ts)
+
+    async def update_message(
+        self,
+        token: str,
+        *,
+        channel: str,
+        ts: str,
+        text: str,
+        blocks: Sequence[Mapping[str, Any]],
+        team_id: str | None = None,
+    ) -> None:
+        """`chat.update`, once; `blocks=[]` removes the message's blocks."""
+        await _answer(self._client(token, retries=False).chat_update(
+            channel=channel, ts=ts, text=text, blocks=[dict(b) for b in blocks],
+            team_id=team_id,
+        ), raise_429=True)

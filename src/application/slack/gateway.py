@@ -3,8 +3,8 @@ with, and the gateway port that talks to it. No Slack SDK here — adapters tran
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Protocol
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol
 
 import attrs
 
@@ -23,6 +23,16 @@ class SlackUnavailable(SlackError):
 
     def __init__(self, detail: str = "") -> None:
         super().__init__("unavailable", detail)
+
+
+class SlackRateLimited(SlackError):
+    """Slack answered 429 for this method in this workspace: nobody should call it there
+    again for `retry_after` seconds. Raised instead of sleeping, so that a worker can release
+    what it holds and share the pause with every other worker."""
+
+    def __init__(self, retry_after: float, detail: str = "") -> None:
+        super().__init__("ratelimited", detail or f"Retry-After {retry_after:g} s")
+        self.retry_after = retry_after
 
 
 # Error codes that mean "this token is already dead": removal can go ahead.
@@ -69,14 +79,24 @@ class SlackUser:
 
 
 @attrs.frozen(kw_only=True)
+class PostedMessage:
+    """Where `chat.postMessage` put a message: the DM's channel id (D…) and the message's
+    `ts`, both needed to update it later."""
+
+    channel: str
+    ts: str
+
+
+@attrs.frozen(kw_only=True)
 class UsersPage:
     users: Sequence[SlackUser]
     next_cursor: str | None
 
 
 class SlackGateway(Protocol):
-    """Slack's Web API, as the install and directory use cases need it. Implementations raise
-    SlackError for Slack's refusals and SlackUnavailable when Slack cannot be reached."""
+    """Slack's Web API, as the install, directory and delivery use cases need it.
+    Implementations raise SlackError for Slack's refusals and SlackUnavailable when Slack
+    cannot be reached (or answers 5xx, or times out)."""
 
     async def exchange_code(self, code: str, redirect_uri: str) -> OAuthGrant:
         """`oauth.v2.access` with the app's client id and secret."""
@@ -98,4 +118,34 @@ class SlackGateway(Protocol):
 
     async def lookup_by_email(self, token: str, email: str) -> SlackUser | None:
         """`users.lookupByEmail`; None when nobody has that email (`users_not_found`)."""
+        ...
+
+    async def post_message(
+        self,
+        token: str,
+        *,
+        channel: str,
+        text: str,
+        blocks: Sequence[Mapping[str, Any]],
+        metadata: Mapping[str, Any] | None = None,
+        team_id: str | None = None,
+    ) -> PostedMessage:
+        """`chat.postMessage`; a user id as `channel` is the bot's DM with that person.
+        `team_id` names the workspace for an org-wide (Grid) token. Never retried nor slept
+        through: a 429 raises SlackRateLimited at once, 5xx/timeouts SlackUnavailable (the
+        message may or may not have been posted)."""
+        ...
+
+    async def update_message(
+        self,
+        token: str,
+        *,
+        channel: str,
+        ts: str,
+        text: str,
+        blocks: Sequence[Mapping[str, Any]],
+        team_id: str | None = None,
+    ) -> None:
+        """`chat.update` of a message the app posted (`channel` is the D… id Slack returned);
+        `blocks=[]` removes the blocks. Errors as for `post_message`."""
         ...

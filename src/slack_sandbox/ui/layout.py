@@ -22,6 +22,9 @@ align-items:flex-start;justify-content:center;padding-top:60px}
 .sb-modal-frame{background:#fff;border-radius:8px;width:520px;max-height:80vh;overflow:auto;
 padding:16px}
 .sb-banner{background:#fde8e8;border:1px solid #e01e5a;padding:8px;border-radius:4px}
+.sb-mail{border-bottom:1px solid #eee;padding:10px 0}
+.sb-mail-text{white-space:pre-wrap;background:#f8f8f8;padding:8px}
+.sb-mail-html{width:100%;height:240px;border:1px solid #ddd}
 button{cursor:pointer}
 [hidden]{display:none !important}
 table{border-collapse:collapse}td,th{padding:4px 8px;border-bottom:1px solid #eee;
@@ -35,6 +38,6 @@ def page(title: str, body: str, *, extra_head: str = "") -> str:
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
         f"<title>{escape(title)} · Slack sandbox</title><style>{_CSS}</style>{extra_head}"
         "</head><body><header class='sb-top'><strong>Slack sandbox</strong>"
-        "<a href='/'>Workspaces</a></header>"
+        "<a href='/'>Workspaces</a><a href='/ui/mail'>Mail</a></header>"
         f"<main>{body}</main></body></html>"
     )

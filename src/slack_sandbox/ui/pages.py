@@ -10,10 +10,12 @@ from slack_sandbox.modals import view_json
 from slack_sandbox.records import JSON, Message
 from slack_sandbox.state import SandboxState, mask_token
 from slack_sandbox.ui.layout import page
+from slack_sandbox.ui.mail_pages import mail_list, mails_to
 
 #: Mentions render with names only for directories small enough to pass along cheaply.
 _NAMES_UP_TO = 2000
 _USERS_LISTED = 200
+_TABS = (("messages", "Messages"), ("home", "Home"), ("mail", "Mail"))
 
 
 def _names(state: SandboxState) -> dict[str, str]:
@@ -64,7 +66,7 @@ def user_page(state: SandboxState, team_id: str, user_id: str, tab: str) -> str:
     workspace = state.directory.workspaces[team_id]
     tabs = "".join(
         f"<a href='?tab={name}' data-tab='{name}' class='{'sb-current' if name == tab else ''}'>"
-        f"{label}</a>" for name, label in (("messages", "Messages"), ("home", "Home")))
+        f"{label}</a>" for name, label in _TABS)
     body = (
         f"<div id='sb-app' data-team='{team_id}' data-user='{user_id}' data-tab='{tab}'>"
         f"<h2>{escape(user.real_name)} <small>in {escape(workspace.name)} · "
@@ -93,7 +95,9 @@ def surface(state: SandboxState, team_id: str, user_id: str, tab: str) -> JSON:
     user = state.directory.users[user_id]
     names = _names(state)
     install = state.install_for_team(team_id)
-    if tab == "home":
+    if tab == "mail":
+        html = mail_list(mails_to(state, user.email))
+    elif tab == "home":
         home = state.views.get(state.homes.get((install.id, user_id), "")) if install else None
         html = ("<p class='sb-meta'>Nothing published on the Home tab yet.</p>" if home is None
                 else f"<div data-container='view' data-view-id='{home.id}'>"

@@ -15,6 +15,8 @@ from slack_sandbox.errors import SlackError
 from slack_sandbox.records import JSON
 from slack_sandbox.services import Sandbox
 from slack_sandbox.ui import pages
+from slack_sandbox.ui.layout import page
+from slack_sandbox.ui.mail_pages import mail_page_body
 
 AnyRequest = Request[Any, Any, Any]
 
@@ -34,6 +36,11 @@ def _who(request: AnyRequest) -> tuple[Sandbox, str, str]:
     return sandbox, team_id, user_id
 
 
+def _tab(request: AnyRequest) -> str:
+    tab = request.query_params.get("tab")
+    return tab if tab in ("home", "mail") else "messages"
+
+
 def _error(_: AnyRequest, exc: SlackError) -> Response[JSON]:
     return Response(exc.body(), status_code=exc.status if exc.status >= 400 else 400)
 
@@ -44,20 +51,24 @@ def index(request: AnyRequest) -> str:
     return pages.home_page(_sandbox(request).state)
 
 
+@get("/ui/mail", media_type=MediaType.HTML, sync_to_thread=False)
+def mail_page(request: AnyRequest) -> str:
+    """Every e-mail the SMTP receiver accepted."""
+    return page("Mail", mail_page_body(_sandbox(request).state))
+
+
 @get("/ui/{team_id:str}/{user_id:str}", media_type=MediaType.HTML, sync_to_thread=False)
 def user_page(request: AnyRequest) -> str:
     """One user's Slack: Messages and Home tabs, modals on top."""
     sandbox, team_id, user_id = _who(request)
-    tab = "home" if request.query_params.get("tab") == "home" else "messages"
-    return pages.user_page(sandbox.state, team_id, user_id, tab)
+    return pages.user_page(sandbox.state, team_id, user_id, _tab(request))
 
 
 @get("/ui/{team_id:str}/{user_id:str}/surface", sync_to_thread=False)
 def surface(request: AnyRequest) -> JSON:
     """The current tab and modal as HTML fragments."""
     sandbox, team_id, user_id = _who(request)
-    tab = "home" if request.query_params.get("tab") == "home" else "messages"
-    return pages.surface(sandbox.state, team_id, user_id, tab)
+    return pages.surface(sandbox.state, team_id, user_id, _tab(request))
 
 
 @get("/ui/{team_id:str}/{user_id:str}/version", sync_to_thread=False)
@@ -128,6 +139,6 @@ def script() -> str:
 
 def ui_router() -> Router:
     """The browser UI's routes; refusals come back as JSON with a 4xx status."""
-    return Router("/", route_handlers=[index, user_page, surface, version, open_tab, click,
-                                       submit, close, remove_app, script],
+    return Router("/", route_handlers=[index, mail_page, user_page, surface, version, open_tab,
+                                       click, submit, close, remove_app, script],
                   exception_handlers={SlackError: _error})

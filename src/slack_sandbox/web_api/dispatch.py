@@ -7,6 +7,7 @@ arguments readable, token present and valid, scopes granted, rate limit, then th
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
@@ -71,7 +72,10 @@ class WebApi:
         name = path.strip("/").rsplit("/", 1)[-1]
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
         body = await _read_body(receive)
-        status, payload, extra = self.handle(name, scope.get("query_string", b""), headers, body)
+        status, payload, extra, delay = self.handle(name, scope.get("query_string", b""),
+                                                    headers, body)
+        if delay > 0:
+            await asyncio.sleep(delay)
         response_headers = list(_JSON_HEADERS)
         response_headers.extend((k.encode(), v.encode()) for k, v in extra.items())
         await send({"type": "http.response.start", "status": status,
@@ -79,21 +83,26 @@ class WebApi:
         await send({"type": "http.response.body", "body": _encode(payload)})
 
     def handle(self, name: str, query: bytes, headers: dict[str, str], body: bytes
-               ) -> tuple[int, JSON, dict[str, str]]:
-        """Run one call; returns (HTTP status, body, extra headers). Never raises."""
+               ) -> tuple[int, JSON, dict[str, str], float]:
+        """Run one call; returns (HTTP status, body, extra headers, seconds to hold the
+        answer back). Never raises."""
         state = self.sandbox.state
         method = self.methods.get(name)
         if method is None:
-            return 404, {"ok": False, "error": "unknown_method", "req_method": name}, {}
+            return 404, {"ok": False, "error": "unknown_method", "req_method": name}, {}, 0.0
         params: dict[str, Any] = {}
         install: Install | None = None
         extra: dict[str, str] = {}
+        delay = 0.0
         try:
             params, was_json = read_params(query, headers.get("content-type", ""), body)
             install = self._authenticate(method, headers, params, was_json)
             if install is not None:
                 extra["x-oauth-scopes"] = ",".join(sorted(install.scopes))
                 self._check_scopes(method, install)
+                delay, failure = self._check_faults(method, install, params, extra)
+                if failure is not None:
+                    raise failure
                 self._check_rate(method, install, params, extra)
             result = method.handler(Call(self.sandbox, name, params, headers, install))
             status = 200
@@ -101,7 +110,23 @@ class WebApi:
             result, status = exc.body(), exc.status
         team = install.scope_key if install is not None else None
         state.record_call(name, team, params, bool(result.get("ok")), result.get("error"), status)
-        return status, result, extra
+        return status, result, extra, delay
+
+    def _check_faults(self, method: Method, install: Install, params: dict[str, Any],
+                      extra: dict[str, str]) -> tuple[float, SlackError | None]:
+        """A planned fault for this call (see `faults`): how long to hold the answer back,
+        and the refusal to answer with instead of running the method."""
+        teams = {install.team_id, install.enterprise_id, install.scope_key}
+        if isinstance(params.get("team_id"), str):
+            teams.add(params["team_id"])
+        fault = self.sandbox.state.faults.take(method.name, teams)
+        if fault is None:
+            return 0.0, None
+        failure = fault.failure()
+        if failure is not None and failure.status == 429:
+            self.sandbox.state.ratelimited[(method.name, install.scope_key)] += 1
+            extra["retry-after"] = str(fault.retry_after)
+        return fault.delay, failure
 
     def _authenticate(self, method: Method, headers: dict[str, str], params: dict[str, Any],
                       was_json: bool) -> Install | None:

@@ -108,7 +108,8 @@
         link.classList.toggle("sb-current", link.dataset.tab === tab);
       });
       htmlKey = "";
-      post("open_tab", { tab: tab }).then(refresh);
+      // The Mail tab is the sandbox's own: Slack is not told about it.
+      (tab === "mail" ? Promise.resolve() : post("open_tab", { tab: tab })).then(refresh);
       return;
     }
     if (event.target.closest(".sb-modal-close")) {
@@ -157,5 +158,5 @@
     await refresh();
   });
 
-  post("open_tab", { tab: tab }).then(refresh).then(poll);
+  (tab === "mail" ? Promise.resolve() : post("open_tab", { tab: tab })).then(refresh).then(poll);
 })();
