@@ -14,9 +14,8 @@ from __future__ import annotations
 
 import logging
 import random
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any, Protocol
 
 import attrs
 
@@ -31,7 +30,12 @@ from application.delivery.ports import (
 )
 from application.delivery.routing import MailRoute, NoRoute, SlackRoute, route_for
 from application.ports import Clock
-from application.slack.gateway import SlackError, SlackUnavailable
+from application.slack.gateway import (
+    SlackError,
+    SlackGateway,
+    SlackRateLimited,
+    SlackUnavailable,
+)
 from application.slack.ports import SlackUnitOfWork
 from domain.ids import InstallationId, OrganizationId
 
@@ -40,32 +44,6 @@ log = logging.getLogger(__name__)
 POST, UPDATE = "chat.postMessage", "chat.update"
 _REROUTE_WORKSPACE = frozenset({"invalid_auth", "token_revoked", "account_inactive"})
 _REROUTE_PERSON = frozenset({"user_not_found", "channel_not_found"})
-
-
-class DirectMessages(Protocol):
-    """The part of the Slack gateway that posts and updates DMs."""
-
-    async def post_message(
-        self,
-        token: str,
-        *,
-        channel: str,
-        text: str,
-        blocks: Sequence[Mapping[str, Any]],
-        metadata: Mapping[str, Any] | None = None,
-        team_id: str | None = None,
-    ) -> Any: ...
-
-    async def update_message(
-        self,
-        token: str,
-        *,
-        channel: str,
-        ts: str,
-        text: str,
-        blocks: Sequence[Mapping[str, Any]],
-        team_id: str | None = None,
-    ) -> None: ...
 
 
 @attrs.frozen(kw_only=True)
@@ -88,7 +66,7 @@ class Sender:
 
     store: DeliveryStore
     pacing: SlackPacing
-    slack: DirectMessages
+    slack: SlackGateway
     slack_renderer: SlackRenderer
     mailer: Mailer | None
     mail_renderer: MailRenderer
@@ -159,9 +137,8 @@ class Sender:
     async def _slack_refused(
         self, delivery: Delivery, route: SlackRoute, refused: SlackError
     ) -> None:
-        retry_after = getattr(refused, "retry_after", None)
-        if retry_after is not None:
-            until = self.clock.now() + timedelta(seconds=float(retry_after))
+        if isinstance(refused, SlackRateLimited):
+            until = self.clock.now() + timedelta(seconds=refused.retry_after)
             await self.pacing.pause(route.workspace, POST, until)
             await self.store.hold(delivery.id, until=until)
         elif isinstance(refused, SlackUnavailable):
