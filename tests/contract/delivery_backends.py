@@ -41,6 +41,7 @@ from tests.contract.conftest import _truncate
 from tests.support.infra import require
 
 LEASE = timedelta(minutes=5)
+REQUEST = Subject(kind="mentor_request", id="r1")
 
 
 class DeliveryDb:
@@ -112,7 +113,7 @@ def delivery(
     outbox_id: int,
     *,
     recipient: str = "u-mentor",
-    subject: Subject = Subject(kind="mentor_request", id="r1"),
+    subject: Subject = REQUEST,
     organization: str = "acme",
     status: DeliveryStatus = DeliveryStatus.PENDING,
     channel: Channel | None = Channel.SLACK,

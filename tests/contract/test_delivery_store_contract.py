@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
+import attrs
 import pytest
 
 from application.delivery.model import Channel, Delivery, DeliveryStatus, SlackMessageRef, Subject
@@ -25,13 +26,11 @@ async def expanded(db: DeliveryDb, *deliveries: Delivery) -> DeliveryStore:
     """`deliveries` stored by expanding one claimed outbox row; the store."""
     (row,) = await db.claimed_outbox_rows(1)
     store = db.store()
-    assert await store.expand(row.id, [attrs_evolve_outbox(d, row.id) for d in deliveries])
+    assert await store.expand(row.id, [from_row(d, row.id) for d in deliveries])
     return store
 
 
-def attrs_evolve_outbox(d: Delivery, outbox_id: int) -> Delivery:
-    import attrs
-
+def from_row(d: Delivery, outbox_id: int) -> Delivery:
     return attrs.evolve(d, notification=attrs.evolve(d.notification, outbox_id=outbox_id))
 
 
@@ -133,7 +132,7 @@ async def test_a_held_delivery_is_due_at_its_window(db: DeliveryDb) -> None:
 
 
 async def test_a_live_lease_is_never_shared_and_an_ended_one_is_taken_over(db: DeliveryDb) -> None:
-    store, claimed = await one_claimed(db)
+    store, _ = await one_claimed(db)
     crashed_worker, successor = store, db.store()
     assert await successor.claim(NOW + LEASE - timedelta(microseconds=1), 1, LEASE) == []
     (taken,) = await successor.claim(NOW + LEASE, 1, LEASE)
