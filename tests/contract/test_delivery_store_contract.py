@@ -149,6 +149,23 @@ async def test_concurrent_claimers_never_share_a_delivery(db: DeliveryDb) -> Non
     assert await workers[0].claim(NOW, 10, LEASE) == []
 
 
+async def test_a_worker_whose_lease_was_taken_over_changes_nothing(db: DeliveryDb) -> None:
+    store, mine = await one_claimed(db)
+    (theirs,) = await db.store().claim(NOW + LEASE, 1, LEASE)  # after mine ended
+    late = mine.lease_until
+    assert await store.release("d1", now=NOW, lease_until=late) is False
+    assert await store.hold("d1", until=NOW, lease_until=late) is False
+    assert await store.dead("d1", error="x", lease_until=late) is False
+    assert await store.unreachable("d1", reason="x", lease_until=late) is False
+    assert await store.retry("d1", error="x", at=NOW, max_attempts=9, lease_until=late) is False
+    assert (
+        await store.sent("d1", channel=Channel.SLACK, slack=REF, now=NOW, lease_until=late) is False
+    )
+    assert await store.get("d1") == theirs
+    assert await store.claim(NOW + LEASE, 1, LEASE) == []  # still leased by the successor
+    assert await store.release("d1", now=NOW, lease_until=theirs.lease_until) is True
+
+
 # outcomes
 
 

@@ -60,29 +60,47 @@ class MemoryDeliveryStore:
         ]
 
     async def sent(
-        self, id: str, *, channel: Channel, slack: SlackMessageRef | None, now: datetime
+        self,
+        id: str,
+        *,
+        channel: Channel,
+        slack: SlackMessageRef | None,
+        now: datetime,
+        lease_until: datetime | None = None,
     ) -> bool:
-        return self._settle(id, status=_S.SENT, channel=channel, slack=slack, sent_at=now)
+        changes = {"status": _S.SENT, "channel": channel, "slack": slack, "sent_at": now}
+        return self._settle(id, lease_until, **changes)
 
-    async def retry(self, id: str, *, error: str, at: datetime, max_attempts: int) -> bool:
-        claimed = self._claimed(id)
+    async def retry(
+        self,
+        id: str,
+        *,
+        error: str,
+        at: datetime,
+        max_attempts: int,
+        lease_until: datetime | None = None,
+    ) -> bool:
+        claimed = self._claimed(id, lease_until)
         if claimed is None:
             return False
         if claimed.attempts >= max_attempts:
-            return self._settle(id, status=_S.DEAD, last_error=error)
-        return self._settle(id, status=_S.RETRYING, last_error=error, next_attempt_at=at)
+            return self._settle(id, lease_until, status=_S.DEAD, last_error=error)
+        changes = {"status": _S.RETRYING, "last_error": error, "next_attempt_at": at}
+        return self._settle(id, lease_until, **changes)
 
-    async def dead(self, id: str, *, error: str) -> bool:
-        return self._settle(id, status=_S.DEAD, last_error=error)
+    async def dead(self, id: str, *, error: str, lease_until: datetime | None = None) -> bool:
+        return self._settle(id, lease_until, status=_S.DEAD, last_error=error)
 
-    async def unreachable(self, id: str, *, reason: str) -> bool:
-        return self._settle(id, status=_S.UNREACHABLE, last_error=reason)
+    async def unreachable(
+        self, id: str, *, reason: str, lease_until: datetime | None = None
+    ) -> bool:
+        return self._settle(id, lease_until, status=_S.UNREACHABLE, last_error=reason)
 
-    async def hold(self, id: str, *, until: datetime) -> bool:
-        return self._give_back(id, status=_S.HELD, at=until)
+    async def hold(self, id: str, *, until: datetime, lease_until: datetime | None = None) -> bool:
+        return self._give_back(id, lease_until, status=_S.HELD, at=until)
 
-    async def release(self, id: str, *, now: datetime) -> bool:
-        return self._give_back(id, status=_S.PENDING, at=now)
+    async def release(self, id: str, *, now: datetime, lease_until: datetime | None = None) -> bool:
+        return self._give_back(id, lease_until, status=_S.PENDING, at=now)
 
     async def requeue(self, id: str, *, now: datetime) -> bool:
         found = self._store.deliveries.get(id)
@@ -148,24 +166,29 @@ class MemoryDeliveryStore:
                 counted[d.status, d.channel] = counted.get((d.status, d.channel), 0) + 1
         return counted
 
-    def _claimed(self, id: str) -> Delivery | None:
+    def _claimed(self, id: str, lease_until: datetime | None) -> Delivery | None:
+        """The delivery if it is claimed (under the lease `lease_until`, when given)."""
         found = self._store.deliveries.get(id)
-        return found if found is not None and found.status is _S.SENDING else None
+        if found is None or found.status is not _S.SENDING:
+            return None
+        return found if lease_until in (None, found.lease_until) else None
 
-    def _settle(self, id: str, **changes: Any) -> bool:
-        claimed = self._claimed(id)
+    def _settle(self, id: str, lease_until: datetime | None, **changes: Any) -> bool:
+        claimed = self._claimed(id, lease_until)
         if claimed is None:
             return False
         self._put(claimed, lease_until=None, **changes)
         return True
 
-    def _give_back(self, id: str, *, status: DeliveryStatus, at: datetime) -> bool:
+    def _give_back(
+        self, id: str, lease_until: datetime | None, *, status: DeliveryStatus, at: datetime
+    ) -> bool:
         """Back to waiting untried: the claim's attempt is not counted."""
-        claimed = self._claimed(id)
+        claimed = self._claimed(id, lease_until)
         if claimed is None:
             return False
         attempts = max(claimed.attempts - 1, 0)
-        return self._settle(id, status=status, next_attempt_at=at, attempts=attempts)
+        return self._settle(id, lease_until, status=status, next_attempt_at=at, attempts=attempts)
 
     def _put(self, delivery: Delivery, **changes: Any) -> Delivery:
         changed = attrs.evolve(delivery, **changes)

@@ -3,14 +3,15 @@ shared by every worker process; it passes the same contract suite as `memory_del
 
 Each call is its own short transaction, so a claim is committed before any channel is called.
 A claimed row is `sending` with `next_attempt_at` = `lease_until`: one index (status,
-next_attempt_at) finds both waiting rows that are due and leases that ended. PostgreSQL skips
-rows another claim has locked (`SELECT ... FOR UPDATE SKIP LOCKED`) and updates the ones it
-locked, in one transaction (not one UPDATE with the SELECT as its subquery: PostgreSQL may run
-such a subquery again for each row and lock more than `limit`). On SQLite the UPDATE repeats
-the "due" condition, so it only takes rows nobody claimed since the SELECT read them (another
-process may have); this process's claims take the writers' turn. Either way two live leases never cover one delivery. Every other
-change is an UPDATE conditional on the state it leaves (claimed, dead...), so a late or
-repeated call changes nothing and answers False."""
+next_attempt_at) finds both the waiting rows that are due and the leases that ended.
+PostgreSQL skips rows another claim has locked (`SELECT ... FOR UPDATE SKIP LOCKED`) and
+updates the ones it locked, in one transaction (not one UPDATE with that SELECT as its
+subquery: PostgreSQL may run such a subquery again per row and lock more than `limit`).
+On SQLite the UPDATE repeats the "due" condition, so it only takes rows nobody claimed since
+the SELECT read them (another process may have); this process's writers take turns. Either
+way two live leases never cover one delivery. Every other change is an UPDATE conditional on
+the state it leaves (claimed, under the caller's lease; dead...), so a late or repeated call
+changes nothing and answers False."""
 
 from __future__ import annotations
 
@@ -144,11 +145,17 @@ class SqlDeliveryStore:
                 return []
             found = await conn.execute(self._claim, {**values, "ids": list(ids)})
             rows = found.mappings().all()
-        claimed = [delivery_from_row(row) for row in rows]
-        return sorted(claimed, key=lambda d: (d.next_attempt_at, d.id))
+        claimed = {row["id"]: delivery_from_row(row) for row in rows}
+        return [claimed[id] for id in ids if id in claimed]  # oldest due first
 
     async def sent(
-        self, id: str, *, channel: Channel, slack: SlackMessageRef | None, now: datetime
+        self,
+        id: str,
+        *,
+        channel: Channel,
+        slack: SlackMessageRef | None,
+        now: datetime,
+        lease_until: datetime | None = None,
     ) -> bool:
         changes = {
             "status": _S.SENT.value,
@@ -159,25 +166,35 @@ class SqlDeliveryStore:
             "slack_channel_id": None if slack is None else slack.channel_id,
             "slack_ts": None if slack is None else slack.ts,
         }
-        return await self._change(self._settle.values(**changes), {"delivery_id": id})
+        return await self._outcome(self._settle.values(**changes), lease_until, {"delivery_id": id})
 
-    async def retry(self, id: str, *, error: str, at: datetime, max_attempts: int) -> bool:
+    async def retry(
+        self,
+        id: str,
+        *,
+        error: str,
+        at: datetime,
+        max_attempts: int,
+        lease_until: datetime | None = None,
+    ) -> bool:
         values = {"delivery_id": id, "error": error, "at": at, "max_attempts": max_attempts}
-        return await self._change(self._retry, values)
+        return await self._outcome(self._retry, lease_until, values)
 
-    async def dead(self, id: str, *, error: str) -> bool:
-        return await self._finish(id, _S.DEAD, error)
+    async def dead(self, id: str, *, error: str, lease_until: datetime | None = None) -> bool:
+        return await self._finish(id, _S.DEAD, error, lease_until)
 
-    async def unreachable(self, id: str, *, reason: str) -> bool:
-        return await self._finish(id, _S.UNREACHABLE, reason)
+    async def unreachable(
+        self, id: str, *, reason: str, lease_until: datetime | None = None
+    ) -> bool:
+        return await self._finish(id, _S.UNREACHABLE, reason, lease_until)
 
-    async def hold(self, id: str, *, until: datetime) -> bool:
+    async def hold(self, id: str, *, until: datetime, lease_until: datetime | None = None) -> bool:
         values = {"delivery_id": id, "status": _S.HELD.value, "at": until}
-        return await self._change(self._give_back, values)
+        return await self._outcome(self._give_back, lease_until, values)
 
-    async def release(self, id: str, *, now: datetime) -> bool:
+    async def release(self, id: str, *, now: datetime, lease_until: datetime | None = None) -> bool:
         values = {"delivery_id": id, "status": _S.PENDING.value, "at": now}
-        return await self._change(self._give_back, values)
+        return await self._outcome(self._give_back, lease_until, values)
 
     async def requeue(self, id: str, *, now: datetime) -> bool:
         return await self._change(self._requeue, {"delivery_id": id, "now": now})
@@ -232,9 +249,20 @@ class SqlDeliveryStore:
             for status, channel, count in rows
         }
 
-    async def _finish(self, id: str, status: DeliveryStatus, error: str) -> bool:
+    async def _finish(
+        self, id: str, status: DeliveryStatus, error: str, lease_until: datetime | None
+    ) -> bool:
         changes = {"status": status.value, "last_error": error, "lease_until": None}
-        return await self._change(self._settle.values(**changes), {"delivery_id": id})
+        return await self._outcome(self._settle.values(**changes), lease_until, {"delivery_id": id})
+
+    async def _outcome(
+        self, statement: Any, lease_until: datetime | None, values: dict[str, Any]
+    ) -> bool:
+        """An outcome for a claimed delivery: under the lease `lease_until`, when given."""
+        if lease_until is not None:
+            statement = statement.where(_D.lease_until == bindparam("lease", type_=_AT))
+            values = {**values, "lease": lease_until}
+        return await self._change(statement, values)
 
     async def _change(self, statement: Any, values: dict[str, Any]) -> bool:
         async with writers_turn(self._engine), self._engine.begin() as conn:

@@ -35,28 +35,55 @@ class DeliveryStore(Protocol):
         get the same delivery while its lease runs."""
         ...
 
+    # The outcomes below change a claimed delivery and answer False (changing nothing) when
+    # it is not claimed. Pass the `lease_until` the claim returned: then a worker whose lease
+    # ended and was taken over changes nothing either (without it, a late worker could end or
+    # give back a delivery another worker is sending, and a third could claim it again).
+
     async def sent(
-        self, id: str, *, channel: Channel, slack: SlackMessageRef | None, now: datetime
+        self,
+        id: str,
+        *,
+        channel: Channel,
+        slack: SlackMessageRef | None,
+        now: datetime,
+        lease_until: datetime | None = None,
     ) -> bool:
-        """A claimed delivery went out. False if it is not claimed (any more)."""
+        """A claimed delivery went out (through `channel`: a rerouted one by e-mail)."""
         ...
 
-    async def retry(self, id: str, *, error: str, at: datetime, max_attempts: int) -> bool:
+    async def retry(
+        self,
+        id: str,
+        *,
+        error: str,
+        at: datetime,
+        max_attempts: int,
+        lease_until: datetime | None = None,
+    ) -> bool:
         """A claimed delivery failed: due again at `at` (retrying), or dead once it has used
         `max_attempts`; `error` is kept either way."""
         ...
 
-    async def dead(self, id: str, *, error: str) -> bool: ...
+    async def dead(self, id: str, *, error: str, lease_until: datetime | None = None) -> bool:
+        """A claimed delivery cannot go out (`invalid_blocks`...); `error` is kept."""
+        ...
 
-    async def unreachable(self, id: str, *, reason: str) -> bool: ...
+    async def unreachable(
+        self, id: str, *, reason: str, lease_until: datetime | None = None
+    ) -> bool:
+        """No channel reaches the recipient of a claimed delivery; `reason` is kept."""
+        ...
 
-    async def hold(self, id: str, *, until: datetime) -> bool:
+    async def hold(self, id: str, *, until: datetime, lease_until: datetime | None = None) -> bool:
         """Quiet hours: a claimed delivery waits (held) until `until`; the attempt is not
         counted against it."""
         ...
 
-    async def release(self, id: str, *, now: datetime) -> bool:
-        """Give a claimed delivery back untried (a worker stopping): pending, due `now`."""
+    async def release(self, id: str, *, now: datetime, lease_until: datetime | None = None) -> bool:
+        """Give a claimed delivery back untried, due at `now`: a worker stopping passes the
+        current time, a worker the pacing asked to wait the moment it was given. The attempt
+        is not counted against it."""
         ...
 
     async def requeue(self, id: str, *, now: datetime) -> bool:

@@ -122,15 +122,19 @@ class DeliveryMachine(RuleBasedStateMachine):
         and been taken over meanwhile: the store decides)."""
         worker = data.draw(st.sampled_from([w for w, h in enumerate(self.holding) if h]))
         id = data.draw(st.sampled_from(sorted(self.holding[worker])))
-        del self.holding[worker][id]
+        lease = self.holding[worker].pop(id)
         at = self.now + timedelta(minutes=delay)
         calls = {
-            "sent": lambda s: s.sent(id, channel=Channel.SLACK, slack=REF, now=self.now),
-            "retry": lambda s: s.retry(id, error="HTTP 503", at=at, max_attempts=MAX_ATTEMPTS),
-            "dead": lambda s: s.dead(id, error="invalid_blocks"),
-            "unreachable": lambda s: s.unreachable(id, reason="no Slack, no e-mail"),
-            "hold": lambda s: s.hold(id, until=at),
-            "release": lambda s: s.release(id, now=at),
+            "sent": lambda s: s.sent(
+                id, channel=Channel.SLACK, slack=REF, now=self.now, lease_until=lease
+            ),
+            "retry": lambda s: s.retry(
+                id, error="HTTP 503", at=at, max_attempts=MAX_ATTEMPTS, lease_until=lease
+            ),
+            "dead": lambda s: s.dead(id, error="invalid_blocks", lease_until=lease),
+            "unreachable": lambda s: s.unreachable(id, reason="no Slack", lease_until=lease),
+            "hold": lambda s: s.hold(id, until=at, lease_until=lease),
+            "release": lambda s: s.release(id, now=at, lease_until=lease),
         }
         self.both(calls[outcome])
 
@@ -200,8 +204,10 @@ class DeliveryMachine(RuleBasedStateMachine):
         live = [id for holding in self.holding for id, until in holding.items() if until > self.now]
         assert len(live) == len(set(live))
         stored = {d.id: d for d in self.everything()}
-        for id in live:  # a live lease is the one the store knows
-            assert stored[id].status is not S.SENDING or stored[id].lease_until is not None
+        for holding in self.holding:  # a live lease is the one the store knows
+            for id, until in holding.items():
+                if until > self.now:
+                    assert (stored[id].status, stored[id].lease_until) == (S.SENDING, until)
 
 
 DeliveryMachine.TestCase.settings = settings(
