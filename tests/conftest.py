@@ -10,6 +10,7 @@ from tests.support.infra import CHROMIUM, require
 
 
 @pytest.fixture
+
 def chromium_path() -> str:
     """Path to Debian's Chromium for Playwright; skips (or fails in CI) when absent."""
     require(os.path.exists(CHROMIUM), f"Chromium at {CHROMIUM}")

@@ -40,15 +40,9 @@ def create_app(config: SandboxConfig | None = None, sandbox: Sandbox | None = No
         await sandbox.deliverer.close()
 
     return Litestar(
-        route_handlers=[
-            api,
-            healthz,
-            oauth_pages.authorize_page,
-            oauth_pages.authorize_decision,
-            response_urls.response_url_post,
-            inspection_router(),
-            ui_router(),
-        ],
+        route_handlers=[api, healthz, oauth_pages.authorize_page,
+                        oauth_pages.authorize_decision, response_urls.response_url_post,
+                        inspection_router(), ui_router()],
         state=State({"sandbox": sandbox}),
         on_startup=[start],
         on_shutdown=[stop],

@@ -18,57 +18,30 @@ from slack_sandbox.config import (
 
 def parser() -> argparse.ArgumentParser:
     """The command line (documented in the sandbox README)."""
-    p = argparse.ArgumentParser(
-        prog="slack-sandbox",
-        description="A local stand-in for Slack that talks to the app over HTTP.",
-    )
+    p = argparse.ArgumentParser(prog="slack-sandbox",
+                                description="A local stand-in for Slack that talks to the app "
+                                            "over HTTP.")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=3000)
-    p.add_argument(
-        "--workspaces",
-        type=Path,
-        default=None,
-        metavar="FILE",
-        help="YAML directory of grids, workspaces and users (default: built-in)",
-    )
-    p.add_argument(
-        "--app-url",
-        default=DEFAULT_APP_URL,
-        metavar="URL",
-        help="where the app lives: events go to URL/slack/events, interactions "
-        "to URL/slack/interactivity",
-    )
-    p.add_argument(
-        "--signing-secret", default=os.environ.get("SLACK_SIGNING_SECRET", DEV_SIGNING_SECRET)
-    )
+    p.add_argument("--workspaces", type=Path, default=None, metavar="FILE",
+                   help="YAML directory of grids, workspaces and users (default: built-in)")
+    p.add_argument("--app-url", default=DEFAULT_APP_URL, metavar="URL",
+                   help="where the app lives: events go to URL/slack/events, interactions "
+                        "to URL/slack/interactivity")
+    p.add_argument("--signing-secret", default=os.environ.get("SLACK_SIGNING_SECRET",
+                                                              DEV_SIGNING_SECRET))
     p.add_argument("--client-id", default=os.environ.get("SLACK_CLIENT_ID", DEV_CLIENT_ID))
-    p.add_argument(
-        "--client-secret", default=os.environ.get("SLACK_CLIENT_SECRET", DEV_CLIENT_SECRET)
-    )
-    p.add_argument(
-        "--time-scale",
-        type=float,
-        default=1.0,
-        metavar="X",
-        help="make every Slack window and delay X times shorter",
-    )
+    p.add_argument("--client-secret", default=os.environ.get("SLACK_CLIENT_SECRET",
+                                                             DEV_CLIENT_SECRET))
+    p.add_argument("--time-scale", type=float, default=1.0, metavar="X",
+                   help="make every Slack window and delay X times shorter")
     p.add_argument("--no-rate-limits", action="store_true", help="never answer 429")
-    p.add_argument(
-        "--generate-users",
-        type=int,
-        default=0,
-        metavar="N",
-        help="add N generated members to the first workspace (benchmarks)",
-    )
-    p.add_argument(
-        "--generate-users-in",
-        default=None,
-        metavar="TEAM_ID",
-        help="the workspace --generate-users fills (default: the first one)",
-    )
-    p.add_argument(
-        "--public-url", default=None, help="the sandbox's own URL when it is behind a proxy"
-    )
+    p.add_argument("--generate-users", type=int, default=0, metavar="N",
+                   help="add N generated members to the first workspace (benchmarks)")
+    p.add_argument("--generate-users-in", default=None, metavar="TEAM_ID",
+                   help="the workspace --generate-users fills (default: the first one)")
+    p.add_argument("--public-url", default=None,
+                   help="the sandbox's own URL when it is behind a proxy")
     p.add_argument("--log-level", default="warning")
     return p
 
@@ -77,24 +50,15 @@ def config_from(args: argparse.Namespace) -> SandboxConfig:
     """The sandbox configuration the parsed arguments describe."""
     generated: dict[str, int] = {}
     if args.generate_users > 0:
-        generated["*" if args.generate_users_in is None else args.generate_users_in] = (
+        generated["*" if args.generate_users_in is None else args.generate_users_in] = \
             args.generate_users
-        )
     if args.time_scale <= 0:
         raise SystemExit("--time-scale must be positive")
-    return SandboxConfig(
-        host=args.host,
-        port=args.port,
-        workspaces_file=args.workspaces,
-        app_url=args.app_url,
-        signing_secret=args.signing_secret,
-        client_id=args.client_id,
-        client_secret=args.client_secret,
-        time_scale=args.time_scale,
-        rate_limits=not args.no_rate_limits,
-        public_url=args.public_url,
-        generated_users=generated,
-    )
+    return SandboxConfig(host=args.host, port=args.port, workspaces_file=args.workspaces,
+                         app_url=args.app_url, signing_secret=args.signing_secret,
+                         client_id=args.client_id, client_secret=args.client_secret,
+                         time_scale=args.time_scale, rate_limits=not args.no_rate_limits,
+                         public_url=args.public_url, generated_users=generated)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -113,17 +77,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"slack-sandbox: {exc}", file=sys.stderr)
         return 2
     state = sandbox.state
-    print(
-        f"Slack sandbox on {config.base_url} — {len(state.directory.workspaces)} workspaces, "
-        f"{len(state.directory.users)} users; app at {config.app_url}; "
-        f"time scale {config.time_scale}; rate limits {'on' if config.rate_limits else 'off'}",
-        flush=True,
-    )
-    uvicorn.run(
-        create_app(config, sandbox),
-        host=config.host,
-        port=config.port,
-        log_level=args.log_level,
-        access_log=False,
-    )
+    print(f"Slack sandbox on {config.base_url} — {len(state.directory.workspaces)} workspaces, "
+          f"{len(state.directory.users)} users; app at {config.app_url}; "
+          f"time scale {config.time_scale}; rate limits {'on' if config.rate_limits else 'off'}",
+          flush=True)
+    uvicorn.run(create_app(config, sandbox), host=config.host, port=config.port,
+                log_level=args.log_level, access_log=False)
     return 0

@@ -106,6 +106,5 @@ class Tunables:
 
 def tunables_from(config: SandboxConfig) -> Tunables:
     """The runtime settings a freshly started sandbox begins with."""
-    return Tunables(
-        app_url=config.app_url, time_scale=config.time_scale, rate_limits=config.rate_limits
-    )
+    return Tunables(app_url=config.app_url, time_scale=config.time_scale,
+                    rate_limits=config.rate_limits)

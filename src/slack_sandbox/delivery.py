@@ -65,35 +65,19 @@ class Deliverer:
             self._client = httpx.AsyncClient()
         return self._client
 
-    def _record(
-        self,
-        kind: Literal["event", "interaction", "url_verification"],
-        type_: str,
-        team_id: str | None,
-        user_id: str | None,
-        payload: JSON,
-    ) -> Delivery:
-        delivery = Delivery(
-            id=self.state.new_id("Dv"),
-            kind=kind,
-            type=type_,
-            team_id=team_id,
-            user_id=user_id,
-            payload=payload,
-        )
+    def _record(self, kind: Literal["event", "interaction", "url_verification"], type_: str,
+                team_id: str | None, user_id: str | None, payload: JSON) -> Delivery:
+        delivery = Delivery(id=self.state.new_id("Dv"), kind=kind, type=type_, team_id=team_id,
+                            user_id=user_id, payload=payload)
         self.state.deliveries.append(delivery)
         return delivery
 
-    async def _attempt(
-        self, url: str, body: bytes, content_type: str, number: int, retry_reason: str | None
-    ) -> tuple[Attempt, httpx.Response | None]:
+    async def _attempt(self, url: str, body: bytes, content_type: str, number: int,
+                       retry_reason: str | None) -> tuple[Attempt, httpx.Response | None]:
         timestamp = int(time.time())
-        headers = {
-            "Content-Type": content_type,
-            "X-Slack-Request-Timestamp": str(timestamp),
-            "X-Slack-Signature": sign(self.state.config.signing_secret, timestamp, body),
-            "User-Agent": "Slackbot 1.0 (+https://api.slack.com/robots)",
-        }
+        headers = {"Content-Type": content_type, "X-Slack-Request-Timestamp": str(timestamp),
+                   "X-Slack-Signature": sign(self.state.config.signing_secret, timestamp, body),
+                   "User-Agent": "Slackbot 1.0 (+https://api.slack.com/robots)"}
         if number > 0:
             headers["X-Slack-Retry-Num"] = str(number)
             headers["X-Slack-Retry-Reason"] = retry_reason or "http_error"
@@ -103,11 +87,8 @@ class Deliverer:
         reason: str | None = None
         try:
             response = await self.client.post(
-                url,
-                content=body,
-                headers=headers,
-                timeout=httpx.Timeout(self.state.tunables.ack_timeout_seconds),
-            )
+                url, content=body, headers=headers,
+                timeout=httpx.Timeout(self.state.tunables.ack_timeout_seconds))
             status = response.status_code
             if not 200 <= status < 300:
                 reason = "http_error"
@@ -115,22 +96,16 @@ class Deliverer:
             reason = "http_timeout"
         except httpx.HTTPError:
             reason = "connection_failed"
-        attempt = Attempt(
-            number=number,
-            at=self.state.now(),
-            status=status,
-            reason=reason,
-            duration_ms=round((time.monotonic() - started) * 1000, 1),
-            body=response.text[:_KEPT_BODY] if response is not None else "",
-        )
+        attempt = Attempt(number=number, at=self.state.now(), status=status, reason=reason,
+                          duration_ms=round((time.monotonic() - started) * 1000, 1),
+                          body=response.text[:_KEPT_BODY] if response is not None else "")
         self.state.changed()
         return attempt, response
 
     def send_event(self, team_id: str | None, user_id: str | None, envelope: JSON) -> Delivery:
         """Record an event and deliver it in the background (with retries)."""
-        delivery = self._record(
-            "event", str(envelope.get("event", {}).get("type")), team_id, user_id, envelope
-        )
+        delivery = self._record("event", str(envelope.get("event", {}).get("type")), team_id,
+                                user_id, envelope)
         task = asyncio.get_running_loop().create_task(self._deliver_event(delivery))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
@@ -144,7 +119,8 @@ class Deliverer:
         for number in range(len(delays) + 1):
             if number > 0:
                 await asyncio.sleep(self.state.tunables.scaled(delays[number - 1]))
-            attempt, response = await self._attempt(url, body, "application/json", number, reason)
+            attempt, response = await self._attempt(url, body, "application/json", number,
+                                                    reason)
             delivery.attempts.append(attempt)
             if attempt.reason is None:
                 delivery.outcome = "delivered"
@@ -155,16 +131,15 @@ class Deliverer:
                 return
         delivery.outcome = "failed"
 
-    async def send_interaction(
-        self, payload: JSON, team_id: str | None, user_id: str | None
-    ) -> tuple[Delivery, httpx.Response | None]:
+    async def send_interaction(self, payload: JSON, team_id: str | None, user_id: str | None
+                               ) -> tuple[Delivery, httpx.Response | None]:
         """Deliver an interaction once and wait for the app's answer."""
-        delivery = self._record("interaction", str(payload.get("type")), team_id, user_id, payload)
+        delivery = self._record("interaction", str(payload.get("type")), team_id, user_id,
+                                payload)
         url = self.state.tunables.app_url.rstrip("/") + "/slack/interactivity"
         body = urlencode({"payload": msgspec.json.encode(payload).decode()}).encode()
-        attempt, response = await self._attempt(
-            url, body, "application/x-www-form-urlencoded", 0, None
-        )
+        attempt, response = await self._attempt(url, body, "application/x-www-form-urlencoded",
+                                                0, None)
         delivery.attempts.append(attempt)
         delivery.outcome = "delivered" if attempt.reason is None else "failed"
         return delivery, response if attempt.reason is None else None
@@ -172,16 +147,12 @@ class Deliverer:
     async def url_verification(self) -> Delivery:
         """Send Slack's url_verification challenge; delivered only if echoed back."""
         challenge = self.state.new_id("challenge", 24)
-        payload = {
-            "token": self.state.config.verification_token,
-            "challenge": challenge,
-            "type": "url_verification",
-        }
+        payload = {"token": self.state.config.verification_token, "challenge": challenge,
+                   "type": "url_verification"}
         delivery = self._record("url_verification", "url_verification", None, None, payload)
         url = self.state.tunables.app_url.rstrip("/") + "/slack/events"
-        attempt, response = await self._attempt(
-            url, msgspec.json.encode(payload), "application/json", 0, None
-        )
+        attempt, response = await self._attempt(url, msgspec.json.encode(payload),
+                                                "application/json", 0, None)
         delivery.attempts.append(attempt)
         echoed = response is not None and challenge in response.text
         delivery.outcome = "verified" if attempt.reason is None and echoed else "failed"

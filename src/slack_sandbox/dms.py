@@ -15,9 +15,8 @@ from slack_sandbox.state import SandboxState
 from slack_sandbox.web_api.params import blockkit_error
 
 
-def resolve_dm(
-    state: SandboxState, install: Install, channel: str | None, *, allow_user_id: bool = True
-) -> tuple[DmChannel, str]:
+def resolve_dm(state: SandboxState, install: Install, channel: str | None,
+               *, allow_user_id: bool = True) -> tuple[DmChannel, str]:
     """The DM channel (and the workspace it is seen from) for a user id or D... id."""
     teams = state.teams_of(install)
     if not channel:
@@ -55,32 +54,14 @@ def name_blocks(blocks: list[JSON]) -> list[JSON]:
     return with_generated_ids(blocks)
 
 
-def post(
-    state: SandboxState,
-    install: Install,
-    dm: DmChannel,
-    team_id: str,
-    text: str,
-    blocks: list[JSON],
-    *,
-    metadata: JSON | None = None,
-    thread_ts: str | None = None,
-    visible_to: str | None = None,
-) -> Message:
+def post(state: SandboxState, install: Install, dm: DmChannel, team_id: str, text: str,
+         blocks: list[JSON], *, metadata: JSON | None = None, thread_ts: str | None = None,
+         visible_to: str | None = None) -> Message:
     """Store a new message (or an ephemeral one when `visible_to` is set)."""
-    message = Message(
-        channel=dm.id,
-        ts=state.next_ts(dm),
-        text=text,
-        blocks=blocks,
-        install_id=install.id,
-        bot_user_id=install.bot_user_id,
-        bot_id=install.bot_id,
-        team_id=team_id,
-        metadata=metadata,
-        thread_ts=thread_ts,
-        visible_to=visible_to,
-    )
+    message = Message(channel=dm.id, ts=state.next_ts(dm), text=text, blocks=blocks,
+                      install_id=install.id, bot_user_id=install.bot_user_id,
+                      bot_id=install.bot_id, team_id=team_id, metadata=metadata,
+                      thread_ts=thread_ts, visible_to=visible_to)
     if visible_to is None:
         dm.messages[message.ts] = message
     else:
@@ -89,23 +70,11 @@ def post(
     return message
 
 
-def edit(
-    state: SandboxState,
-    message: Message,
-    *,
-    text: str | None,
-    blocks: list[JSON] | None,
-    metadata: JSON | None,
-) -> Message:
+def edit(state: SandboxState, message: Message, *, text: str | None,
+         blocks: list[JSON] | None, metadata: JSON | None) -> Message:
     """Replace a message's content, keeping the previous version in `edits`."""
-    message.edits.append(
-        {
-            "text": message.text,
-            "blocks": message.blocks,
-            "metadata": message.metadata,
-            "replaced_at": state.now(),
-        }
-    )
+    message.edits.append({"text": message.text, "blocks": message.blocks,
+                          "metadata": message.metadata, "replaced_at": state.now()})
     if text is not None:
         message.text = text
     if blocks is not None:

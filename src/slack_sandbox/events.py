@@ -25,31 +25,24 @@ def envelope(state: SandboxState, install: Install, team_id: str, event: JSON) -
         "type": "event_callback",
         "event_id": "Ev" + secrets.token_hex(5).upper(),
         "event_time": int(now),
-        "authorizations": [
-            {
-                "enterprise_id": enterprise_id,
-                "team_id": install.team_id,
-                "user_id": install.bot_user_id,
-                "is_bot": True,
-                "is_enterprise_install": install.is_enterprise_install,
-            }
-        ],
+        "authorizations": [{
+            "enterprise_id": enterprise_id,
+            "team_id": install.team_id,
+            "user_id": install.bot_user_id,
+            "is_bot": True,
+            "is_enterprise_install": install.is_enterprise_install,
+        }],
         "is_ext_shared_channel": False,
         "event_context": "4-" + secrets.token_urlsafe(24),
     }
 
 
-def app_home_opened(
-    state: SandboxState, install: Install, team_id: str, user_id: str, tab: str
-) -> JSON:
+def app_home_opened(state: SandboxState, install: Install, team_id: str, user_id: str,
+                    tab: str) -> JSON:
     """`app_home_opened`: the user opened the Home (or Messages) tab."""
     dm = state.dm_channel(team_id, user_id)
-    event: JSON = {
-        "type": "app_home_opened",
-        "user": user_id,
-        "channel": dm.id if dm else "",
-        "tab": tab,
-    }
+    event: JSON = {"type": "app_home_opened", "user": user_id,
+                   "channel": dm.id if dm else "", "tab": tab}
     home = state.views.get(state.homes.get((install.id, user_id), ""))
     if tab == "home" and home is not None:
         event["view"] = view_json(state, home)
@@ -63,9 +56,5 @@ def app_uninstalled(state: SandboxState, install: Install, team_id: str) -> JSON
 
 def tokens_revoked(state: SandboxState, install: Install, team_id: str) -> JSON:
     """`tokens_revoked`: the bot token's user is listed under `bot`."""
-    return envelope(
-        state,
-        install,
-        team_id,
-        {"type": "tokens_revoked", "tokens": {"oauth": [], "bot": [install.bot_user_id]}},
-    )
+    return envelope(state, install, team_id, {
+        "type": "tokens_revoked", "tokens": {"oauth": [], "bot": [install.bot_user_id]}})

@@ -40,12 +40,11 @@ def _message_json(message: Message) -> JSON:
 def directory(request: AnyRequest) -> JSON:
     """Grids, workspaces and users (as loaded)."""
     d = _sandbox(request).state.directory
-    return {
-        "grids": [attrs.asdict(g) for g in d.grids.values()],
-        "workspaces": [attrs.asdict(w) for w in d.workspaces.values()],
-        "users": [attrs.asdict(u) for u in d.users.values() if not u.id.startswith(("U9", "W9"))],
-        "user_count": len(d.users),
-    }
+    return {"grids": [attrs.asdict(g) for g in d.grids.values()],
+            "workspaces": [attrs.asdict(w) for w in d.workspaces.values()],
+            "users": [attrs.asdict(u) for u in d.users.values()
+                      if not u.id.startswith(("U9", "W9"))],
+            "user_count": len(d.users)}
 
 
 @get("/messages", sync_to_thread=False)
@@ -82,11 +81,8 @@ def ratelimited(request: AnyRequest) -> JSON:
 
 def _deliveries(request: AnyRequest, kinds: set[str]) -> JSON:
     type_ = _query(request, "type")
-    rows = [
-        d.as_json()
-        for d in _sandbox(request).state.deliveries
-        if d.kind in kinds and (type_ is None or d.type == type_)
-    ]
+    rows = [d.as_json() for d in _sandbox(request).state.deliveries
+            if d.kind in kinds and (type_ is None or d.type == type_)]
     return {"deliveries": rows}
 
 
@@ -107,22 +103,11 @@ def views(request: AnyRequest) -> JSON:
     """Open modal stacks and published Home tabs (with errors shown and typed values)."""
     state = _sandbox(request).state
     user = _query(request, "user")
-    stacks = [
-        {
-            "team_id": team,
-            "user_id": uid,
-            "views": [
-                {**view_json(state, state.views[v]), "errors": state.views[v].errors} for v in stack
-            ],
-        }
-        for (team, uid), stack in state.modal_stacks.items()
-        if stack and user in (None, uid)
-    ]
-    homes = [
-        {"user_id": uid, "install_id": iid, "view": view_json(state, state.views[v])}
-        for (iid, uid), v in state.homes.items()
-        if user in (None, uid)
-    ]
+    stacks = [{"team_id": team, "user_id": uid, "views": [
+        {**view_json(state, state.views[v]), "errors": state.views[v].errors} for v in stack]}
+        for (team, uid), stack in state.modal_stacks.items() if stack and user in (None, uid)]
+    homes = [{"user_id": uid, "install_id": iid, "view": view_json(state, state.views[v])}
+             for (iid, uid), v in state.homes.items() if user in (None, uid)]
     return {"modals": stacks, "homes": homes}
 
 
@@ -148,18 +133,13 @@ async def direct_install(request: AnyRequest) -> JSON:
     directory = sandbox.state.directory
     if team_id is not None and team_id not in directory.workspaces:
         raise_400("unknown team_id")
-    enterprise_id = (
-        directory.workspaces[team_id].enterprise_id if team_id else body.get("enterprise_id")
-    )
+    enterprise_id = (directory.workspaces[team_id].enterprise_id if team_id
+                     else body.get("enterprise_id"))
     if team_id is None and enterprise_id not in directory.grids:
         raise_400("give team_id or a known enterprise_id")
-    install = install_app(
-        sandbox.state,
-        team_id=team_id,
-        enterprise_id=enterprise_id,
-        scopes=list(body.get("scopes") or []),
-        installer_user_id=str(body.get("installer") or ""),
-    )
+    install = install_app(sandbox.state, team_id=team_id, enterprise_id=enterprise_id,
+                          scopes=list(body.get("scopes") or []),
+                          installer_user_id=str(body.get("installer") or ""))
     return access_response(sandbox.state, install)
 
 
@@ -213,56 +193,42 @@ async def click(request: AnyRequest) -> JSON:
     [value]} (value = option value(s) for selects, radio buttons, checkboxes, overflow)."""
     b = await request.json()
     return await interactions.click(
-        _sandbox(request),
-        team_id=b["team_id"],
-        user_id=b["user_id"],
-        action_id=b["action_id"],
-        block_id=b.get("block_id"),
-        channel=b.get("channel"),
-        ts=b.get("ts"),
-        view_id=b.get("view_id"),
-        value=b.get("value"),
-    )
+        _sandbox(request), team_id=b["team_id"], user_id=b["user_id"], action_id=b["action_id"],
+        block_id=b.get("block_id"), channel=b.get("channel"), ts=b.get("ts"),
+        view_id=b.get("view_id"), value=b.get("value"))
 
 
 @post("/actions/submit")
 async def submit(request: AnyRequest) -> JSON:
     """Submit the user's top modal: {team_id, user_id, values: {block_id: value}}."""
     b = await request.json()
-    return await interactions.submit(
-        _sandbox(request),
-        team_id=b["team_id"],
-        user_id=b["user_id"],
-        values=b.get("values") or {},
-        view_id=b.get("view_id"),
-    )
+    return await interactions.submit(_sandbox(request), team_id=b["team_id"],
+                                     user_id=b["user_id"], values=b.get("values") or {},
+                                     view_id=b.get("view_id"))
 
 
 @post("/actions/close")
 async def close(request: AnyRequest) -> JSON:
     """Close the user's top modal: {team_id, user_id}."""
     b = await request.json()
-    return await interactions.close_view(
-        _sandbox(request), team_id=b["team_id"], user_id=b["user_id"]
-    )
+    return await interactions.close_view(_sandbox(request), team_id=b["team_id"],
+                                         user_id=b["user_id"])
 
 
 @post("/actions/open_tab")
 async def open_tab(request: AnyRequest) -> JSON:
     """Open the app's Home (default) or Messages tab: {team_id, user_id, [tab]}."""
     b = await request.json()
-    return interactions.open_tab(
-        _sandbox(request), team_id=b["team_id"], user_id=b["user_id"], tab=b.get("tab", "home")
-    )
+    return interactions.open_tab(_sandbox(request), team_id=b["team_id"], user_id=b["user_id"],
+                                 tab=b.get("tab", "home"))
 
 
 @post("/actions/remove_app")
 async def remove(request: AnyRequest) -> JSON:
-    """ "Remove app": {team_id} or {enterprise_id} for an org-wide install."""
+    """"Remove app": {team_id} or {enterprise_id} for an org-wide install."""
     b = await request.json()
-    return interactions.remove_app(
-        _sandbox(request), team_id=b.get("team_id"), enterprise_id=b.get("enterprise_id")
-    )
+    return interactions.remove_app(_sandbox(request), team_id=b.get("team_id"),
+                                   enterprise_id=b.get("enterprise_id"))
 
 
 def slack_error_response(_: AnyRequest, exc: SlackError) -> Response[JSON]:
@@ -272,28 +238,8 @@ def slack_error_response(_: AnyRequest, exc: SlackError) -> Response[JSON]:
 
 def inspection_router() -> Router:
     """All inspection routes under /_sandbox."""
-    return Router(
-        "/_sandbox",
-        route_handlers=[
-            directory,
-            messages,
-            calls,
-            ratelimited,
-            delivered_events,
-            delivered_interactions,
-            views,
-            installs,
-            direct_install,
-            read_config,
-            write_config,
-            reset,
-            drain,
-            url_verification,
-            click,
-            submit,
-            close,
-            open_tab,
-            remove,
-        ],
-        exception_handlers={SlackError: slack_error_response},
-    )
+    return Router("/_sandbox", route_handlers=[
+        directory, messages, calls, ratelimited, delivered_events, delivered_interactions,
+        views, installs, direct_install, read_config, write_config, reset, drain,
+        url_verification, click, submit, close, open_tab, remove,
+    ], exception_handlers={SlackError: slack_error_response})

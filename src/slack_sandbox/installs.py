@@ -19,28 +19,14 @@ from slack_sandbox.state import SandboxState
 CODE_TTL_SECONDS = 600.0
 
 
-def issue_code(
-    state: SandboxState,
-    *,
-    client_id: str,
-    redirect_uri: str | None,
-    scopes: list[str],
-    team_id: str | None,
-    enterprise_id: str | None,
-    installer_user_id: str,
-) -> OAuthCode:
+def issue_code(state: SandboxState, *, client_id: str, redirect_uri: str | None,
+               scopes: list[str], team_id: str | None, enterprise_id: str | None,
+               installer_user_id: str) -> OAuthCode:
     """A fresh authorization code for the consent page's "Allow"."""
     value = f"{int(state.now())}.{secrets.token_hex(20)}"
-    code = OAuthCode(
-        code=value,
-        client_id=client_id,
-        redirect_uri=redirect_uri,
-        scopes=scopes,
-        team_id=team_id,
-        enterprise_id=enterprise_id,
-        installer_user_id=installer_user_id,
-        created_at=state.now(),
-    )
+    code = OAuthCode(code=value, client_id=client_id, redirect_uri=redirect_uri,
+                     scopes=scopes, team_id=team_id, enterprise_id=enterprise_id,
+                     installer_user_id=installer_user_id, created_at=state.now())
     state.oauth_codes[value] = code
     return code
 
@@ -62,22 +48,14 @@ def redeem_code(state: SandboxState, value: str | None, redirect_uri: str | None
 
 
 def _new_token(state: SandboxState, install_id: str) -> str:
-    value = (
-        f"xoxb-{secrets.randbelow(10**12):012d}-{secrets.randbelow(10**13):013d}-"
-        f"{secrets.token_urlsafe(18)}"
-    )
+    value = (f"xoxb-{secrets.randbelow(10**12):012d}-{secrets.randbelow(10**13):013d}-"
+             f"{secrets.token_urlsafe(18)}")
     state.tokens[value] = Token(value=value, install_id=install_id, issued_at=state.now())
     return value
 
 
-def install_app(
-    state: SandboxState,
-    *,
-    team_id: str | None,
-    enterprise_id: str | None,
-    scopes: list[str],
-    installer_user_id: str,
-) -> Install:
+def install_app(state: SandboxState, *, team_id: str | None, enterprise_id: str | None,
+                scopes: list[str], installer_user_id: str) -> Install:
     """Create or refresh the install for a workspace (or a whole Grid when team_id is None)."""
     for existing in state.installs.values():
         if existing.team_id == team_id and existing.enterprise_id == enterprise_id:
@@ -93,17 +71,10 @@ def install_app(
     # One bot user per app per Grid (user ids are Grid-wide), else per workspace.
     anchor = enterprise_id or team_id or ""
     install_id = state.new_id("I")
-    install = Install(
-        id=install_id,
-        enterprise_id=enterprise_id,
-        team_id=team_id,
-        bot_user_id=f"U{anchor[1:]}BOT",
-        bot_id=f"B{(team_id or anchor)[1:]}",
-        installer_user_id=installer_user_id,
-        scopes=set(scopes),
-        token="",
-        installed_at=state.now(),
-    )
+    install = Install(id=install_id, enterprise_id=enterprise_id, team_id=team_id,
+                      bot_user_id=f"U{anchor[1:]}BOT", bot_id=f"B{(team_id or anchor)[1:]}",
+                      installer_user_id=installer_user_id, scopes=set(scopes), token="",
+                      installed_at=state.now())
     install.token = _new_token(state, install_id)
     state.installs[install_id] = install
     state.changed()

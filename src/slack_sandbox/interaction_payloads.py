@@ -38,14 +38,10 @@ def enterprise_json(state: SandboxState, install: Install, team_id: str) -> JSON
 
 def common(state: SandboxState, install: Install, team_id: str, user_id: str) -> JSON:
     """Fields every interaction payload carries."""
-    return {
-        "team": team_json(state, install, team_id),
-        "user": user_json(state, team_id, user_id),
-        "api_app_id": state.config.app_id,
-        "token": state.config.verification_token,
-        "enterprise": enterprise_json(state, install, team_id),
-        "is_enterprise_install": install.is_enterprise_install,
-    }
+    return {"team": team_json(state, install, team_id), "user": user_json(state, team_id, user_id),
+            "api_app_id": state.config.app_id, "token": state.config.verification_token,
+            "enterprise": enterprise_json(state, install, team_id),
+            "is_enterprise_install": install.is_enterprise_install}
 
 
 def _elements(block: JSON) -> Iterator[JSON]:
@@ -85,12 +81,8 @@ def _option(element: JSON, value: Any) -> JSON:
 def action_json(element: JSON, block_id: str, value: Any, now: float) -> JSON:
     """One entry of `actions`: the element's identity plus what was chosen."""
     kind = element.get("type")
-    action: JSON = {
-        "action_id": element.get("action_id"),
-        "block_id": block_id,
-        "type": kind,
-        "action_ts": f"{now:.6f}",
-    }
+    action: JSON = {"action_id": element.get("action_id"), "block_id": block_id, "type": kind,
+                    "action_ts": f"{now:.6f}"}
     if kind == "button":
         action["text"] = element.get("text")
         if "value" in element:
@@ -126,12 +118,8 @@ def input_value(element: JSON, raw: Any) -> JSON:
 
 def is_empty(entry: JSON) -> bool:
     """True when an input was left blank."""
-    return not (
-        entry.get("value")
-        or entry.get("selected_option")
-        or entry.get("selected_options")
-        or entry.get("selected_date")
-    )
+    return not (entry.get("value") or entry.get("selected_option")
+                or entry.get("selected_options") or entry.get("selected_date"))
 
 
 def client_check(block: JSON, element: JSON, entry: JSON) -> str | None:

@@ -19,18 +19,11 @@ from slack_sandbox.services import Sandbox
 TROUBLE = "We had some trouble connecting. Try again?"
 
 
-def _issue_trigger(
-    sandbox: Sandbox, install: Install, team_id: str, user_id: str, view_id: str | None = None
-) -> Trigger:
+def _issue_trigger(sandbox: Sandbox, install: Install, team_id: str, user_id: str,
+                   view_id: str | None = None) -> Trigger:
     state = sandbox.state
-    trigger = Trigger(
-        id=state.new_trigger_id(),
-        install_id=install.id,
-        team_id=team_id,
-        user_id=user_id,
-        created_at=state.now(),
-        view_id=view_id,
-    )
+    trigger = Trigger(id=state.new_trigger_id(), install_id=install.id, team_id=team_id,
+                      user_id=user_id, created_at=state.now(), view_id=view_id)
     state.triggers[trigger.id] = trigger
     return trigger
 
@@ -52,18 +45,9 @@ def _find_message(sandbox: Sandbox, user_id: str, channel: str, ts: str) -> Mess
     return message
 
 
-async def click(
-    sandbox: Sandbox,
-    *,
-    team_id: str,
-    user_id: str,
-    action_id: str,
-    block_id: str | None = None,
-    channel: str | None = None,
-    ts: str | None = None,
-    view_id: str | None = None,
-    value: Any = None,
-) -> JSON:
+async def click(sandbox: Sandbox, *, team_id: str, user_id: str, action_id: str,
+                block_id: str | None = None, channel: str | None = None, ts: str | None = None,
+                view_id: str | None = None, value: Any = None) -> JSON:
     """Send `block_actions` for the element `action_id` in a message or an open view."""
     state = sandbox.state
     payload: JSON
@@ -72,18 +56,13 @@ async def click(
         if view is None or view.user_id != user_id:
             raise SlackError("view_not_found", status=404)
         install = _active(sandbox, view.install_id)
-        element, found_block = ip.find_element(
-            view.definition.get("blocks", []), action_id, block_id
-        )
+        element, found_block = ip.find_element(view.definition.get("blocks", []), action_id,
+                                               block_id)
         trigger = _issue_trigger(sandbox, install, view.team_id, user_id, view.id)
-        payload = {
-            "type": "block_actions",
-            **ip.common(state, install, view.team_id, user_id),
-            "container": {"type": "view", "view_id": view.id},
-            "trigger_id": trigger.id,
-            "view": modals.view_json(state, view),
-            "actions": [ip.action_json(element, found_block, value, state.now())],
-        }
+        payload = {"type": "block_actions", **ip.common(state, install, view.team_id, user_id),
+                   "container": {"type": "view", "view_id": view.id},
+                   "trigger_id": trigger.id, "view": modals.view_json(state, view),
+                   "actions": [ip.action_json(element, found_block, value, state.now())]}
         team_id = view.team_id
     else:
         if channel is None or ts is None:
@@ -92,41 +71,24 @@ async def click(
         install = _active(sandbox, message.install_id)
         element, found_block = ip.find_element(message.blocks, action_id, block_id)
         trigger = _issue_trigger(sandbox, install, team_id, user_id)
-        hook = ResponseUrl(
-            id=state.new_id("H", 16),
-            install_id=install.id,
-            team_id=team_id,
-            user_id=user_id,
-            channel=channel,
-            message_ts=ts,
-            created_at=state.now(),
-        )
+        hook = ResponseUrl(id=state.new_id("H", 16), install_id=install.id, team_id=team_id,
+                           user_id=user_id, channel=channel, message_ts=ts,
+                           created_at=state.now())
         state.response_urls[hook.id] = hook
         ephemeral = message.visible_to is not None
-        payload = {
-            "type": "block_actions",
-            **ip.common(state, install, team_id, user_id),
-            "container": {
-                "type": "message",
-                "message_ts": ts,
-                "channel_id": channel,
-                "is_ephemeral": ephemeral,
-            },
-            "trigger_id": trigger.id,
-            "channel": {"id": channel, "name": "directmessage"},
-            "message": message.as_slack(state.config.app_id),
-            "state": {"values": {}},
-            "response_url": f"{state.config.base_url}/hooks/actions/{team_id}/{hook.id}",
-            "actions": [ip.action_json(element, found_block, value, state.now())],
-        }
+        payload = {"type": "block_actions", **ip.common(state, install, team_id, user_id),
+                   "container": {"type": "message", "message_ts": ts, "channel_id": channel,
+                                 "is_ephemeral": ephemeral},
+                   "trigger_id": trigger.id,
+                   "channel": {"id": channel, "name": "directmessage"},
+                   "message": message.as_slack(state.config.app_id),
+                   "state": {"values": {}},
+                   "response_url": f"{state.config.base_url}/hooks/actions/{team_id}/{hook.id}",
+                   "actions": [ip.action_json(element, found_block, value, state.now())]}
     delivery, response = await sandbox.deliverer.send_interaction(payload, team_id, user_id)
-    return {
-        "ok": delivery.outcome == "delivered",
-        "delivery_id": delivery.id,
-        "trigger_id": trigger.id,
-        "status": response.status_code if response else None,
-        "error": None if response is not None else TROUBLE,
-    }
+    return {"ok": delivery.outcome == "delivered", "delivery_id": delivery.id,
+            "trigger_id": trigger.id, "status": response.status_code if response else None,
+            "error": None if response is not None else TROUBLE}
 
 
 def _top_view(sandbox: Sandbox, team_id: str, user_id: str, view_id: str | None) -> View:
@@ -156,14 +118,8 @@ def _state_values(view: View, values: dict[str, Any]) -> tuple[JSON, dict[str, s
     return out, problems
 
 
-async def submit(
-    sandbox: Sandbox,
-    *,
-    team_id: str,
-    user_id: str,
-    values: dict[str, Any],
-    view_id: str | None = None,
-) -> JSON:
+async def submit(sandbox: Sandbox, *, team_id: str, user_id: str, values: dict[str, Any],
+                 view_id: str | None = None) -> JSON:
     """Submit the top modal: client-side checks, `view_submission`, then the app's answer."""
     state = sandbox.state
     view = _top_view(sandbox, team_id, user_id, view_id)
@@ -174,13 +130,9 @@ async def submit(
         state.changed()
         return {"ok": False, "delivered": False, "errors": problems}
     trigger = _issue_trigger(sandbox, install, team_id, user_id, view.id)
-    payload = {
-        "type": "view_submission",
-        **ip.common(state, install, team_id, user_id),
-        "trigger_id": trigger.id,
-        "view": modals.view_json(state, view),
-        "response_urls": [],
-    }
+    payload = {"type": "view_submission", **ip.common(state, install, team_id, user_id),
+               "trigger_id": trigger.id, "view": modals.view_json(state, view),
+               "response_urls": []}
     delivery, response = await sandbox.deliverer.send_interaction(payload, team_id, user_id)
     result: JSON = {"ok": False, "delivered": response is not None, "delivery_id": delivery.id}
     if response is None:
@@ -206,13 +158,8 @@ def _apply_answer(sandbox: Sandbox, install: Install, view: View, body: bytes) -
         elif action == "update":
             modals.replace(state, view, modals.checked_view(answer.get("view"), "modal"))
         elif action == "push":
-            modals.push_modal(
-                state,
-                install,
-                view.team_id,
-                view.user_id,
-                modals.checked_view(answer.get("view"), "modal"),
-            )
+            modals.push_modal(state, install, view.team_id, view.user_id,
+                              modals.checked_view(answer.get("view"), "modal"))
         elif action == "clear":
             modals.close_all(state, view.team_id, view.user_id)
         else:
@@ -228,12 +175,8 @@ async def close_view(sandbox: Sandbox, *, team_id: str, user_id: str) -> JSON:
     install = _active(sandbox, view.install_id)
     delivery_id = None
     if view.definition.get("notify_on_close"):
-        payload = {
-            "type": "view_closed",
-            **ip.common(sandbox.state, install, team_id, user_id),
-            "view": modals.view_json(sandbox.state, view),
-            "is_cleared": False,
-        }
+        payload = {"type": "view_closed", **ip.common(sandbox.state, install, team_id, user_id),
+                   "view": modals.view_json(sandbox.state, view), "is_cleared": False}
         delivery, _ = await sandbox.deliverer.send_interaction(payload, team_id, user_id)
         delivery_id = delivery.id
     modals.close_top(sandbox.state, team_id, user_id)
@@ -250,16 +193,12 @@ def open_tab(sandbox: Sandbox, *, team_id: str, user_id: str, tab: str) -> JSON:
     return {"ok": True, "delivery_id": delivery.id}
 
 
-def remove_app(
-    sandbox: Sandbox, *, team_id: str | None = None, enterprise_id: str | None = None
-) -> JSON:
-    """ "Remove app" from a workspace's (or an org-wide install's) settings."""
+def remove_app(sandbox: Sandbox, *, team_id: str | None = None,
+               enterprise_id: str | None = None) -> JSON:
+    """"Remove app" from a workspace's (or an org-wide install's) settings."""
     for install in sandbox.state.installs.values():
-        if (
-            install.active
-            and install.team_id == team_id
-            and (enterprise_id is None or install.enterprise_id == enterprise_id)
-        ):
+        if install.active and install.team_id == team_id and (
+                enterprise_id is None or install.enterprise_id == enterprise_id):
             sent = sandbox.remove_app(install, reason="account_inactive", uninstalled=True)
             return {"ok": True, "delivery_ids": [d.id for d in sent]}
     raise SlackError("app_not_installed", status=409)

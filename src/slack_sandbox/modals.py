@@ -20,10 +20,8 @@ def checked_view(definition: Any, kind: Literal["modal", "home"]) -> JSON:
     if not isinstance(definition, dict):
         raise SlackError("invalid_arguments")
     if definition.get("type") != kind:
-        raise SlackError(
-            "invalid_arguments",
-            response_metadata={"messages": [f"[ERROR] must be '{kind}' [json-pointer:/view/type]"]},
-        )
+        raise SlackError("invalid_arguments", response_metadata={
+            "messages": [f"[ERROR] must be '{kind}' [json-pointer:/view/type]"]})
     try:
         check_view(definition, kind=kind)
     except BlockKitError as exc:
@@ -37,17 +35,13 @@ def _new_hash(state: SandboxState) -> str:
     return f"{int(state.now())}.{secrets.token_hex(4)}"
 
 
-def _check_external_id(
-    state: SandboxState, install: Install, definition: JSON, replacing: View | None = None
-) -> str | None:
+def _check_external_id(state: SandboxState, install: Install, definition: JSON,
+                       replacing: View | None = None) -> str | None:
     external_id = definition.get("external_id") or None
     if external_id is not None:
         for view in state.views.values():
-            if (
-                view.install_id == install.id
-                and view.external_id == external_id
-                and view is not replacing
-            ):
+            if view.install_id == install.id and view.external_id == external_id \
+                    and view is not replacing:
                 raise SlackError("duplicate_external_id")
     return external_id
 
@@ -67,37 +61,23 @@ def use_trigger(state: SandboxState, install: Install, trigger_id: str | None) -
     return trigger
 
 
-def new_view(
-    state: SandboxState,
-    install: Install,
-    team_id: str,
-    user_id: str,
-    kind: Literal["modal", "home"],
-    definition: JSON,
-    previous: View | None = None,
-) -> View:
+def new_view(state: SandboxState, install: Install, team_id: str, user_id: str,
+             kind: Literal["modal", "home"], definition: JSON,
+             previous: View | None = None) -> View:
     """Store a view (the caller has validated `definition`)."""
     view_id = state.new_id("V")
-    view = View(
-        id=view_id,
-        install_id=install.id,
-        team_id=team_id,
-        user_id=user_id,
-        kind=kind,
-        definition=definition,
-        hash=_new_hash(state),
-        root_view_id=previous.root_view_id if previous else view_id,
-        previous_view_id=previous.id if previous else None,
-        external_id=_check_external_id(state, install, definition),
-    )
+    view = View(id=view_id, install_id=install.id, team_id=team_id, user_id=user_id,
+                kind=kind, definition=definition, hash=_new_hash(state),
+                root_view_id=previous.root_view_id if previous else view_id,
+                previous_view_id=previous.id if previous else None,
+                external_id=_check_external_id(state, install, definition))
     state.views[view_id] = view
     state.changed()
     return view
 
 
-def open_modal(
-    state: SandboxState, install: Install, team_id: str, user_id: str, definition: JSON
-) -> View:
+def open_modal(state: SandboxState, install: Install, team_id: str, user_id: str,
+               definition: JSON) -> View:
     """A new modal stack for the user (an open one is replaced, as a new trigger does)."""
     close_all(state, team_id, user_id)
     view = new_view(state, install, team_id, user_id, "modal", definition)
@@ -105,9 +85,8 @@ def open_modal(
     return view
 
 
-def push_modal(
-    state: SandboxState, install: Install, team_id: str, user_id: str, definition: JSON
-) -> View:
+def push_modal(state: SandboxState, install: Install, team_id: str, user_id: str,
+               definition: JSON) -> View:
     """Push onto the user's stack (`push_limit_reached` past 3 views)."""
     stack = state.modal_stack(team_id, user_id)
     if len(stack) >= MAX_STACK:
@@ -151,14 +130,8 @@ def close_all(state: SandboxState, team_id: str, user_id: str) -> None:
     state.changed()
 
 
-def publish_home(
-    state: SandboxState,
-    install: Install,
-    team_id: str,
-    user_id: str,
-    definition: JSON,
-    expected_hash: str | None,
-) -> View:
+def publish_home(state: SandboxState, install: Install, team_id: str, user_id: str,
+                 definition: JSON, expected_hash: str | None) -> View:
     """Create or replace the user's Home tab for this install."""
     key = (install.id, user_id)
     existing = state.views.get(state.homes.get(key, ""))
@@ -176,22 +149,14 @@ def view_json(state: SandboxState, view: View) -> JSON:
     d = view.definition
     install = state.installs.get(view.install_id)
     return {
-        "id": view.id,
-        "team_id": view.team_id,
-        "type": view.kind,
-        "blocks": d.get("blocks", []),
-        "private_metadata": d.get("private_metadata", ""),
-        "callback_id": d.get("callback_id", ""),
-        "state": {"values": view.state_values},
-        "hash": view.hash,
-        "title": d.get("title"),
-        "clear_on_close": bool(d.get("clear_on_close", False)),
-        "notify_on_close": bool(d.get("notify_on_close", False)),
-        "close": d.get("close"),
-        "submit": d.get("submit"),
-        "previous_view_id": view.previous_view_id,
-        "root_view_id": view.root_view_id,
-        "app_id": state.config.app_id,
+        "id": view.id, "team_id": view.team_id, "type": view.kind,
+        "blocks": d.get("blocks", []), "private_metadata": d.get("private_metadata", ""),
+        "callback_id": d.get("callback_id", ""), "state": {"values": view.state_values},
+        "hash": view.hash, "title": d.get("title"), "clear_on_close": bool(
+            d.get("clear_on_close", False)),
+        "notify_on_close": bool(d.get("notify_on_close", False)), "close": d.get("close"),
+        "submit": d.get("submit"), "previous_view_id": view.previous_view_id,
+        "root_view_id": view.root_view_id, "app_id": state.config.app_id,
         "external_id": view.external_id or "",
         "app_installed_team_id": (install.team_id or install.enterprise_id) if install else None,
         "bot_id": install.bot_id if install else None,

@@ -29,22 +29,17 @@ def _sandbox(request: Request[Any, Any, Any]) -> Sandbox:
 
 
 def _error_page(message: str) -> Response[str]:
-    body = (
-        "<div class='sb-card sb-banner'><h2>Something went wrong</h2>"
-        f"<p>{escape(message)}</p></div>"
-    )
+    body = ("<div class='sb-card sb-banner'><h2>Something went wrong</h2>"
+            f"<p>{escape(message)}</p></div>")
     return Response(page("Install error", body), media_type=MediaType.HTML, status_code=400)
 
 
 def _targets(sandbox: Sandbox) -> list[tuple[str, str]]:
     directory = sandbox.state.directory
-    targets = [
-        (f"team:{w.id}", f"{w.name} ({w.domain}.slack.com)") for w in directory.workspaces.values()
-    ]
-    targets += [
-        (f"grid:{g.id}", f"{g.name} — whole organization (org-wide install)")
-        for g in directory.grids.values()
-    ]
+    targets = [(f"team:{w.id}", f"{w.name} ({w.domain}.slack.com)")
+               for w in directory.workspaces.values()]
+    targets += [(f"grid:{g.id}", f"{g.name} — whole organization (org-wide install)")
+                for g in directory.grids.values()]
     return targets
 
 
@@ -56,35 +51,28 @@ def authorize_page(request: Request[Any, Any, Any]) -> Response[str]:
     if query["client_id"] != sandbox.state.config.client_id:
         return _error_page("invalid_client_id: this app is not known to the sandbox.")
     scopes = [s for s in query["scope"].split(",") if s]
-    hidden = "".join(
-        f"<input type='hidden' name='{k}' value='{escape(v)}'>" for k, v in query.items()
-    )
+    hidden = "".join(f"<input type='hidden' name='{k}' value='{escape(v)}'>"
+                     for k, v in query.items())
     wanted = f"team:{query['team']}" if query["team"] else ""
     options = "".join(
         f"<label><input type='radio' name='target' value='{value}'"
         f"{' checked' if value == wanted or (not wanted and i == 0) else ''}> "
-        f"{escape(label)}</label><br>"
-        for i, (value, label) in enumerate(_targets(sandbox))
-    )
+        f"{escape(label)}</label><br>" for i, (value, label) in enumerate(_targets(sandbox)))
     users = "".join(
         f"<option value='{u.id}'>{escape(u.real_name)} &lt;{escape(u.email)}&gt; "
         f"({', '.join(u.workspaces)})</option>"
-        for u in sandbox.state.directory.users.values()
-        if u.workspaces and not u.deleted
-    )
+        for u in sandbox.state.directory.users.values() if u.workspaces and not u.deleted)
     scope_items = "".join(f"<li><code>{escape(s)}</code></li>" for s in scopes) or "<li>none</li>"
     body = (
         f"<div class='sb-card'><h2>{escape(sandbox.state.config.app_name)} is requesting "
         "permission to access a Slack workspace</h2>"
-        "<form method='post' action='/oauth/v2/authorize'>"
-        + hidden
-        + f"<h3>Where should it be installed?</h3>{options}"
+        "<form method='post' action='/oauth/v2/authorize'>" + hidden +
+        f"<h3>Where should it be installed?</h3>{options}"
         f"<h3>Who is installing?</h3><select name='installer'>{users}</select>"
         f"<h3>It will be able to</h3><ul class='sb-scopes'>{scope_items}</ul>"
         "<button type='submit' name='decision' value='allow' id='sb-allow'>Allow</button> "
         "<button type='submit' name='decision' value='cancel' id='sb-cancel'>Cancel</button>"
-        "</form></div>"
-    )
+        "</form></div>")
     return Response(page("Install app", body), media_type=MediaType.HTML)
 
 
@@ -98,9 +86,8 @@ async def authorize_decision(request: Request[Any, Any, Any]) -> Response[Any]:
     """Allow → redirect with `code` + `state`; Cancel → `error=access_denied`."""
     sandbox = _sandbox(request)
     form = await request.form()
-    fields = {
-        key: str(form.get(key) or "") for key in (*_FIELDS, "target", "installer", "decision")
-    }
+    fields = {key: str(form.get(key) or "") for key in (*_FIELDS, "target", "installer",
+                                                         "decision")}
     if fields["client_id"] != sandbox.state.config.client_id:
         return _error_page("invalid_client_id")
     redirect_uri = fields["redirect_uri"] or None
@@ -119,24 +106,14 @@ async def authorize_decision(request: Request[Any, Any, Any]) -> Response[Any]:
     elif kind == "grid" and target_id in directory.grids:
         team_id, enterprise_id = None, target_id
         teams = directory.teams_of_grid(target_id)
-        allowed = (
-            installer is not None
-            and installer.is_admin
-            and any(t in installer.workspaces for t in teams)
-        )
+        allowed = installer is not None and installer.is_admin and any(
+            t in installer.workspaces for t in teams)
     else:
         return _error_page("Choose a workspace.")
     if not allowed or installer is None:
-        return _error_page(
-            "The installer must be a member of that workspace (an admin for an org-wide install)."
-        )
-    code = issue_code(
-        sandbox.state,
-        client_id=fields["client_id"],
-        redirect_uri=redirect_uri,
-        scopes=[s for s in fields["scope"].split(",") if s],
-        team_id=team_id,
-        enterprise_id=enterprise_id,
-        installer_user_id=installer.id,
-    )
+        return _error_page("The installer must be a member of that workspace "
+                           "(an admin for an org-wide install).")
+    code = issue_code(sandbox.state, client_id=fields["client_id"], redirect_uri=redirect_uri,
+                      scopes=[s for s in fields["scope"].split(",") if s], team_id=team_id,
+                      enterprise_id=enterprise_id, installer_user_id=installer.id)
     return _redirect(target, {"code": code.code, "state": fields["state"]})

@@ -95,8 +95,7 @@ class RateLimiter:
         demands: list[tuple[tuple[str, str], float, float]] = []
         if method == POST_MESSAGE:
             ceiling = self.tunables.method_limits.get(
-                POST_MESSAGE, self.tunables.post_message_workspace_per_minute
-            )
+                POST_MESSAGE, self.tunables.post_message_workspace_per_minute)
             demands.append(((scope, method), ceiling / 60.0, float(ceiling)))
             if channel is not None:
                 rate = self.tunables.post_message_per_channel_per_second

@@ -69,16 +69,9 @@ class Message:
 
     def as_slack(self, app_id: str) -> JSON:
         """The message as Slack returns it from chat.postMessage / chat.update."""
-        body: JSON = {
-            "type": "message",
-            "text": self.text,
-            "user": self.bot_user_id,
-            "bot_id": self.bot_id,
-            "app_id": app_id,
-            "ts": self.ts,
-            "team": self.team_id,
-            "blocks": self.blocks,
-        }
+        body: JSON = {"type": "message", "text": self.text, "user": self.bot_user_id,
+                      "bot_id": self.bot_id, "app_id": app_id, "ts": self.ts,
+                      "team": self.team_id, "blocks": self.blocks}
         if self.edited_ts:
             body["edited"] = {"user": self.bot_user_id, "ts": self.edited_ts}
         if self.thread_ts:

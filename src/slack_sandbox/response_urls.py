@@ -49,16 +49,8 @@ def respond(sandbox: Sandbox, hook: ResponseUrl, body: JSON) -> None:
         dms.edit(state, original, text=text, blocks=blocks, metadata=None)
         return
     visible_to = None if body.get("response_type") == "in_channel" else hook.user_id
-    dms.post(
-        state,
-        install,
-        dm,
-        hook.team_id,
-        text,
-        blocks,
-        visible_to=visible_to,
-        thread_ts=body.get("thread_ts"),
-    )
+    dms.post(state, install, dm, hook.team_id, text, blocks, visible_to=visible_to,
+             thread_ts=body.get("thread_ts"))
 
 
 @post("/hooks/actions/{team_id:str}/{hook_id:str}", status_code=200)

@@ -37,31 +37,20 @@ class Sandbox:
         team_id = install.team_id or (self.state.teams_of(install) or [""])[0]
         sent = []
         if uninstalled:
-            sent.append(
-                self.deliverer.send_event(
-                    team_id, None, events.app_uninstalled(self.state, install, team_id)
-                )
-            )
-        sent.append(
-            self.deliverer.send_event(
-                team_id, None, events.tokens_revoked(self.state, install, team_id)
-            )
-        )
+            sent.append(self.deliverer.send_event(
+                team_id, None, events.app_uninstalled(self.state, install, team_id)))
+        sent.append(self.deliverer.send_event(
+            team_id, None, events.tokens_revoked(self.state, install, team_id)))
         remove_install(self.state, install, reason)
         return sent
 
 
-def build_sandbox(
-    config: SandboxConfig,
-    directory: Directory | None = None,
-    clock: Callable[[], float] = time.time,
-) -> Sandbox:
+def build_sandbox(config: SandboxConfig, directory: Directory | None = None,
+                  clock: Callable[[], float] = time.time) -> Sandbox:
     """A sandbox for `config` (the directory is loaded from the config unless given)."""
     if directory is None:
         directory = load_directory(config.workspaces_file, config.generated_users)
-    state = SandboxState(
-        directory=directory, config=config, tunables=tunables_from(config), clock=clock
-    )
-    return Sandbox(
-        state=state, limiter=RateLimiter(state.tunables, clock), deliverer=Deliverer(state)
-    )
+    state = SandboxState(directory=directory, config=config, tunables=tunables_from(config),
+                         clock=clock)
+    return Sandbox(state=state, limiter=RateLimiter(state.tunables, clock),
+                   deliverer=Deliverer(state))

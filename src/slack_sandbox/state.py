@@ -116,11 +116,8 @@ class SandboxState:
         grid = self.directory.grid_of(team_id)
         if grid is not None:
             for install in self.installs.values():
-                if (
-                    install.active
-                    and install.is_enterprise_install
-                    and install.enterprise_id == grid.id
-                ):
+                if install.active and install.is_enterprise_install \
+                        and install.enterprise_id == grid.id:
                     return install
         return None
 
@@ -159,15 +156,8 @@ class SandboxState:
         return self.modal_stacks.setdefault((team_id, user_id), [])
 
     # logs --------------------------------------------------------------------------
-    def record_call(
-        self,
-        method: str,
-        team_id: str | None,
-        params: dict[str, Any],
-        ok: bool,
-        error: str | None,
-        status: int,
-    ) -> None:
+    def record_call(self, method: str, team_id: str | None, params: dict[str, Any],
+                    ok: bool, error: str | None, status: int) -> None:
         """Log a Web API call without its secrets."""
         self.call_counts[method] += 1
         if len(self.calls) >= CALLS_KEPT:

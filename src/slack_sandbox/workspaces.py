@@ -103,13 +103,8 @@ def _workspace_from(raw: Mapping[str, Any], grids: Mapping[str, Grid]) -> Worksp
         raise DirectoryError(f"workspace {raw['id']}: unknown enterprise_id {enterprise_id}")
     domain = str(raw.get("domain") or str(raw["name"]).lower().replace(" ", "-"))
     icon = str(raw.get("icon") or f"https://a.slack-edge.com/img/avatars-teams/{domain}-88.png")
-    return Workspace(
-        id=str(raw["id"]),
-        name=str(raw["name"]),
-        domain=domain,
-        icon=icon,
-        enterprise_id=enterprise_id,
-    )
+    return Workspace(id=str(raw["id"]), name=str(raw["name"]), domain=domain, icon=icon,
+                     enterprise_id=enterprise_id)
 
 
 def _user_from(raw: Mapping[str, Any], workspaces: Mapping[str, Workspace]) -> User:
@@ -120,23 +115,15 @@ def _user_from(raw: Mapping[str, Any], workspaces: Mapping[str, Workspace]) -> U
             raise DirectoryError(f"user {user_id}: unknown workspace {team_id}")
     grids = {workspaces[t].enterprise_id for t in teams}
     if len(grids) > 1:
-        raise DirectoryError(
-            f"user {user_id}: one user id cannot span several grids or "
-            "a grid and a standalone workspace; declare two users"
-        )
+        raise DirectoryError(f"user {user_id}: one user id cannot span several grids or "
+                             "a grid and a standalone workspace; declare two users")
     name = str(raw.get("name") or user_id.lower())
     return User(
-        id=user_id,
-        name=name,
-        real_name=str(raw.get("real_name") or name),
-        email=str(raw.get("email") or f"{name}@example.com"),
-        tz=str(raw.get("tz") or DEFAULT_TZ),
-        workspaces=teams,
-        avatar=str(raw.get("avatar") or ""),
-        is_admin=bool(raw.get("is_admin", False)),
-        is_owner=bool(raw.get("is_owner", False)),
-        is_bot=bool(raw.get("is_bot", False)),
-        is_restricted=bool(raw.get("is_restricted", False)),
+        id=user_id, name=name, real_name=str(raw.get("real_name") or name),
+        email=str(raw.get("email") or f"{name}@example.com"), tz=str(raw.get("tz") or DEFAULT_TZ),
+        workspaces=teams, avatar=str(raw.get("avatar") or ""),
+        is_admin=bool(raw.get("is_admin", False)), is_owner=bool(raw.get("is_owner", False)),
+        is_bot=bool(raw.get("is_bot", False)), is_restricted=bool(raw.get("is_restricted", False)),
         deleted=bool(raw.get("deleted", False)),
     )
 
@@ -144,46 +131,27 @@ def _user_from(raw: Mapping[str, Any], workspaces: Mapping[str, Workspace]) -> U
 def generated_users(workspace: Workspace, count: int, start: int = 0) -> list[User]:
     """`count` synthetic members of `workspace` (for benchmarks with big directories)."""
     prefix = "W" if workspace.enterprise_id else "U"
-    zones = (
-        "Europe/Berlin",
-        "America/New_York",
-        "Asia/Tokyo",
-        "America/Los_Angeles",
-        "Asia/Kolkata",
-        "UTC",
-    )
+    zones = ("Europe/Berlin", "America/New_York", "Asia/Tokyo", "America/Los_Angeles",
+             "Asia/Kolkata", "UTC")
     tag = workspace.id[-4:].upper()
     users = []
     for n in range(start, start + count):
         name = f"user{n:05d}.{workspace.domain}"
-        users.append(
-            User(
-                id=f"{prefix}9{tag}{n:06d}",
-                name=name,
-                real_name=f"Member {n:05d}",
-                email=f"{name}@generated.example",
-                tz=zones[n % len(zones)],
-                workspaces=(workspace.id,),
-            )
-        )
+        users.append(User(id=f"{prefix}9{tag}{n:06d}", name=name, real_name=f"Member {n:05d}",
+                          email=f"{name}@generated.example", tz=zones[n % len(zones)],
+                          workspaces=(workspace.id,)))
     return users
 
 
-def directory_from_data(
-    data: Mapping[str, Any], extra_users: Mapping[str, int] | None = None
-) -> Directory:
+def directory_from_data(data: Mapping[str, Any], extra_users: Mapping[str, int] | None = None
+                        ) -> Directory:
     """Build a directory from the parsed YAML document (see README for the format)."""
     if not isinstance(data, Mapping):
         raise DirectoryError("the workspaces file must be a mapping with grids/workspaces/users")
     try:
-        grids = {
-            str(g["id"]): Grid(
-                id=str(g["id"]),
-                name=str(g["name"]),
-                domain=str(g.get("domain") or str(g["id"]).lower()),
-            )
-            for g in data.get("grids") or ()
-        }
+        grids = {str(g["id"]): Grid(id=str(g["id"]), name=str(g["name"]),
+                                    domain=str(g.get("domain") or str(g["id"]).lower()))
+                 for g in data.get("grids") or ()}
         workspaces: dict[str, Workspace] = {}
         for raw in data.get("workspaces") or ():
             workspace = _workspace_from(raw, grids)
@@ -213,9 +181,8 @@ def directory_from_data(
     return Directory(grids=grids, workspaces=workspaces, users=users)
 
 
-def load_directory(
-    path: Path | None = None, extra_users: Mapping[str, int] | None = None
-) -> Directory:
+def load_directory(path: Path | None = None, extra_users: Mapping[str, int] | None = None
+                   ) -> Directory:
     """The directory from `path`, or the built-in default when `path` is None."""
     if path is None:
         text = resources.files("slack_sandbox").joinpath("default_workspaces.yaml").read_text()

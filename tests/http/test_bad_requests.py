@@ -133,6 +133,8 @@ async def test_date_times_beyond_the_calendar_are_422_and_change_nothing(api: Ap
             response = await api.post(path, who, json=body)
         assert response.status_code == 422, (path, response.text)
         assert "before the year 9001" in response.json()["detail"]
-    history = await api.get(f"/connections/{connection_id}/messages", "sam", params={"before": FAR})
+    history = await api.get(
+        f"/connections/{connection_id}/messages", "sam", params={"before": FAR}
+    )
     assert history.status_code == 422
     assert history.json()["detail"] == "`before` is out of range."

@@ -25,9 +25,8 @@ class Running:
         self.receiver = Receiver(SECRET)
         self.receiver_server = ThreadedServer(self.receiver, free_port()).start()
         port = free_port()
-        self.config = SandboxConfig(
-            port=port, signing_secret=SECRET, app_url=self.receiver_server.url
-        )
+        self.config = SandboxConfig(port=port, signing_secret=SECRET,
+                                    app_url=self.receiver_server.url)
         self.sandbox: Sandbox = build_sandbox(self.config)
         self.server = ThreadedServer(create_app(self.config, self.sandbox), port).start()
         self.url = self.server.url
@@ -60,18 +59,10 @@ async def http(sandbox: Running) -> AsyncIterator[httpx.AsyncClient]:
         yield client
 
 
-async def install(
-    http: httpx.AsyncClient,
-    team_id: str | None = "T0ACMEENG",
-    scopes: list[str] | None = None,
-    **extra: Any,
-) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "team_id": team_id,
-        "scopes": ALL_SCOPES if scopes is None else scopes,
-        "installer": "W0ADALOVE",
-        **extra,
-    }
+async def install(http: httpx.AsyncClient, team_id: str | None = "T0ACMEENG",
+                  scopes: list[str] | None = None, **extra: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {"team_id": team_id, "scopes": ALL_SCOPES if scopes is None else scopes,
+                            "installer": "W0ADALOVE", **extra}
     response = await http.post("/_sandbox/installs", json=body)
     assert response.status_code == 201, response.text
     result: dict[str, Any] = response.json()

@@ -31,9 +31,8 @@ class ThreadedServer:
     def __init__(self, app: Any, port: int) -> None:
         self.port = port
         self.url = f"http://127.0.0.1:{port}"
-        config = uvicorn.Config(
-            app, host="127.0.0.1", port=port, log_level="warning", access_log=False, lifespan="on"
-        )
+        config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
+                                access_log=False, lifespan="on")
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
@@ -107,17 +106,13 @@ class Receiver:
             if not message.get("more_body"):
                 break
         headers = {k.decode(): v.decode() for k, v in scope["headers"]}
-        record = Received(
-            scope["path"], headers, body, self.verifier.is_valid_request(body, headers)
-        )
+        record = Received(scope["path"], headers, body,
+                          self.verifier.is_valid_request(body, headers))
         self.received.append(record)
         if scope["path"] == "/slack/events":
             if record.json().get("type") == "url_verification":
-                reply: Reply = (
-                    200,
-                    {},
-                    msgspec.json.encode({"challenge": record.json()["challenge"]}),
-                )
+                reply: Reply = (200, {}, msgspec.json.encode(
+                    {"challenge": record.json()["challenge"]}))
             else:
                 reply = await self.events(self, record)
         else:

@@ -12,37 +12,20 @@ from tests.sandbox.servers import Received, Receiver, Reply
 from tests.support.infra import CHROMIUM, CHROMIUM_ARGS
 
 MESSAGE = [
-    {
-        "type": "section",
-        "block_id": "intro",
-        "text": {"type": "mrkdwn", "text": "*Sam* asks you to be their mentor."},
-    },
-    {
-        "type": "actions",
-        "block_id": "answer",
-        "elements": [
-            {
-                "type": "button",
-                "action_id": "decline",
-                "value": "req-1",
-                "text": {"type": "plain_text", "text": "Decline"},
-            }
-        ],
-    },
+    {"type": "section", "block_id": "intro",
+     "text": {"type": "mrkdwn", "text": "*Sam* asks you to be their mentor."}},
+    {"type": "actions", "block_id": "answer", "elements": [
+        {"type": "button", "action_id": "decline", "value": "req-1",
+         "text": {"type": "plain_text", "text": "Decline"}}]},
 ]
 MODAL = {
-    "type": "modal",
-    "callback_id": "decline_reason",
+    "type": "modal", "callback_id": "decline_reason",
     "title": {"type": "plain_text", "text": "Decline request"},
     "submit": {"type": "plain_text", "text": "Decline"},
-    "blocks": [
-        {
-            "type": "input",
-            "block_id": "reason",
-            "label": {"type": "plain_text", "text": "Reason"},
-            "element": {"type": "plain_text_input", "action_id": "text", "multiline": True},
-        }
-    ],
+    "blocks": [{"type": "input", "block_id": "reason",
+                "label": {"type": "plain_text", "text": "Reason"},
+                "element": {"type": "plain_text_input", "action_id": "text",
+                            "multiline": True}}],
 }
 
 
@@ -59,13 +42,8 @@ def mentorlink_stand_in(token: str, sandbox_url: str) -> object:
             return 200, {}, b""
         reason = payload["view"]["state"]["values"]["reason"]["text"]["value"]
         if len(reason) < 5:
-            return (
-                200,
-                {},
-                msgspec.json.encode(
-                    {"response_action": "errors", "errors": {"reason": "Please say a bit more."}}
-                ),
-            )
+            return 200, {}, msgspec.json.encode(
+                {"response_action": "errors", "errors": {"reason": "Please say a bit more."}})
         return 200, {}, b""
 
     return interactions
@@ -79,17 +57,14 @@ def client_for(token: str, url: str):  # type: ignore[no-untyped-def]
 
 @pytest.mark.browser
 async def test_click_a_dm_button_and_submit_the_modal(
-    sandbox: Running, http: httpx.AsyncClient, chromium_path: str
-) -> None:
+        sandbox: Running, http: httpx.AsyncClient, chromium_path: str) -> None:
     token = (await install(http))["access_token"]
-    await client(sandbox, token).chat_postMessage(
-        channel="W0MARIASA", text="Request", blocks=MESSAGE
-    )
+    await client(sandbox, token).chat_postMessage(channel="W0MARIASA", text="Request",
+                                                  blocks=MESSAGE)
     sandbox.receiver.interactions = mentorlink_stand_in(token, sandbox.url)  # type: ignore[assignment]
     async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
-        )
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
+                                                   headless=True)
         try:
             page = await browser.new_page()
             page.set_default_timeout(10_000)
@@ -102,8 +77,7 @@ async def test_click_a_dm_button_and_submit_the_modal(
             await modal.locator("textarea").fill("no")
             await modal.locator(".sb-modal-submit").click()
             await expect(modal.locator(".sb-error[data-block-id='reason']")).to_have_text(
-                "Please say a bit more."
-            )
+                "Please say a bit more.")
             await modal.locator("textarea").fill("I am at capacity this quarter.")
             await modal.locator(".sb-modal-submit").click()
             await expect(page.locator("#sb-modal")).to_be_hidden()
@@ -113,9 +87,7 @@ async def test_click_a_dm_button_and_submit_the_modal(
     assert kinds == ["block_actions", "view_submission", "view_submission"]
     assert all(r.valid_signature for r in sandbox.receiver.received)
     last = sandbox.receiver.of("/slack/interactivity")[-1].json()
-    assert (
-        last["view"]["state"]["values"]["reason"]["text"]["value"]
-        == "I am at capacity this quarter."
-    )
+    assert last["view"]["state"]["values"]["reason"]["text"]["value"] == \
+        "I am at capacity this quarter."
     opened = [r.json()["event"]["tab"] for r in sandbox.receiver.of("/slack/events")]
     assert opened[0] == "messages"

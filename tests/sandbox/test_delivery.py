@@ -18,12 +18,10 @@ async def events(http: httpx.AsyncClient) -> list[dict]:  # type: ignore[type-ar
 
 
 async def test_app_home_opened_is_signed_and_shaped_like_slack(
-    sandbox: Running, http: httpx.AsyncClient
-) -> None:
+        sandbox: Running, http: httpx.AsyncClient) -> None:
     await install(http)
-    answer = await http.post(
-        "/_sandbox/actions/open_tab", json={"team_id": "T0ACMEENG", "user_id": "W0MARIASA"}
-    )
+    answer = await http.post("/_sandbox/actions/open_tab",
+                             json={"team_id": "T0ACMEENG", "user_id": "W0MARIASA"})
     assert answer.status_code == 201
     await wait_for(lambda: bool(sandbox.receiver.of("/slack/events")))
     received = sandbox.receiver.of("/slack/events")[0]
@@ -37,7 +35,8 @@ async def test_app_home_opened_is_signed_and_shaped_like_slack(
     assert envelope["event_time"]
     assert envelope["authorizations"][0]["is_bot"] is True
     event = envelope["event"]
-    assert (event["type"], event["user"], event["tab"]) == ("app_home_opened", "W0MARIASA", "home")
+    assert (event["type"], event["user"], event["tab"]) == ("app_home_opened", "W0MARIASA",
+                                                            "home")
     assert event["channel"].startswith("D")
     recorded = await events(http)
     assert recorded[0]["outcome"] == "delivered"
@@ -48,18 +47,14 @@ async def failing(_: Receiver, __: Received) -> Reply:
     return 500, {}, b"boom"
 
 
-async def test_failed_events_are_retried_three_times(
-    sandbox: Running, http: httpx.AsyncClient
-) -> None:
+async def test_failed_events_are_retried_three_times(sandbox: Running,
+                                                     http: httpx.AsyncClient) -> None:
     await install(http)
-    await http.post(
-        "/_sandbox/config", json={"event_retry_delays": [0, 60, 300], "time_scale": 1000}
-    )
+    await http.post("/_sandbox/config", json={"event_retry_delays": [0, 60, 300],
+                                              "time_scale": 1000})
     sandbox.receiver.events = failing
-    await http.post(
-        "/_sandbox/actions/open_tab",
-        json={"team_id": "T0ACMEENG", "user_id": "W0MARIASA", "tab": "messages"},
-    )
+    await http.post("/_sandbox/actions/open_tab",
+                    json={"team_id": "T0ACMEENG", "user_id": "W0MARIASA", "tab": "messages"})
     recorded = await events(http)
     attempts = recorded[0]["attempts"]
     assert [a["status"] for a in attempts] == [500] * 4
@@ -78,9 +73,8 @@ async def test_no_retry_header_stops_retries(sandbox: Running, http: httpx.Async
         return 503, {"X-Slack-No-Retry": "1"}, b""
 
     sandbox.receiver.events = refuse
-    await http.post(
-        "/_sandbox/actions/open_tab", json={"team_id": "T0ACMEENG", "user_id": "W0MARIASA"}
-    )
+    await http.post("/_sandbox/actions/open_tab",
+                    json={"team_id": "T0ACMEENG", "user_id": "W0MARIASA"})
     recorded = await events(http)
     assert len(recorded[0]["attempts"]) == 1
     assert "No-Retry" in recorded[0]["outcome"]
@@ -99,13 +93,13 @@ async def test_slow_replies_are_timeouts(sandbox: Running, http: httpx.AsyncClie
         return 200, {}, b""
 
     sandbox.receiver.events = slow_once
-    await http.post(
-        "/_sandbox/actions/open_tab", json={"team_id": "T0ACMEENG", "user_id": "W0MARIASA"}
-    )
+    await http.post("/_sandbox/actions/open_tab",
+                    json={"team_id": "T0ACMEENG", "user_id": "W0MARIASA"})
     recorded = await events(http)
     assert [a["reason"] for a in recorded[0]["attempts"]] == ["http_timeout", None]
     await wait_for(lambda: len(sandbox.receiver.of("/slack/events")) == 2)
-    assert sandbox.receiver.of("/slack/events")[1].headers["x-slack-retry-reason"] == "http_timeout"
+    assert sandbox.receiver.of("/slack/events")[1].headers["x-slack-retry-reason"] == \
+        "http_timeout"
 
 
 async def test_url_verification(sandbox: Running, http: httpx.AsyncClient) -> None:
@@ -113,7 +107,8 @@ async def test_url_verification(sandbox: Running, http: httpx.AsyncClient) -> No
     assert answer["outcome"] == "verified"
 
 
-async def test_remove_app_sends_uninstall_events(sandbox: Running, http: httpx.AsyncClient) -> None:
+async def test_remove_app_sends_uninstall_events(sandbox: Running,
+                                                 http: httpx.AsyncClient) -> None:
     token = (await install(http, "T0ACMEPRT"))["access_token"]
     answer = await http.post("/_sandbox/actions/remove_app", json={"team_id": "T0ACMEPRT"})
     assert answer.status_code == 201

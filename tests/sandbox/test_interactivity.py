@@ -15,71 +15,38 @@ from tests.sandbox.servers import Received, Receiver, Reply
 
 BUTTONS = [
     {"type": "section", "block_id": "intro", "text": {"type": "mrkdwn", "text": "Request"}},
-    {
-        "type": "actions",
-        "block_id": "answer",
-        "elements": [
-            {
-                "type": "button",
-                "action_id": "accept",
-                "text": {"type": "plain_text", "text": "Accept"},
-                "value": "req-1",
-                "style": "primary",
-            },
-            {
-                "type": "static_select",
-                "action_id": "slot",
-                "placeholder": {"type": "plain_text", "text": "Pick"},
-                "options": [
-                    {"text": {"type": "plain_text", "text": "Mon"}, "value": "mon"},
-                    {"text": {"type": "plain_text", "text": "Tue"}, "value": "tue"},
-                ],
-            },
-        ],
-    },
+    {"type": "actions", "block_id": "answer", "elements": [
+        {"type": "button", "action_id": "accept", "text": {"type": "plain_text", "text": "Accept"},
+         "value": "req-1", "style": "primary"},
+        {"type": "static_select", "action_id": "slot",
+         "placeholder": {"type": "plain_text", "text": "Pick"},
+         "options": [{"text": {"type": "plain_text", "text": "Mon"}, "value": "mon"},
+                     {"text": {"type": "plain_text", "text": "Tue"}, "value": "tue"}]}]},
 ]
 
 
 def modal(title: str = "Decline", **extra: Any) -> dict[str, Any]:
-    return {
-        "type": "modal",
-        "callback_id": "decline",
-        "title": {"type": "plain_text", "text": title},
-        "submit": {"type": "plain_text", "text": "Send"},
-        "blocks": [
-            {
-                "type": "input",
-                "block_id": "reason",
-                "label": {"type": "plain_text", "text": "Reason"},
-                "element": {"type": "plain_text_input", "action_id": "text", "multiline": True},
-            }
-        ],
-        **extra,
-    }
+    return {"type": "modal", "callback_id": "decline", "title": {"type": "plain_text",
+                                                                  "text": title},
+            "submit": {"type": "plain_text", "text": "Send"},
+            "blocks": [{"type": "input", "block_id": "reason",
+                        "label": {"type": "plain_text", "text": "Reason"},
+                        "element": {"type": "plain_text_input", "action_id": "text",
+                                    "multiline": True}}], **extra}
 
 
 async def posted(sandbox: Running, http: httpx.AsyncClient) -> tuple[str, dict[str, Any]]:
     token = (await install(http))["access_token"]
-    message = await client(sandbox, token).chat_postMessage(
-        channel="W0MARIASA", text="req", blocks=BUTTONS
-    )
+    message = await client(sandbox, token).chat_postMessage(channel="W0MARIASA", text="req",
+                                                            blocks=BUTTONS)
     return token, dict(message.data)
 
 
-async def click(
-    http: httpx.AsyncClient, message: dict[str, Any], action_id: str, value: Any = None
-) -> dict[str, Any]:
-    answer = await http.post(
-        "/_sandbox/actions/click",
-        json={
-            "team_id": "T0ACMEENG",
-            "user_id": "W0MARIASA",
-            "channel": message["channel"],
-            "ts": message["ts"],
-            "action_id": action_id,
-            "value": value,
-        },
-    )
+async def click(http: httpx.AsyncClient, message: dict[str, Any], action_id: str,
+                value: Any = None) -> dict[str, Any]:
+    answer = await http.post("/_sandbox/actions/click", json={
+        "team_id": "T0ACMEENG", "user_id": "W0MARIASA", "channel": message["channel"],
+        "ts": message["ts"], "action_id": action_id, "value": value})
     assert answer.status_code == 201, answer.text
     result: dict[str, Any] = answer.json()
     return result
@@ -93,31 +60,19 @@ async def test_block_actions_payload(sandbox: Running, http: httpx.AsyncClient) 
     assert first.valid_signature
     payload = first.json()
     assert payload["type"] == "block_actions"
-    assert payload["user"] == {
-        "id": "W0MARIASA",
-        "username": "maria",
-        "name": "maria",
-        "team_id": "T0ACMEENG",
-    }
+    assert payload["user"] == {"id": "W0MARIASA", "username": "maria", "name": "maria",
+                               "team_id": "T0ACMEENG"}
     assert payload["team"]["id"] == "T0ACMEENG"
     assert payload["enterprise"]["id"] == "E0ACME01"
-    assert payload["container"] == {
-        "type": "message",
-        "message_ts": message["ts"],
-        "channel_id": message["channel"],
-        "is_ephemeral": False,
-    }
+    assert payload["container"] == {"type": "message", "message_ts": message["ts"],
+                                    "channel_id": message["channel"], "is_ephemeral": False}
     assert payload["message"]["ts"] == message["ts"]
     assert payload["channel"]["id"]
     assert payload["trigger_id"]
     assert payload["response_url"].startswith(sandbox.url)
     action = payload["actions"][0]
     assert (action["action_id"], action["block_id"], action["value"], action["type"]) == (
-        "accept",
-        "answer",
-        "req-1",
-        "button",
-    )
+        "accept", "answer", "req-1", "button")
     chosen = second.json()["actions"][0]["selected_option"]
     assert chosen == {"text": {"type": "plain_text", "text": "Tue"}, "value": "tue"}
 
@@ -129,9 +84,8 @@ async def trigger_of(sandbox: Running, http: httpx.AsyncClient) -> tuple[str, st
     return token, payload["trigger_id"], message
 
 
-async def test_trigger_ids_are_single_use_and_expire(
-    sandbox: Running, http: httpx.AsyncClient
-) -> None:
+async def test_trigger_ids_are_single_use_and_expire(sandbox: Running,
+                                                     http: httpx.AsyncClient) -> None:
     token, trigger, message = await trigger_of(sandbox, http)
     web = client(sandbox, token)
     opened = await web.views_open(trigger_id=trigger, view=modal())
@@ -172,29 +126,26 @@ async def test_push_update_and_publish(sandbox: Running, http: httpx.AsyncClient
         await click(http, message, "accept")
         pushed = await web.views_push(
             trigger_id=sandbox.receiver.of("/slack/interactivity")[-1].json()["trigger_id"],
-            view=modal(title="Next"),
-        )
+            view=modal(title="Next"))
         assert pushed["view"]["root_view_id"] == root["id"]
     await click(http, message, "accept")
     with pytest.raises(SlackApiError) as caught:
         await web.views_push(
             trigger_id=sandbox.receiver.of("/slack/interactivity")[-1].json()["trigger_id"],
-            view=modal(),
-        )
+            view=modal())
     assert caught.value.response["error"] == "push_limit_reached"
     updated = await web.views_update(external_id="ext-1", view=modal(title="Updated"))
     assert updated["view"]["id"] == root["id"]
     assert updated["view"]["hash"] != root["hash"]
-    for kwargs, error in [
-        ({"view_id": root["id"], "hash": "stale"}, "hash_conflict"),
-        ({"view_id": "V404"}, "not_found"),
-    ]:
+    for kwargs, error in [({"view_id": root["id"], "hash": "stale"}, "hash_conflict"),
+                          ({"view_id": "V404"}, "not_found")]:
         with pytest.raises(SlackApiError) as caught:
             await web.views_update(view=modal(), **kwargs)
         assert caught.value.response["error"] == error
     home = {"type": "home", "blocks": BUTTONS}
     published = await web.views_publish(user_id="W0MARIASA", view=home)
-    again = await web.views_publish(user_id="W0MARIASA", view=home, hash=published["view"]["hash"])
+    again = await web.views_publish(user_id="W0MARIASA", view=home,
+                                    hash=published["view"]["hash"])
     assert again["view"]["id"] == published["view"]["id"]
     with pytest.raises(SlackApiError) as caught:
         await web.views_publish(user_id="U0OMAROKA", view=home)
@@ -212,10 +163,8 @@ def answering(app_reply: dict[str, Any] | None) -> Any:
 
 
 async def submit(http: httpx.AsyncClient, values: dict[str, Any]) -> dict[str, Any]:
-    answer = await http.post(
-        "/_sandbox/actions/submit",
-        json={"team_id": "T0ACMEENG", "user_id": "W0MARIASA", "values": values},
-    )
+    answer = await http.post("/_sandbox/actions/submit", json={
+        "team_id": "T0ACMEENG", "user_id": "W0MARIASA", "values": values})
     assert answer.status_code == 201, answer.text
     result: dict[str, Any] = answer.json()
     return result
@@ -226,29 +175,22 @@ async def open_views(http: httpx.AsyncClient) -> list[dict[str, Any]]:
     return list(modals[0]["views"]) if modals else []
 
 
-async def test_view_submission_and_response_actions(
-    sandbox: Running, http: httpx.AsyncClient
-) -> None:
+async def test_view_submission_and_response_actions(sandbox: Running,
+                                                    http: httpx.AsyncClient) -> None:
     token, trigger, _ = await trigger_of(sandbox, http)
     await client(sandbox, token).views_open(trigger_id=trigger, view=modal())
     refused = await submit(http, {"reason": ""})
-    assert refused == {
-        "ok": False,
-        "delivered": False,
-        "errors": {"reason": "Please fill out this field."},
-    }
+    assert refused == {"ok": False, "delivered": False,
+                       "errors": {"reason": "Please fill out this field."}}
     sandbox.receiver.interactions = answering(
-        {"response_action": "errors", "errors": {"reason": "Too short"}}
-    )
+        {"response_action": "errors", "errors": {"reason": "Too short"}})
     assert (await submit(http, {"reason": "no"}))["errors"] == {"reason": "Too short"}
     submission = sandbox.receiver.of("/slack/interactivity")[-1].json()
     assert submission["type"] == "view_submission"
     assert submission["view"]["state"]["values"] == {
-        "reason": {"text": {"type": "plain_text_input", "value": "no"}}
-    }
-    sandbox.receiver.interactions = answering(
-        {"response_action": "update", "view": modal(title="Thanks")}
-    )
+        "reason": {"text": {"type": "plain_text_input", "value": "no"}}}
+    sandbox.receiver.interactions = answering({"response_action": "update",
+                                               "view": modal(title="Thanks")})
     await submit(http, {"reason": "long enough"})
     assert (await open_views(http))[0]["title"]["text"] == "Thanks"
     sandbox.receiver.interactions = answering({"response_action": "push", "view": modal()})
@@ -267,15 +209,11 @@ async def test_response_url(sandbox: Running, http: httpx.AsyncClient) -> None:
     await click(http, message, "accept")
     url = sandbox.receiver.of("/slack/interactivity")[-1].json()["response_url"]
     async with httpx.AsyncClient() as outside:
-        assert (
-            await outside.post(
-                url, json={"text": "Accepted", "replace_original": True, "blocks": []}
-            )
-        ).status_code == 200
+        assert (await outside.post(url, json={"text": "Accepted", "replace_original": True,
+                                              "blocks": []})).status_code == 200
         assert (await outside.post(url, json={"text": "only you"})).status_code == 200
-        assert (
-            await outside.post(url, json={"text": "all", "response_type": "in_channel"})
-        ).status_code == 200
+        assert (await outside.post(url, json={"text": "all", "response_type": "in_channel"})
+                ).status_code == 200
         bad = await outside.post(url, json={"text": "x", "blocks": [{"type": "x"}]})
         assert bad.status_code == 400
         stored = (await http.get("/_sandbox/messages")).json()["messages"]
@@ -287,9 +225,8 @@ async def test_response_url(sandbox: Running, http: httpx.AsyncClient) -> None:
     assert "Accepted" not in {m["text"] for m in stored}
 
 
-async def test_closing_a_modal_notifies_only_when_asked(
-    sandbox: Running, http: httpx.AsyncClient
-) -> None:
+async def test_closing_a_modal_notifies_only_when_asked(sandbox: Running,
+                                                        http: httpx.AsyncClient) -> None:
     token, trigger, message = await trigger_of(sandbox, http)
     web = client(sandbox, token)
     await web.views_open(trigger_id=trigger, view=modal(notify_on_close=True))
@@ -306,8 +243,7 @@ async def test_closing_a_modal_notifies_only_when_asked(
 
 
 async def test_per_channel_limit_counts_user_id_and_dm_id_together(
-    sandbox: Running, http: httpx.AsyncClient
-) -> None:
+        sandbox: Running, http: httpx.AsyncClient) -> None:
     web = client(sandbox, (await install(http))["access_token"])
     first = await web.chat_postMessage(channel="W0MARIASA", text="1")
     await web.chat_postMessage(channel=first["channel"], text="2")

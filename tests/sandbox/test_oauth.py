@@ -15,40 +15,19 @@ pytestmark = pytest.mark.filterwarnings("ignore:BasicAuth is deprecated:Deprecat
 REDIRECT = "http://app.example/slack/oauth/callback"
 
 
-async def consent(
-    http: httpx.AsyncClient,
-    sandbox: Running,
-    *,
-    target: str = "team:T0ACMEENG",
-    decision: str = "allow",
-    installer: str = "W0ADALOVE",
-    scope: str = "chat:write,users:read",
-) -> dict[str, list[str]]:
-    page = await http.get(
-        "/oauth/v2/authorize",
-        params={
-            "client_id": sandbox.config.client_id,
-            "scope": scope,
-            "redirect_uri": REDIRECT,
-            "state": "s-123",
-        },
-    )
+async def consent(http: httpx.AsyncClient, sandbox: Running, *, target: str = "team:T0ACMEENG",
+                  decision: str = "allow", installer: str = "W0ADALOVE",
+                  scope: str = "chat:write,users:read") -> dict[str, list[str]]:
+    page = await http.get("/oauth/v2/authorize", params={
+        "client_id": sandbox.config.client_id, "scope": scope, "redirect_uri": REDIRECT,
+        "state": "s-123"})
     assert page.status_code == 200
     assert scope.split(",")[0] in page.text
     assert "Acme Grid" in page.text
     assert "Allow" in page.text
-    answer = await http.post(
-        "/oauth/v2/authorize",
-        data={
-            "client_id": sandbox.config.client_id,
-            "scope": scope,
-            "redirect_uri": REDIRECT,
-            "state": "s-123",
-            "target": target,
-            "installer": installer,
-            "decision": decision,
-        },
-    )
+    answer = await http.post("/oauth/v2/authorize", data={
+        "client_id": sandbox.config.client_id, "scope": scope, "redirect_uri": REDIRECT,
+        "state": "s-123", "target": target, "installer": installer, "decision": decision})
     assert answer.status_code == 302
     location = answer.headers["location"]
     assert location.startswith(REDIRECT)
@@ -59,12 +38,9 @@ async def test_allow_then_exchange_the_code(sandbox: Running, http: httpx.AsyncC
     query = await consent(http, sandbox)
     assert query["state"] == ["s-123"]
     web = client(sandbox)
-    answer = await web.oauth_v2_access(
-        client_id=sandbox.config.client_id,
-        client_secret=sandbox.config.client_secret,
-        code=query["code"][0],
-        redirect_uri=REDIRECT,
-    )
+    answer = await web.oauth_v2_access(client_id=sandbox.config.client_id,
+                                       client_secret=sandbox.config.client_secret,
+                                       code=query["code"][0], redirect_uri=REDIRECT)
     assert answer["access_token"].startswith("xoxb-")
     assert answer["token_type"] == "bot"
     assert answer["scope"] == "chat:write,users:read"
@@ -76,12 +52,9 @@ async def test_allow_then_exchange_the_code(sandbox: Running, http: httpx.AsyncC
     assert answer["app_id"]
     assert (await client(sandbox, answer["access_token"]).auth_test())["ok"]
     with pytest.raises(SlackApiError) as caught:
-        await web.oauth_v2_access(
-            client_id=sandbox.config.client_id,
-            client_secret=sandbox.config.client_secret,
-            code=query["code"][0],
-            redirect_uri=REDIRECT,
-        )
+        await web.oauth_v2_access(client_id=sandbox.config.client_id,
+                                  client_secret=sandbox.config.client_secret,
+                                  code=query["code"][0], redirect_uri=REDIRECT)
     assert caught.value.response["error"] == "code_already_used"
     installs = (await http.get("/_sandbox/installs")).json()["installs"]
     assert answer["access_token"] not in str(installs)
@@ -90,11 +63,8 @@ async def test_allow_then_exchange_the_code(sandbox: Running, http: httpx.AsyncC
 async def test_org_wide_install(sandbox: Running, http: httpx.AsyncClient) -> None:
     query = await consent(http, sandbox, target="grid:E0ACME01")
     answer = await client(sandbox).oauth_v2_access(
-        client_id=sandbox.config.client_id,
-        client_secret=sandbox.config.client_secret,
-        code=query["code"][0],
-        redirect_uri=REDIRECT,
-    )
+        client_id=sandbox.config.client_id, client_secret=sandbox.config.client_secret,
+        code=query["code"][0], redirect_uri=REDIRECT)
     assert answer["team"] is None
     assert answer["is_enterprise_install"] is True
     web = client(sandbox, answer["access_token"])
@@ -103,51 +73,32 @@ async def test_org_wide_install(sandbox: Running, http: httpx.AsyncClient) -> No
     assert (await web.chat_postMessage(channel="W0PRIYAPA", text="hi"))["ok"]
 
 
-async def test_cancel_redirects_with_access_denied(
-    sandbox: Running, http: httpx.AsyncClient
-) -> None:
+async def test_cancel_redirects_with_access_denied(sandbox: Running,
+                                                   http: httpx.AsyncClient) -> None:
     query = await consent(http, sandbox, decision="cancel")
     assert query == {"error": ["access_denied"], "state": ["s-123"]}
 
 
-async def test_installer_must_belong_to_the_workspace(
-    sandbox: Running, http: httpx.AsyncClient
-) -> None:
-    answer = await http.post(
-        "/oauth/v2/authorize",
-        data={
-            "client_id": sandbox.config.client_id,
-            "scope": "chat:write",
-            "redirect_uri": REDIRECT,
-            "state": "s",
-            "target": "team:T0ACMEPRT",
-            "installer": "W0ADALOVE",
-            "decision": "allow",
-        },
-    )
+async def test_installer_must_belong_to_the_workspace(sandbox: Running,
+                                                      http: httpx.AsyncClient) -> None:
+    answer = await http.post("/oauth/v2/authorize", data={
+        "client_id": sandbox.config.client_id, "scope": "chat:write", "redirect_uri": REDIRECT,
+        "state": "s", "target": "team:T0ACMEPRT", "installer": "W0ADALOVE", "decision": "allow"})
     assert answer.status_code == 400
 
 
-@pytest.mark.parametrize(
-    ("field", "value", "error"),
-    [
-        ("client_id", "nope", "invalid_client_id"),
-        ("client_secret", "nope", "bad_client_secret"),
-        ("code", "nope", "invalid_code"),
-        ("redirect_uri", "http://elsewhere.example/cb", "bad_redirect_uri"),
-    ],
-)
-async def test_exchange_errors(
-    sandbox: Running, http: httpx.AsyncClient, field: str, value: str, error: str
-) -> None:
+@pytest.mark.parametrize(("field", "value", "error"), [
+    ("client_id", "nope", "invalid_client_id"),
+    ("client_secret", "nope", "bad_client_secret"),
+    ("code", "nope", "invalid_code"),
+    ("redirect_uri", "http://elsewhere.example/cb", "bad_redirect_uri"),
+])
+async def test_exchange_errors(sandbox: Running, http: httpx.AsyncClient, field: str, value: str,
+                               error: str) -> None:
     query = await consent(http, sandbox)
-    arguments = {
-        "client_id": sandbox.config.client_id,
-        "client_secret": sandbox.config.client_secret,
-        "code": query["code"][0],
-        "redirect_uri": REDIRECT,
-        field: value,
-    }
+    arguments = {"client_id": sandbox.config.client_id,
+                 "client_secret": sandbox.config.client_secret, "code": query["code"][0],
+                 "redirect_uri": REDIRECT, field: value}
     with pytest.raises(SlackApiError) as caught:
         await client(sandbox).oauth_v2_access(**arguments)
     assert caught.value.response["error"] == error
@@ -155,15 +106,9 @@ async def test_exchange_errors(
 
 async def test_client_secret_as_form_fields(sandbox: Running, http: httpx.AsyncClient) -> None:
     query = await consent(http, sandbox)
-    answer = await http.post(
-        "/api/oauth.v2.access",
-        data={
-            "client_id": sandbox.config.client_id,
-            "client_secret": sandbox.config.client_secret,
-            "code": query["code"][0],
-            "redirect_uri": REDIRECT,
-        },
-    )
+    answer = await http.post("/api/oauth.v2.access", data={
+        "client_id": sandbox.config.client_id, "client_secret": sandbox.config.client_secret,
+        "code": query["code"][0], "redirect_uri": REDIRECT})
     assert answer.json()["ok"] is True
 
 
@@ -172,11 +117,8 @@ async def test_reinstall_keeps_the_bot_token(sandbox: Running, http: httpx.Async
     for scope in ("chat:write", "users:read"):
         query = await consent(http, sandbox, scope=scope)
         answer = await client(sandbox).oauth_v2_access(
-            client_id=sandbox.config.client_id,
-            client_secret=sandbox.config.client_secret,
-            code=query["code"][0],
-            redirect_uri=REDIRECT,
-        )
+            client_id=sandbox.config.client_id, client_secret=sandbox.config.client_secret,
+            code=query["code"][0], redirect_uri=REDIRECT)
         tokens.append(answer["access_token"])
     assert tokens[0] == tokens[1]
     assert answer["scope"] == "chat:write,users:read"

@@ -114,30 +114,21 @@ def test_workspaces_file_with_generated_users(tmp_path: Path) -> None:
     path = tmp_path / "ws.yaml"
     path.write_text(
         "workspaces:\n  - {id: T1, name: Big, generate_users: 10000}\n"
-        "users:\n  - {id: U1, name: a, email: a@x.example, tz: UTC, workspaces: [T1]}\n"
-    )
+        "users:\n  - {id: U1, name: a, email: a@x.example, tz: UTC, workspaces: [T1]}\n")
     directory = load_directory(path)
     assert len(directory.members["T1"]) == 10_001
     assert len({u.email for u in directory.users.values()}) == 10_001
 
 
-@pytest.mark.parametrize(
-    "data",
-    [
-        {"workspaces": []},
-        {"workspaces": [{"id": "T1", "name": "A", "enterprise_id": "E404"}]},
-        {"workspaces": [{"id": "T1", "name": "A"}], "users": [{"id": "U1", "workspaces": ["T2"]}]},
-        {
-            "grids": [{"id": "E1", "name": "G"}],
-            "workspaces": [
-                {"id": "T1", "name": "A", "enterprise_id": "E1"},
-                {"id": "T2", "name": "B"},
-            ],
-            "users": [{"id": "W1", "workspaces": ["T1", "T2"]}],
-        },
-        {"workspaces": [{"name": "no id"}]},
-    ],
-)
+@pytest.mark.parametrize("data", [
+    {"workspaces": []},
+    {"workspaces": [{"id": "T1", "name": "A", "enterprise_id": "E404"}]},
+    {"workspaces": [{"id": "T1", "name": "A"}], "users": [{"id": "U1", "workspaces": ["T2"]}]},
+    {"grids": [{"id": "E1", "name": "G"}],
+     "workspaces": [{"id": "T1", "name": "A", "enterprise_id": "E1"}, {"id": "T2", "name": "B"}],
+     "users": [{"id": "W1", "workspaces": ["T1", "T2"]}]},
+    {"workspaces": [{"name": "no id"}]},
+])
 def test_malformed_workspaces_files_are_refused(data: dict[str, object]) -> None:
     with pytest.raises(DirectoryError):
         directory_from_data(data)
@@ -150,15 +141,8 @@ def _state():  # type: ignore[no-untyped-def]
 
 def test_oauth_code_is_single_use() -> None:
     state, _ = _state()
-    code = issue_code(
-        state,
-        client_id="c",
-        redirect_uri="http://app/cb",
-        scopes=["chat:write"],
-        team_id="T0ACMEENG",
-        enterprise_id="E0ACME01",
-        installer_user_id="W0ADALOVE",
-    )
+    code = issue_code(state, client_id="c", redirect_uri="http://app/cb", scopes=["chat:write"],
+                      team_id="T0ACMEENG", enterprise_id="E0ACME01", installer_user_id="W0ADALOVE")
     assert redeem_code(state, code.code, "http://app/cb") is code
     with pytest.raises(SlackError, match="code_already_used"):
         redeem_code(state, code.code, "http://app/cb")
@@ -167,15 +151,8 @@ def test_oauth_code_is_single_use() -> None:
 def test_oauth_code_expires_after_ten_minutes_time_scaled() -> None:
     state, clock = _state()
     state.tunables.time_scale = 10
-    code = issue_code(
-        state,
-        client_id="c",
-        redirect_uri=None,
-        scopes=[],
-        team_id="T0ACMEENG",
-        enterprise_id=None,
-        installer_user_id="W0ADALOVE",
-    )
+    code = issue_code(state, client_id="c", redirect_uri=None, scopes=[], team_id="T0ACMEENG",
+                      enterprise_id=None, installer_user_id="W0ADALOVE")
     clock.now += 61
     with pytest.raises(SlackError, match="invalid_code"):
         redeem_code(state, code.code, None)
@@ -183,15 +160,8 @@ def test_oauth_code_expires_after_ten_minutes_time_scaled() -> None:
 
 def test_oauth_code_needs_the_same_redirect_uri() -> None:
     state, _ = _state()
-    code = issue_code(
-        state,
-        client_id="c",
-        redirect_uri="http://app/cb",
-        scopes=[],
-        team_id="T0ACMEENG",
-        enterprise_id=None,
-        installer_user_id="W0ADALOVE",
-    )
+    code = issue_code(state, client_id="c", redirect_uri="http://app/cb", scopes=[],
+                      team_id="T0ACMEENG", enterprise_id=None, installer_user_id="W0ADALOVE")
     with pytest.raises(SlackError, match="bad_redirect_uri"):
         redeem_code(state, code.code, "http://app/other")
     with pytest.raises(SlackError, match="invalid_code"):
@@ -200,33 +170,18 @@ def test_oauth_code_needs_the_same_redirect_uri() -> None:
 
 def test_reinstall_keeps_the_token_and_adds_scopes_until_removed() -> None:
     state, _ = _state()
-    first = install_app(
-        state,
-        team_id="T0ACMEPRT",
-        enterprise_id=None,
-        scopes=["chat:write"],
-        installer_user_id="U0OMAROKA",
-    )
+    first = install_app(state, team_id="T0ACMEPRT", enterprise_id=None, scopes=["chat:write"],
+                        installer_user_id="U0OMAROKA")
     token = first.token
-    again = install_app(
-        state,
-        team_id="T0ACMEPRT",
-        enterprise_id=None,
-        scopes=["users:read"],
-        installer_user_id="U0OMAROKA",
-    )
+    again = install_app(state, team_id="T0ACMEPRT", enterprise_id=None, scopes=["users:read"],
+                        installer_user_id="U0OMAROKA")
     assert again.token == token
     assert again.scopes == {"chat:write", "users:read"}
     from slack_sandbox.installs import remove_install
 
     remove_install(state, again)
-    fresh = install_app(
-        state,
-        team_id="T0ACMEPRT",
-        enterprise_id=None,
-        scopes=["team:read"],
-        installer_user_id="U0OMAROKA",
-    )
+    fresh = install_app(state, team_id="T0ACMEPRT", enterprise_id=None, scopes=["team:read"],
+                        installer_user_id="U0OMAROKA")
     assert fresh.token != token
     assert fresh.scopes == {"team:read"}
     assert state.tokens[token].revoked
@@ -236,19 +191,9 @@ def test_cli_flags_make_the_config(monkeypatch: pytest.MonkeyPatch) -> None:
     from slack_sandbox.cli import config_from, parser
 
     monkeypatch.setenv("SLACK_SIGNING_SECRET", "from-env")
-    args = parser().parse_args(
-        [
-            "--port",
-            "3100",
-            "--app-url",
-            "http://app:9000",
-            "--time-scale",
-            "60",
-            "--no-rate-limits",
-            "--generate-users",
-            "5",
-        ]
-    )
+    args = parser().parse_args(["--port", "3100", "--app-url", "http://app:9000",
+                                "--time-scale", "60", "--no-rate-limits",
+                                "--generate-users", "5"])
     config = config_from(args)
     assert (config.port, config.app_url, config.time_scale) == (3100, "http://app:9000", 60.0)
     assert config.rate_limits is False

@@ -44,9 +44,8 @@ async def test_revoked_and_uninstalled_tokens(sandbox: Running, http: httpx.Asyn
     assert (await error_of(web.auth_test())).response["error"] == "token_revoked"
     token = (await install(http, "T0ACMEPRT"))["access_token"]
     web = client(sandbox, token)
-    await web.apps_uninstall(
-        client_id=sandbox.config.client_id, client_secret=sandbox.config.client_secret
-    )
+    await web.apps_uninstall(client_id=sandbox.config.client_id,
+                             client_secret=sandbox.config.client_secret)
     assert (await error_of(web.auth_test())).response["error"] == "account_inactive"
 
 
@@ -55,33 +54,24 @@ async def test_apps_uninstall_checks_the_client(sandbox: Running, http: httpx.As
     await http.post("/_sandbox/config", json={"rate_limits": False})  # Tier 1: 1/min
     failure = await error_of(web.apps_uninstall(client_id="x", client_secret="y"))
     assert failure.response["error"] == "invalid_client_id"
-    failure = await error_of(
-        web.apps_uninstall(client_id=sandbox.config.client_id, client_secret="y")
-    )
+    failure = await error_of(web.apps_uninstall(client_id=sandbox.config.client_id,
+                                                client_secret="y"))
     assert failure.response["error"] == "bad_client_secret"
 
 
-async def test_missing_scope_names_needed_and_provided(
-    sandbox: Running, http: httpx.AsyncClient
-) -> None:
+async def test_missing_scope_names_needed_and_provided(sandbox: Running,
+                                                       http: httpx.AsyncClient) -> None:
     web = client(sandbox, (await install(http, scopes=["chat:write"]))["access_token"])
     failure = await error_of(web.users_list())
-    assert failure.response.data == {
-        "ok": False,
-        "error": "missing_scope",
-        "needed": "users:read",
-        "provided": "chat:write",
-    }
+    assert failure.response.data == {"ok": False, "error": "missing_scope",
+                                     "needed": "users:read", "provided": "chat:write"}
 
 
 async def test_team_info(sandbox: Running, http: httpx.AsyncClient) -> None:
     web = client(sandbox, (await install(http))["access_token"])
     team = (await web.team_info())["team"]
-    assert (team["id"], team["name"], team["domain"]) == (
-        "T0ACMEENG",
-        "Acme Engineering",
-        "acme-eng",
-    )
+    assert (team["id"], team["name"], team["domain"]) == ("T0ACMEENG", "Acme Engineering",
+                                                          "acme-eng")
     assert team["enterprise_id"] == "E0ACME01"
     assert team["icon"]["image_88"].startswith("https://")
     assert (await error_of(web.team_info(team="T0ACMEPRT"))).response["error"] == "team_not_found"
@@ -124,16 +114,12 @@ async def test_lookup_by_email(sandbox: Running, http: httpx.AsyncClient) -> Non
         assert failure.response["error"] == "users_not_found"
 
 
-async def test_users_info_has_timezone_and_profile(
-    sandbox: Running, http: httpx.AsyncClient
-) -> None:
+async def test_users_info_has_timezone_and_profile(sandbox: Running,
+                                                   http: httpx.AsyncClient) -> None:
     web = client(sandbox, (await install(http))["access_token"])
     user = (await web.users_info(user="W0LIWEI00"))["user"]
-    assert (user["tz"], user["tz_offset"], user["tz_label"]) == (
-        "Asia/Tokyo",
-        32400,
-        "Japan Standard Time",
-    )
+    assert (user["tz"], user["tz_offset"], user["tz_label"]) == ("Asia/Tokyo", 32400,
+                                                                 "Japan Standard Time")
     assert user["profile"]["email"] == "li@acme.example"
     assert user["profile"]["real_name"] == "Li Wei"
     assert user["profile"]["image_72"].startswith("https://")
@@ -141,9 +127,8 @@ async def test_users_info_has_timezone_and_profile(
     assert failure.response["error"] == "user_not_found"
 
 
-async def test_grid_users_have_one_id_across_workspaces(
-    sandbox: Running, http: httpx.AsyncClient
-) -> None:
+async def test_grid_users_have_one_id_across_workspaces(sandbox: Running,
+                                                        http: httpx.AsyncClient) -> None:
     eng = client(sandbox, (await install(http, "T0ACMEENG"))["access_token"])
     sales = client(sandbox, (await install(http, "T0ACMESAL"))["access_token"])
     a = await eng.chat_postMessage(channel="W0SAMRIVE", text="from eng")
@@ -153,16 +138,12 @@ async def test_grid_users_have_one_id_across_workspaces(
     assert failure.response["error"] == "cant_update_message"
 
 
-async def test_post_message_to_a_user_opens_the_dm(
-    sandbox: Running, http: httpx.AsyncClient
-) -> None:
+async def test_post_message_to_a_user_opens_the_dm(sandbox: Running,
+                                                   http: httpx.AsyncClient) -> None:
     web = client(sandbox, (await install(http))["access_token"])
-    first = await web.chat_postMessage(
-        channel="W0MARIASA",
-        text="hi",
-        blocks=[SECTION],
-        metadata={"event_type": "outbox", "event_payload": {"id": 7}},
-    )
+    first = await web.chat_postMessage(channel="W0MARIASA", text="hi", blocks=[SECTION],
+                                       metadata={"event_type": "outbox",
+                                                 "event_payload": {"id": 7}})
     assert first["channel"].startswith("D")
     assert first["message"]["blocks"][0]["block_id"]
     second = await web.chat_postMessage(channel=first["channel"], text="again")
@@ -176,20 +157,16 @@ async def test_post_message_to_a_user_opens_the_dm(
 
 
 @pytest.mark.filterwarnings("ignore:The top-level `text` argument")
-@pytest.mark.parametrize(
-    ("kwargs", "error"),
-    [
-        ({"channel": "U0OMAROKA", "text": "x"}, "channel_not_found"),
-        ({"channel": "D404", "text": "x"}, "channel_not_found"),
-        ({"channel": "W0MARIASA"}, "no_text"),
-        ({"channel": "W0MARIASA", "text": "x" * 40_001}, "msg_too_long"),
-        ({"channel": "W0MARIASA", "text": "x", "blocks": [SECTION] * 51}, "invalid_blocks"),
-        ({"channel": "W0MARIASA", "text": "x", "blocks": [{"type": "nope"}]}, "invalid_blocks"),
-    ],
-)
-async def test_post_message_errors(
-    sandbox: Running, http: httpx.AsyncClient, kwargs: dict[str, Any], error: str
-) -> None:
+@pytest.mark.parametrize(("kwargs", "error"), [
+    ({"channel": "U0OMAROKA", "text": "x"}, "channel_not_found"),
+    ({"channel": "D404", "text": "x"}, "channel_not_found"),
+    ({"channel": "W0MARIASA"}, "no_text"),
+    ({"channel": "W0MARIASA", "text": "x" * 40_001}, "msg_too_long"),
+    ({"channel": "W0MARIASA", "text": "x", "blocks": [SECTION] * 51}, "invalid_blocks"),
+    ({"channel": "W0MARIASA", "text": "x", "blocks": [{"type": "nope"}]}, "invalid_blocks"),
+])
+async def test_post_message_errors(sandbox: Running, http: httpx.AsyncClient,
+                                   kwargs: dict[str, Any], error: str) -> None:
     web = client(sandbox, (await install(http))["access_token"])
     failure = await error_of(web.chat_postMessage(**kwargs))
     assert failure.response["error"] == error
@@ -209,10 +186,8 @@ async def test_update_keeps_the_history(sandbox: Running, http: httpx.AsyncClien
     assert stored["text"] == "v3"
     assert stored["blocks"] == []
     assert [e["text"] for e in stored["edits"]] == ["v1", "v2"]
-    for kwargs, error in [
-        ({"ts": "1.0"}, "message_not_found"),
-        ({"ts": posted["ts"], "blocks": [{"type": "x"}]}, "invalid_blocks"),
-    ]:
+    for kwargs, error in [({"ts": "1.0"}, "message_not_found"),
+                          ({"ts": posted["ts"], "blocks": [{"type": "x"}]}, "invalid_blocks")]:
         failure = await error_of(web.chat_update(channel=posted["channel"], text="t", **kwargs))
         assert failure.response["error"] == error
     failure = await error_of(web.chat_update(channel="W0MARIASA", ts=posted["ts"], text="t"))
@@ -223,9 +198,8 @@ async def test_post_ephemeral(sandbox: Running, http: httpx.AsyncClient) -> None
     web = client(sandbox, (await install(http))["access_token"])
     answer = await web.chat_postEphemeral(channel="W0MARIASA", user="W0MARIASA", text="psst")
     assert answer["message_ts"]
-    failure = await error_of(
-        web.chat_postEphemeral(channel="W0MARIASA", user="W0SAMRIVE", text="x")
-    )
+    failure = await error_of(web.chat_postEphemeral(channel="W0MARIASA", user="W0SAMRIVE",
+                                                    text="x"))
     assert failure.response["error"] == "user_not_in_channel"
     stored = (await http.get("/_sandbox/messages")).json()["messages"]
     assert stored[0]["visible_to"] == "W0MARIASA"
@@ -241,37 +215,25 @@ async def test_query_form_and_json_requests(sandbox: Running, http: httpx.AsyncC
     token = (await install(http))["access_token"]
     by_query = await http.get("/api/users.info", params={"token": token, "user": "W0ADALOVE"})
     assert by_query.json()["user"]["id"] == "W0ADALOVE"
-    by_form = await http.post(
-        "/api/chat.postMessage",
-        data={
-            "token": token,
-            "channel": "W0ADALOVE",
-            "text": "form",
-            "blocks": '[{"type":"divider"}]',
-        },
-    )
+    by_form = await http.post("/api/chat.postMessage",
+                              data={"token": token, "channel": "W0ADALOVE", "text": "form",
+                                    "blocks": '[{"type":"divider"}]'})
     assert by_form.json()["ok"] is True
-    by_json = await http.post(
-        "/api/chat.postMessage",
-        json={"channel": "W0ADALOVE", "text": "j"},
-        headers={"Authorization": f"Bearer {token}"},
-    )
+    by_json = await http.post("/api/chat.postMessage", json={"channel": "W0ADALOVE", "text": "j"},
+                              headers={"Authorization": f"Bearer {token}"})
     assert by_json.json()["ok"] is True
     token_in_json = await http.post("/api/auth.test", json={"token": token})
     assert token_in_json.json()["error"] == "not_authed"
-    broken = await http.post(
-        "/api/chat.postMessage",
-        content=b"{nope",
-        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
-    )
+    broken = await http.post("/api/chat.postMessage", content=b"{nope",
+                             headers={"Authorization": f"Bearer {token}",
+                                      "Content-Type": "application/json"})
     assert broken.json()["error"] == "invalid_json"
     calls = (await http.get("/_sandbox/calls", params={"method": "users.info"})).json()["calls"]
     assert "token" not in calls[0]["params"]
 
 
-async def test_rate_limited_answers_429_with_retry_after(
-    sandbox: Running, http: httpx.AsyncClient
-) -> None:
+async def test_rate_limited_answers_429_with_retry_after(sandbox: Running,
+                                                         http: httpx.AsyncClient) -> None:
     web = client(sandbox, (await install(http))["access_token"])
     await http.post("/_sandbox/config", json={"method_limits": {"users.list": 2}})
     await web.users_list()
@@ -282,7 +244,8 @@ async def test_rate_limited_answers_429_with_retry_after(
     assert int(failure.response.headers["retry-after"]) == 30
     assert (await web.users_info(user="W0ADALOVE"))["ok"]  # other methods unaffected
     limited = (await http.get("/_sandbox/ratelimited")).json()
-    assert limited["ratelimited"] == [{"method": "users.list", "team_id": "T0ACMEENG", "count": 1}]
+    assert limited["ratelimited"] == [{"method": "users.list", "team_id": "T0ACMEENG",
+                                       "count": 1}]
 
 
 async def test_post_message_per_channel_limit(sandbox: Running, http: httpx.AsyncClient) -> None:
@@ -295,13 +258,11 @@ async def test_post_message_per_channel_limit(sandbox: Running, http: httpx.Asyn
     assert (await web.chat_postMessage(channel="W0SAMRIVE", text="other channel"))["ok"]
 
 
-async def test_time_scale_and_switching_limits_off(
-    sandbox: Running, http: httpx.AsyncClient
-) -> None:
+async def test_time_scale_and_switching_limits_off(sandbox: Running,
+                                                   http: httpx.AsyncClient) -> None:
     web = client(sandbox, (await install(http))["access_token"])
-    await http.post(
-        "/_sandbox/config", json={"time_scale": 60.0, "method_limits": {"team.info": 1}}
-    )
+    await http.post("/_sandbox/config", json={"time_scale": 60.0,
+                                              "method_limits": {"team.info": 1}})
     await web.team_info()
     failure = await error_of(web.team_info())
     assert failure.response.headers["retry-after"] == "1"

@@ -25,14 +25,17 @@ class DeliveryStore(Protocol):
     async def expand(self, outbox_id: int, deliveries: Sequence[Delivery]) -> bool:
         """In ONE transaction: store `deliveries` (status pending/held/unreachable as given)
         and mark the claimed outbox row handled. False, and nothing stored, when the row is
-        no longer claimed (its lease ended and another worker took it)."""
+        no longer claimed: handled already (its lease ended, another worker took it over and
+        expanded it first: whoever expands first wins), or given back. So every outbox row's
+        deliveries are stored exactly once."""
         ...
 
     async def claim(self, now: datetime, limit: int, lease: timedelta) -> Sequence[Delivery]:
         """Lease up to `limit` due deliveries, oldest due first: pending, held or retrying with
         `next_attempt_at <= now`, or sending with an ended lease (a crashed worker's). They
-        become `sending` until `now + lease`; each claim counts an attempt. Two claims never
-        get the same delivery while its lease runs."""
+        become `sending` until `now + lease` (`lease_until`, and `next_attempt_at` too: when
+        it is due again should the worker vanish); each claim counts an attempt. Two claims
+        never get the same delivery while its lease runs. Committed before it returns."""
         ...
 
     # The outcomes below change a claimed delivery and answer False (changing nothing) when
@@ -100,8 +103,9 @@ class DeliveryStore(Protocol):
         ...
 
     async def record_update(self, id: str, subject_version: int) -> bool:
-        """Remember that a sent delivery's message now shows `subject_version`; False (and
-        nothing changed) when it already shows that version or a newer one."""
+        """Remember that a sent delivery's message now shows `subject_version` (read back as
+        its notification's `subject_version`); False (and nothing changed) when it already
+        shows that version or a newer one, or is not sent."""
         ...
 
     async def list_for_organization(
@@ -126,7 +130,9 @@ class SlackPacing(Protocol):
 
     async def reserve(self, workspace: str, method: str, now: datetime) -> datetime | None:
         """Take a call slot: None to go now, else the earliest moment to try again (the worker
-        releases its lease rather than sleep holding it)."""
+        releases its lease rather than sleep holding it). `method` may name a channel after a
+        slash (`chat.postMessage/D0123`): the call then needs a slot from that channel's pace
+        (about 1/s) and from the method's workspace ceiling, and takes both or neither."""
         ...
 
     async def pause(self, workspace: str, method: str, until: datetime) -> None:

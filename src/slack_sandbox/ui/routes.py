@@ -83,16 +83,9 @@ async def click(request: AnyRequest) -> JSON:
     sandbox, team_id, user_id = _who(request)
     b = await request.json()
     return await interactions.click(
-        sandbox,
-        team_id=team_id,
-        user_id=user_id,
-        action_id=str(b.get("action_id")),
-        block_id=b.get("block_id"),
-        channel=b.get("channel"),
-        ts=b.get("ts"),
-        view_id=b.get("view_id"),
-        value=b.get("value"),
-    )
+        sandbox, team_id=team_id, user_id=user_id, action_id=str(b.get("action_id")),
+        block_id=b.get("block_id"), channel=b.get("channel"), ts=b.get("ts"),
+        view_id=b.get("view_id"), value=b.get("value"))
 
 
 @post("/ui/{team_id:str}/{user_id:str}/submit", status_code=200)
@@ -100,13 +93,8 @@ async def submit(request: AnyRequest) -> JSON:
     """The modal's Submit button."""
     sandbox, team_id, user_id = _who(request)
     b = await request.json()
-    return await interactions.submit(
-        sandbox,
-        team_id=team_id,
-        user_id=user_id,
-        values=b.get("values") or {},
-        view_id=b.get("view_id"),
-    )
+    return await interactions.submit(sandbox, team_id=team_id, user_id=user_id,
+                                     values=b.get("values") or {}, view_id=b.get("view_id"))
 
 
 @post("/ui/{team_id:str}/{user_id:str}/close", status_code=200)
@@ -118,7 +106,7 @@ async def close(request: AnyRequest) -> JSON:
 
 @post("/ui/{team_id:str}/remove", status_code=303)
 async def remove_app(request: AnyRequest) -> Redirect:
-    """ "Remove app" from a workspace (or its Grid's org-wide install), back to the list."""
+    """"Remove app" from a workspace (or its Grid's org-wide install), back to the list."""
     sandbox = _sandbox(request)
     team_id = request.path_params["team_id"]
     install = sandbox.state.install_for_team(team_id)
@@ -140,19 +128,6 @@ def script() -> str:
 
 def ui_router() -> Router:
     """The browser UI's routes; refusals come back as JSON with a 4xx status."""
-    return Router(
-        "/",
-        route_handlers=[
-            index,
-            user_page,
-            surface,
-            version,
-            open_tab,
-            click,
-            submit,
-            close,
-            remove_app,
-            script,
-        ],
-        exception_handlers={SlackError: _error},
-    )
+    return Router("/", route_handlers=[index, user_page, surface, version, open_tab, click,
+                                       submit, close, remove_app, script],
+                  exception_handlers={SlackError: _error})

@@ -17,16 +17,10 @@ def auth_test(call: Call) -> JSON:
     else:
         grid = directory.grids[install.enterprise_id or ""]
         name, team_id, domain = grid.name, grid.id, grid.domain
-    body: JSON = {
-        "ok": True,
-        "url": f"https://{domain}.slack.com/",
-        "team": name,
-        "user": call.state.config.app_name,
-        "team_id": team_id,
-        "user_id": install.bot_user_id,
-        "bot_id": install.bot_id,
-        "is_enterprise_install": install.is_enterprise_install,
-    }
+    body: JSON = {"ok": True, "url": f"https://{domain}.slack.com/", "team": name,
+                  "user": call.state.config.app_name, "team_id": team_id,
+                  "user_id": install.bot_user_id, "bot_id": install.bot_id,
+                  "is_enterprise_install": install.is_enterprise_install}
     if install.enterprise_id:
         body["enterprise_id"] = install.enterprise_id
     return body

@@ -28,29 +28,17 @@ def post_message(call: Call) -> JSON:
     """Post to a user id (the bot's DM with them, opened on demand) or a D... channel."""
     dm, team_id = dms.resolve_dm(call.state, call.install, p.text(call.params, "channel"))
     text, blocks = dms.checked_content(p.text(call.params, "text"), _blocks(call.params))
-    message = dms.post(
-        call.state,
-        call.install,
-        dm,
-        team_id,
-        text,
-        blocks,
-        metadata=_metadata(call.params),
-        thread_ts=p.text(call.params, "thread_ts"),
-    )
-    return {
-        "ok": True,
-        "channel": dm.id,
-        "ts": message.ts,
-        "message": message.as_slack(call.state.config.app_id),
-    }
+    message = dms.post(call.state, call.install, dm, team_id, text, blocks,
+                       metadata=_metadata(call.params),
+                       thread_ts=p.text(call.params, "thread_ts"))
+    return {"ok": True, "channel": dm.id, "ts": message.ts,
+            "message": message.as_slack(call.state.config.app_id)}
 
 
 def update(call: Call) -> JSON:
     """Edit one of the app's messages; omitted blocks stay, `[]` removes them."""
-    dm, _ = dms.resolve_dm(
-        call.state, call.install, p.text(call.params, "channel"), allow_user_id=False
-    )
+    dm, _ = dms.resolve_dm(call.state, call.install, p.text(call.params, "channel"),
+                           allow_user_id=False)
     message = dms.find_message(call.state, call.install, dm, p.text(call.params, "ts"))
     raw_blocks = _blocks(call.params)
     text = p.text(call.params, "text")
@@ -58,16 +46,11 @@ def update(call: Call) -> JSON:
         raise SlackError("no_text")
     checked_text, blocks = dms.checked_content(
         text if text is not None else message.text,
-        raw_blocks if raw_blocks is not None else message.blocks,
-    )
-    dms.edit(call.state, message, text=checked_text, blocks=blocks, metadata=_metadata(call.params))
-    return {
-        "ok": True,
-        "channel": dm.id,
-        "ts": message.ts,
-        "text": message.text,
-        "message": message.as_slack(call.state.config.app_id),
-    }
+        raw_blocks if raw_blocks is not None else message.blocks)
+    dms.edit(call.state, message, text=checked_text, blocks=blocks,
+             metadata=_metadata(call.params))
+    return {"ok": True, "channel": dm.id, "ts": message.ts, "text": message.text,
+            "message": message.as_slack(call.state.config.app_id)}
 
 
 def post_ephemeral(call: Call) -> JSON:

@@ -20,12 +20,8 @@ def conversations_open(call: Call) -> JSON:
     dm, _ = dms.resolve_dm(call.state, call.install, channel or users[0])
     body: JSON = {"id": dm.id}
     if p.flag(call.params, "return_im"):
-        body.update(
-            is_im=True,
-            user=dm.user_id,
-            created=int(call.state.now()),
-            is_user_deleted=call.state.directory.users[dm.user_id].deleted,
-        )
+        body.update(is_im=True, user=dm.user_id, created=int(call.state.now()),
+                    is_user_deleted=call.state.directory.users[dm.user_id].deleted)
     return {"ok": True, "channel": body}
 
 

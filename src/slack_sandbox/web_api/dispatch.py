@@ -74,12 +74,12 @@ class WebApi:
         status, payload, extra = self.handle(name, scope.get("query_string", b""), headers, body)
         response_headers = list(_JSON_HEADERS)
         response_headers.extend((k.encode(), v.encode()) for k, v in extra.items())
-        await send({"type": "http.response.start", "status": status, "headers": response_headers})
+        await send({"type": "http.response.start", "status": status,
+                    "headers": response_headers})
         await send({"type": "http.response.body", "body": _encode(payload)})
 
-    def handle(
-        self, name: str, query: bytes, headers: dict[str, str], body: bytes
-    ) -> tuple[int, JSON, dict[str, str]]:
+    def handle(self, name: str, query: bytes, headers: dict[str, str], body: bytes
+               ) -> tuple[int, JSON, dict[str, str]]:
         """Run one call; returns (HTTP status, body, extra headers). Never raises."""
         state = self.sandbox.state
         method = self.methods.get(name)
@@ -103,9 +103,8 @@ class WebApi:
         state.record_call(name, team, params, bool(result.get("ok")), result.get("error"), status)
         return status, result, extra
 
-    def _authenticate(
-        self, method: Method, headers: dict[str, str], params: dict[str, Any], was_json: bool
-    ) -> Install | None:
+    def _authenticate(self, method: Method, headers: dict[str, str], params: dict[str, Any],
+                      was_json: bool) -> Install | None:
         authorization = headers.get("authorization", "")
         token = authorization[7:].strip() if authorization.lower().startswith("bearer ") else None
         if token is None and not was_json:
@@ -128,13 +127,11 @@ class WebApi:
     def _check_scopes(method: Method, install: Install) -> None:
         for scope in method.scopes:
             if scope not in install.scopes:
-                raise SlackError(
-                    "missing_scope", needed=scope, provided=",".join(sorted(install.scopes))
-                )
+                raise SlackError("missing_scope", needed=scope,
+                                 provided=",".join(sorted(install.scopes)))
 
-    def _check_rate(
-        self, method: Method, install: Install, params: dict[str, Any], extra: dict[str, str]
-    ) -> None:
+    def _check_rate(self, method: Method, install: Install, params: dict[str, Any],
+                    extra: dict[str, str]) -> None:
         scope = install.scope_key
         if install.team_id is None and isinstance(params.get("team_id"), str):
             scope = params["team_id"]
@@ -143,9 +140,8 @@ class WebApi:
             # A user id and the DM's D id are the same channel for the per-channel limit.
             dm = self.sandbox.state.channels.get(channel)
             channel = dm.user_id if dm is not None else channel
-        verdict = self.sandbox.limiter.check(
-            scope, method.name, channel if isinstance(channel, str) else None
-        )
+        verdict = self.sandbox.limiter.check(scope, method.name,
+                                             channel if isinstance(channel, str) else None)
         if verdict.allowed:
             return
         self.sandbox.state.ratelimited[(method.name, scope)] += 1

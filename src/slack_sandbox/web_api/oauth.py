@@ -41,14 +41,10 @@ def oauth_v2_access(call: Call) -> JSON:
     grant_type = p.text(call.params, "grant_type")
     if grant_type not in {None, "authorization_code"}:
         raise SlackError("invalid_grant_type")
-    code = redeem_code(call.state, p.text(call.params, "code"), p.text(call.params, "redirect_uri"))
-    install = install_app(
-        call.state,
-        team_id=code.team_id,
-        enterprise_id=code.enterprise_id,
-        scopes=code.scopes,
-        installer_user_id=code.installer_user_id,
-    )
+    code = redeem_code(call.state, p.text(call.params, "code"),
+                       p.text(call.params, "redirect_uri"))
+    install = install_app(call.state, team_id=code.team_id, enterprise_id=code.enterprise_id,
+                          scopes=code.scopes, installer_user_id=code.installer_user_id)
     return access_response(call.state, install)
 
 

@@ -17,9 +17,8 @@ from slack_sandbox.errors import SlackError
 Params = dict[str, Any]
 
 
-def text(
-    params: Params, name: str, *, required: bool = False, error: str = "invalid_arguments"
-) -> str | None:
+def text(params: Params, name: str, *, required: bool = False,
+         error: str = "invalid_arguments") -> str | None:
     """A string argument; `required` turns absence into `error`."""
     value = params.get(name)
     if value is None or value == "":

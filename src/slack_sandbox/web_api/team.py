@@ -25,18 +25,12 @@ def team_info(call: Call) -> JSON:
     grid = directory.grid_of(team_id)
     icon: JSON = {f"image_{size}": team.icon for size in _ICON_SIZES}
     icon["image_default"] = False
-    body: JSON = {
-        "id": team.id,
-        "name": team.name,
-        "url": f"https://{team.domain}.slack.com/",
-        "domain": team.domain,
-        "email_domain": "",
-        "icon": icon,
-        "avatar_base_url": "https://ca.slack-edge.com/",
-        "is_verified": False,
-    }
+    body: JSON = {"id": team.id, "name": team.name, "url": f"https://{team.domain}.slack.com/",
+                  "domain": team.domain, "email_domain": "", "icon": icon,
+                  "avatar_base_url": "https://ca.slack-edge.com/", "is_verified": False}
     if grid is not None:
-        body.update(enterprise_id=grid.id, enterprise_name=grid.name, enterprise_domain=grid.domain)
+        body.update(enterprise_id=grid.id, enterprise_name=grid.name,
+                    enterprise_domain=grid.domain)
     return {"ok": True, "team": body}
 
 

@@ -32,9 +32,8 @@ def users_info(call: Call) -> JSON:
     team_id = _visible_team(call, user.workspaces) if user else None
     if user is None or team_id is None:
         raise SlackError("user_not_found")
-    body = user_json(
-        call.state.directory, user, team_id, with_email=_with_email(call), now=call.state.now()
-    )
+    body = user_json(call.state.directory, user, team_id, with_email=_with_email(call),
+                     now=call.state.now())
     if p.flag(call.params, "include_locale"):
         body["locale"] = "en-US"
     return {"ok": True, "user": body}
@@ -46,12 +45,8 @@ def users_lookup_by_email(call: Call) -> JSON:
     for user in call.state.directory.by_email.get(email, ()):
         team_id = _visible_team(call, user.workspaces)
         if team_id is not None:
-            return {
-                "ok": True,
-                "user": user_json(
-                    call.state.directory, user, team_id, with_email=True, now=call.state.now()
-                ),
-            }
+            return {"ok": True, "user": user_json(call.state.directory, user, team_id,
+                                                  with_email=True, now=call.state.now())}
     raise SlackError("users_not_found")
 
 
@@ -83,7 +78,7 @@ def users_list(call: Call) -> JSON:
     limit = min(limit, PAGE_MAXIMUM)
     cursor = p.text(call.params, "cursor")
     start = _position(cursor, members) if cursor else 0
-    page = members[start : start + limit]
+    page = members[start:start + limit]
     with_email = _with_email(call)
     now = state.now()
     out: list[JSON] = []
@@ -91,25 +86,14 @@ def users_list(call: Call) -> JSON:
         if user_id == "USLACKBOT":
             out.append(slackbot_json(team_id))
         elif user_id == install.bot_user_id:
-            out.append(
-                bot_user_json(
-                    team_id,
-                    install.bot_user_id,
-                    install.bot_id,
-                    state.config.app_id,
-                    state.config.app_name,
-                )
-            )
+            out.append(bot_user_json(team_id, install.bot_user_id, install.bot_id,
+                                     state.config.app_id, state.config.app_name))
         else:
             user = state.directory.users[user_id]
             out.append(user_json(state.directory, user, team_id, with_email=with_email, now=now))
     following = members[start + limit] if start + limit < len(members) else None
-    return {
-        "ok": True,
-        "members": out,
-        "cache_ts": int(now),
-        "response_metadata": {"next_cursor": _cursor_for(following) if following else ""},
-    }
+    return {"ok": True, "members": out, "cache_ts": int(now),
+            "response_metadata": {"next_cursor": _cursor_for(following) if following else ""}}
 
 
 METHODS = [

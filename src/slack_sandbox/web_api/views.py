@@ -17,7 +17,8 @@ def views_open(call: Call) -> JSON:
     """Open a modal with a fresh trigger_id from an interaction."""
     definition = modals.checked_view(_definition(call), "modal")
     trigger = modals.use_trigger(call.state, call.install, p.text(call.params, "trigger_id"))
-    view = modals.open_modal(call.state, call.install, trigger.team_id, trigger.user_id, definition)
+    view = modals.open_modal(call.state, call.install, trigger.team_id, trigger.user_id,
+                             definition)
     return {"ok": True, "view": modals.view_json(call.state, view)}
 
 
@@ -25,7 +26,8 @@ def views_push(call: Call) -> JSON:
     """Push a modal onto the stack of the user whose interaction made the trigger."""
     definition = modals.checked_view(_definition(call), "modal")
     trigger = modals.use_trigger(call.state, call.install, p.text(call.params, "trigger_id"))
-    view = modals.push_modal(call.state, call.install, trigger.team_id, trigger.user_id, definition)
+    view = modals.push_modal(call.state, call.install, trigger.team_id, trigger.user_id,
+                             definition)
     return {"ok": True, "view": modals.view_json(call.state, view)}
 
 
@@ -62,9 +64,8 @@ def views_publish(call: Call) -> JSON:
     if user is None:
         raise SlackError("invalid_arguments")
     team_id = next(t for t in user.workspaces if t in teams)
-    view = modals.publish_home(
-        call.state, call.install, team_id, user_id, definition, p.text(call.params, "hash")
-    )
+    view = modals.publish_home(call.state, call.install, team_id, user_id, definition,
+                               p.text(call.params, "hash"))
     return {"ok": True, "view": modals.view_json(call.state, view)}
 
 

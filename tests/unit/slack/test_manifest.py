@@ -17,31 +17,24 @@ def test_urls_derive_from_the_public_url() -> None:
         assert manifest["oauth_config"]["redirect_urls"] == [f"{PUBLIC}/slack/oauth/callback"]
         settings = manifest["settings"]
         assert settings["event_subscriptions"]["request_url"] == f"{PUBLIC}/slack/events"
-        assert settings["interactivity"] == {
-            "is_enabled": True,
-            "request_url": f"{PUBLIC}/slack/interactivity",
-        }
+        assert settings["interactivity"] == {"is_enabled": True,
+                                             "request_url": f"{PUBLIC}/slack/interactivity"}
 
 
 def test_a_public_url_under_a_path_keeps_the_path() -> None:
     manifest = app_manifest("https://example.com/mentoring/")
     assert manifest["settings"]["event_subscriptions"]["request_url"] == (
-        "https://example.com/mentoring/slack/events"
-    )
+        "https://example.com/mentoring/slack/events")
 
 
 def test_the_least_scopes_and_the_events_the_app_handles() -> None:
     manifest = app_manifest(PUBLIC)
     assert manifest["oauth_config"]["scopes"] == {
-        "bot": ["chat:write", "users:read", "users:read.email", "team:read"]
-    }
+        "bot": ["chat:write", "users:read", "users:read.email", "team:read"]}
     assert list(BOT_SCOPES) == manifest["oauth_config"]["scopes"]["bot"]
     assert "im:write" not in BOT_SCOPES  # DMs go to the user id; no conversations.open
     assert manifest["settings"]["event_subscriptions"]["bot_events"] == [
-        "app_home_opened",
-        "app_uninstalled",
-        "tokens_revoked",
-    ]
+        "app_home_opened", "app_uninstalled", "tokens_revoked"]
     assert list(BOT_EVENTS) == manifest["settings"]["event_subscriptions"]["bot_events"]
 
 
@@ -49,20 +42,13 @@ def test_home_tab_messages_tab_bot_user_and_settings() -> None:
     manifest = app_manifest(PUBLIC, name="Acme Mentoring")
     assert manifest["display_information"]["name"] == "Acme Mentoring"
     assert manifest["features"]["app_home"] == {
-        "home_tab_enabled": True,
-        "messages_tab_enabled": True,
-        "messages_tab_read_only_enabled": False,
-    }
-    assert manifest["features"]["bot_user"] == {
-        "display_name": "Acme Mentoring",
-        "always_online": True,
-    }
+        "home_tab_enabled": True, "messages_tab_enabled": True,
+        "messages_tab_read_only_enabled": False}
+    assert manifest["features"]["bot_user"] == {"display_name": "Acme Mentoring",
+                                                "always_online": True}
     settings = manifest["settings"]
-    assert (
-        settings["org_deploy_enabled"],
-        settings["socket_mode_enabled"],
-        settings["token_rotation_enabled"],
-    ) == (True, False, False)
+    assert (settings["org_deploy_enabled"], settings["socket_mode_enabled"],
+            settings["token_rotation_enabled"]) == (True, False, False)
 
 
 @pytest.mark.parametrize("name", ["", "   ", "x" * 36])

@@ -16,7 +16,8 @@ def small_slack(members: int = 3) -> MemorySlackGateway:
     fake.add_grid("E1", "Grid One", domain="grid-one")
     fake.add_workspace("T1", "Team One", enterprise_id="E1")
     for n in range(members):
-        fake.add_user(f"W{n:04d}", name=f"Person {n}", email=f"p{n}@one.example", workspaces=["T1"])
+        fake.add_user(f"W{n:04d}", name=f"Person {n}", email=f"p{n}@one.example",
+                      workspaces=["T1"])
     return fake
 
 

@@ -12,23 +12,17 @@ from adapters.slack.web_gateway import BoundedRateLimitRetry
 REQUEST = HttpRequest(method="GET", url="https://slack.com/api/users.list", headers={})
 
 
-async def may_retry(
-    handler: BoundedRateLimitRetry, status: int, headers: dict[str, str], attempt: int = 0
-) -> bool:
+async def may_retry(handler: BoundedRateLimitRetry, status: int, headers: dict[str, str],
+                    attempt: int = 0) -> bool:
     return await handler.can_retry_async(
-        state=RetryState(current_attempt=attempt),
-        request=REQUEST,
-        response=HttpResponse(status_code=status, headers=dict(headers)),
-    )
+        state=RetryState(current_attempt=attempt), request=REQUEST,
+        response=HttpResponse(status_code=status, headers=dict(headers)))
 
 
-@pytest.mark.parametrize(
-    ("retry_after", "expected"),
-    [("1", True), ("5", True), ("6", False), ("90", False), ("soon", False)],
-)
-async def test_a_429_is_retried_only_when_the_wait_is_bounded(
-    retry_after: str, expected: bool
-) -> None:
+@pytest.mark.parametrize(("retry_after", "expected"), [("1", True), ("5", True), ("6", False),
+                                                       ("90", False), ("soon", False)])
+async def test_a_429_is_retried_only_when_the_wait_is_bounded(retry_after: str,
+                                                              expected: bool) -> None:
     handler = BoundedRateLimitRetry(max_retry_count=2, max_wait=5)
     assert await may_retry(handler, 429, {"Retry-After": retry_after}) is expected
 
@@ -48,8 +42,7 @@ async def test_each_accepted_wait_is_logged_without_secrets(
     assert await may_retry(handler, 429, {"Retry-After": "2"}, attempt=1)
     assert not await may_retry(handler, 429, {"Retry-After": "9"})
     assert [r.getMessage() for r in caplog.records] == [
-        "Slack rate limit (429) on users.list: waiting 2.0 s, retry 2 of 3"
-    ]
+        "Slack rate limit (429) on users.list: waiting 2.0 s, retry 2 of 3"]
 
 
 async def test_retries_are_bounded_and_only_for_429() -> None:

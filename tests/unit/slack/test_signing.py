@@ -88,5 +88,5 @@ def test_any_body_verifies_and_any_changed_byte_breaks_it(body: bytes, flip: int
     assert verify_slack_request(SECRET, headers, text, NOW)
     if text:
         index = flip % len(text)
-        changed = text[:index] + bytes([text[index] ^ 0x01]) + text[index + 1 :]
+        changed = text[:index] + bytes([text[index] ^ 0x01]) + text[index + 1:]
         assert not verify_slack_request(SECRET, headers, changed, NOW)

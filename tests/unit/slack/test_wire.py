@@ -10,16 +10,11 @@ from adapters.slack import wire
 from application.slack import SlackError
 
 ACCESS: dict[str, Any] = {
-    "ok": True,
-    "app_id": "A0MENTORLNK",
-    "authed_user": {"id": "W0ADALOVE"},
-    "scope": "chat:write,users:read, users:read.email,,team:read",
-    "token_type": "bot",
-    "access_token": "xoxb-1-2-secret",
-    "bot_user_id": "U0ACME01BOT",
+    "ok": True, "app_id": "A0MENTORLNK", "authed_user": {"id": "W0ADALOVE"},
+    "scope": "chat:write,users:read, users:read.email,,team:read", "token_type": "bot",
+    "access_token": "xoxb-1-2-secret", "bot_user_id": "U0ACME01BOT",
     "team": {"id": "T0ACMEENG", "name": "Acme Engineering"},
-    "enterprise": {"id": "E0ACME01", "name": "Acme Grid"},
-    "is_enterprise_install": False,
+    "enterprise": {"id": "E0ACME01", "name": "Acme Grid"}, "is_enterprise_install": False,
 }
 
 
@@ -29,10 +24,7 @@ def test_a_workspace_grant() -> None:
     assert (grant.team_id, grant.team_name) == ("T0ACMEENG", "Acme Engineering")
     assert (grant.enterprise_id, grant.enterprise_name) == ("E0ACME01", "Acme Grid")
     assert (grant.bot_user_id, grant.app_id, grant.authed_user_id) == (
-        "U0ACME01BOT",
-        "A0MENTORLNK",
-        "W0ADALOVE",
-    )
+        "U0ACME01BOT", "A0MENTORLNK", "W0ADALOVE")
     assert "xoxb-1-2-secret" not in repr(grant)
 
 
@@ -56,22 +48,12 @@ def test_an_answer_without_what_slack_always_sends_is_invalid(missing: str) -> N
 
 
 def test_a_workspace_profile_prefers_the_132px_icon() -> None:
-    team = {
-        "name": "Acme Engineering",
-        "domain": "acme-eng",
-        "icon": {
-            "image_34": "https://i/34.png",
-            "image_132": "https://i/132.png",
-            "image_default": True,
-        },
-    }
+    team = {"name": "Acme Engineering", "domain": "acme-eng",
+            "icon": {"image_34": "https://i/34.png", "image_132": "https://i/132.png",
+                     "image_default": True}}
     profile = wire.profile_from({"bot_id": "B1"}, team)
     assert (profile.bot_id, profile.team_name, profile.domain, profile.icon_url) == (
-        "B1",
-        "Acme Engineering",
-        "acme-eng",
-        "https://i/132.png",
-    )
+        "B1", "Acme Engineering", "acme-eng", "https://i/132.png")
 
 
 def test_an_icon_falls_back_to_another_size_or_nothing() -> None:
@@ -81,13 +63,8 @@ def test_an_icon_falls_back_to_another_size_or_nothing() -> None:
 
 
 def test_an_org_wide_profile_comes_from_auth_test() -> None:
-    auth = {
-        "bot_id": "B2",
-        "team": "Acme Grid",
-        "url": "https://acme-grid.slack.com/",
-        "team_id": "E0ACME01",
-        "is_enterprise_install": True,
-    }
+    auth = {"bot_id": "B2", "team": "Acme Grid", "url": "https://acme-grid.slack.com/",
+            "team_id": "E0ACME01", "is_enterprise_install": True}
     profile = wire.profile_from(auth, None)
     assert (profile.team_name, profile.domain, profile.icon_url) == ("Acme Grid", "acme-grid", "")
 
@@ -103,24 +80,12 @@ def test_domain_from_url() -> None:
 
 
 def test_a_member_with_a_real_name_email_and_zone() -> None:
-    member = {
-        "id": "W0MARIASA",
-        "team_id": "T0ACMEENG",
-        "name": "maria",
-        "deleted": False,
-        "real_name": "Maria",
-        "tz": "America/New_York",
-        "is_bot": False,
-        "profile": {"real_name": "Maria Santos", "email": "maria@acme.example"},
-    }
+    member = {"id": "W0MARIASA", "team_id": "T0ACMEENG", "name": "maria", "deleted": False,
+              "real_name": "Maria", "tz": "America/New_York", "is_bot": False,
+              "profile": {"real_name": "Maria Santos", "email": "maria@acme.example"}}
     user = wire.user_from(member)
     assert (user.id, user.name, user.email, user.tz, user.team_id) == (
-        "W0MARIASA",
-        "Maria Santos",
-        "maria@acme.example",
-        "America/New_York",
-        "T0ACMEENG",
-    )
+        "W0MARIASA", "Maria Santos", "maria@acme.example", "America/New_York", "T0ACMEENG")
     assert (user.deleted, user.is_bot) == (False, False)
 
 
@@ -132,9 +97,8 @@ def test_a_bare_member_falls_back_to_its_handle() -> None:
 
 
 def test_the_last_page_has_no_cursor() -> None:
-    page = wire.users_page_from(
-        {"members": [{"id": "U1"}], "response_metadata": {"next_cursor": ""}}
-    )
+    page = wire.users_page_from({"members": [{"id": "U1"}],
+                                 "response_metadata": {"next_cursor": ""}})
     assert [u.id for u in page.users] == ["U1"]
     assert page.next_cursor is None
     following = wire.users_page_from({"members": [], "response_metadata": {"next_cursor": "c2"}})
