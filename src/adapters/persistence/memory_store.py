@@ -10,6 +10,7 @@ import attrs
 
 from adapters.persistence.pending import PendingWrites
 from adapters.persistence.sealing import TokenSealer
+from application.delivery.model import Delivery
 from application.ports import OutboxMessage
 from application.tokens import ApiToken
 from domain.connection import Message
@@ -25,6 +26,11 @@ class MemoryStore:
     slack_events: dict[str, datetime] = attrs.field(factory=dict)
     messages: dict[str, list[Message]] = attrs.field(factory=dict)  # by connection
     message_ids: set[str] = attrs.field(factory=set)
+    deliveries: dict[str, Delivery] = attrs.field(factory=dict)
+    # Slack pacing by (workspace, method): the next steady-rate slot and a 429's pause.
+    slack_pacing: dict[tuple[str, str], tuple[datetime, datetime | None]] = attrs.field(
+        factory=dict
+    )
 
     def table(self, name: str) -> dict[str, tuple[int, dict[str, Any]]]:
         return self.tables.setdefault(name, {})

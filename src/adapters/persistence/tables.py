@@ -212,3 +212,42 @@ browser_sessions = Table(
     Column("expires_at", UtcDateTime, nullable=False, index=True),
     Column("ends_at", UtcDateTime, nullable=False),
 )
+# Delivery (application.delivery): one row per notification through one channel. A claimed
+# row is `sending` with `next_attempt_at` = `lease_until`, so one index serves "what is due".
+deliveries = Table(
+    "deliveries",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("organization_id", Id, nullable=False),
+    Column("outbox_id", Integer, nullable=False),
+    Column("recipient_user_id", Id, nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("subject_key", String(200), nullable=False),
+    Column("notification", Document, nullable=False),  # program, subject, facts, flags
+    Column("subject_version", Integer, nullable=False),  # what its message shows
+    Column("status", String(16), nullable=False),
+    Column("channel", String(16), nullable=True),
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", UtcDateTime, nullable=False),
+    Column("lease_until", UtcDateTime, nullable=True),
+    Column("last_error", Text, nullable=True),
+    Column("slack_installation_id", String(64), nullable=True),
+    Column("slack_channel_id", String(32), nullable=True),
+    Column("slack_ts", String(32), nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("sent_at", UtcDateTime, nullable=True),
+    Index("ix_deliveries_due", "status", "next_attempt_at"),
+    Index("ix_deliveries_subject_key", "subject_key"),
+    Index("ix_deliveries_organization_created", "organization_id", "created_at"),
+)
+# Slack pacing (application.delivery.SlackPacing), shared by every worker process: per
+# workspace and method (or `method/channel`), the steady-rate slot after every reserved call
+# (a generic cell rate algorithm: a token bucket in one column) and a 429's pause.
+slack_pacing = Table(
+    "slack_pacing",
+    metadata,
+    Column("workspace", String(64), primary_key=True),
+    Column("method", String(100), primary_key=True),
+    Column("next_slot_at", UtcDateTime, nullable=False),
+    Column("paused_until", UtcDateTime, nullable=True),
+)

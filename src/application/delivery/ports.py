@@ -27,38 +27,68 @@ class DeliveryStore(Protocol):
     async def expand(self, outbox_id: int, deliveries: Sequence[Delivery]) -> bool:
         """In ONE transaction: store `deliveries` (status pending/held/unreachable as given)
         and mark the claimed outbox row handled. False, and nothing stored, when the row is
-        no longer claimed (its lease ended and another worker took it)."""
+        no longer claimed: handled already (its lease ended, another worker took it over and
+        expanded it first: whoever expands first wins), or given back. So every outbox row's
+        deliveries are stored exactly once."""
         ...
 
     async def claim(self, now: datetime, limit: int, lease: timedelta) -> Sequence[Delivery]:
         """Lease up to `limit` due deliveries, oldest due first: pending, held or retrying with
         `next_attempt_at <= now`, or sending with an ended lease (a crashed worker's). They
-        become `sending` until `now + lease`; each claim counts an attempt. Two claims never
-        get the same delivery while its lease runs."""
+        become `sending` until `now + lease` (`lease_until`, and `next_attempt_at` too: when
+        it is due again should the worker vanish); each claim counts an attempt. Two claims
+        never get the same delivery while its lease runs. Committed before it returns."""
         ...
+
+    # The outcomes below change a claimed delivery and answer False (changing nothing) when
+    # it is not claimed. Pass the `lease_until` the claim returned: then a worker whose lease
+    # ended and was taken over changes nothing either (without it, a late worker could end or
+    # give back a delivery another worker is sending, and a third could claim it again).
 
     async def sent(
-        self, id: str, *, channel: Channel, slack: SlackMessageRef | None, now: datetime
+        self,
+        id: str,
+        *,
+        channel: Channel,
+        slack: SlackMessageRef | None,
+        now: datetime,
+        lease_until: datetime | None = None,
     ) -> bool:
-        """A claimed delivery went out. False if it is not claimed (any more)."""
+        """A claimed delivery went out (through `channel`: a rerouted one by e-mail)."""
         ...
 
-    async def retry(self, id: str, *, error: str, at: datetime, max_attempts: int) -> bool:
+    async def retry(
+        self,
+        id: str,
+        *,
+        error: str,
+        at: datetime,
+        max_attempts: int,
+        lease_until: datetime | None = None,
+    ) -> bool:
         """A claimed delivery failed: due again at `at` (retrying), or dead once it has used
         `max_attempts`; `error` is kept either way."""
         ...
 
-    async def dead(self, id: str, *, error: str) -> bool: ...
+    async def dead(self, id: str, *, error: str, lease_until: datetime | None = None) -> bool:
+        """A claimed delivery cannot go out (`invalid_blocks`...); `error` is kept."""
+        ...
 
-    async def unreachable(self, id: str, *, reason: str) -> bool: ...
+    async def unreachable(
+        self, id: str, *, reason: str, lease_until: datetime | None = None
+    ) -> bool:
+        """No channel reaches the recipient of a claimed delivery; `reason` is kept."""
+        ...
 
-    async def hold(self, id: str, *, until: datetime) -> bool:
+    async def hold(self, id: str, *, until: datetime, lease_until: datetime | None = None) -> bool:
         """Quiet hours: a claimed delivery waits (held) until `until`; the attempt is not
         counted against it."""
         ...
 
-    async def release(self, id: str, *, now: datetime) -> bool:
-        """Give a claimed delivery back untried (a worker stopping): pending, due `now`."""
+    async def release(self, id: str, *, now: datetime, lease_until: datetime | None = None) -> bool:
+        """Give a claimed delivery back untried, due at `now`: a worker stopping passes the
+        current time, a worker the pacing asked to wait the moment it was given. The attempt
+        is not counted against it."""
         ...
 
     async def requeue(self, id: str, *, now: datetime) -> bool:
@@ -75,8 +105,9 @@ class DeliveryStore(Protocol):
         ...
 
     async def record_update(self, id: str, subject_version: int) -> bool:
-        """Remember that a sent delivery's message now shows `subject_version`; False (and
-        nothing changed) when it already shows that version or a newer one."""
+        """Remember that a sent delivery's message now shows `subject_version` (read back as
+        its notification's `subject_version`); False (and nothing changed) when it already
+        shows that version or a newer one, or is not sent."""
         ...
 
     async def list_for_organization(
@@ -101,7 +132,9 @@ class SlackPacing(Protocol):
 
     async def reserve(self, workspace: str, method: str, now: datetime) -> datetime | None:
         """Take a call slot: None to go now, else the earliest moment to try again (the worker
-        releases its lease rather than sleep holding it)."""
+        releases its lease rather than sleep holding it). `method` may name a channel after a
+        slash (`chat.postMessage/D0123`): the call then needs a slot from that channel's pace
+        (about 1/s) and from the method's workspace ceiling, and takes both or neither."""
         ...
 
     async def pause(self, workspace: str, method: str, until: datetime) -> None:
