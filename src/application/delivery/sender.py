@@ -90,9 +90,7 @@ class Sender:
     async def _settle(self, delivery: Delivery, slack_refused: str | None = None) -> None:
         notification = delivery.notification
         async with self.uow_factory() as uow:
-            organization = await uow.organizations.get(
-                OrganizationId(notification.organization_id)
-            )
+            organization = await uow.organizations.get(OrganizationId(notification.organization_id))
             route = await route_for(
                 notification, uow, mail_configured=self.mailer is not None,
                 slack_refused=slack_refused,
@@ -101,13 +99,15 @@ class Sender:
             await self._refresh(delivery)
             return
         if isinstance(route, NoRoute):
-            await self.store.unreachable(delivery.id, reason=route.reason)
+            await self.store.unreachable(
+                delivery.id, reason=route.reason, lease_until=delivery.lease_until
+            )
             return
         now = self.clock.now()
         timezone = route.timezone or organization.timezone
         opens = organization.working_window.next_opening(now, timezone)
         if opens is not None:
-            await self.store.hold(delivery.id, until=opens)
+            await self.store.hold(delivery.id, until=opens, lease_until=delivery.lease_until)
             return
         if isinstance(route, SlackRoute):
             await self._post(delivery, route)
@@ -118,7 +118,7 @@ class Sender:
         now = self.clock.now()
         wait = await self.pacing.reserve(route.workspace, POST, now)
         if wait is not None:
-            await self.store.hold(delivery.id, until=wait)
+            await self.store.hold(delivery.id, until=wait, lease_until=delivery.lease_until)
             return
         content = self.slack_renderer.render(delivery.notification, delivery_id=delivery.id)
         try:
@@ -132,7 +132,13 @@ class Sender:
         ref = SlackMessageRef(
             installation_id=route.installation_id, channel_id=posted.channel, ts=posted.ts
         )
-        await self.store.sent(delivery.id, channel=Channel.SLACK, slack=ref, now=self.clock.now())
+        await self.store.sent(
+            delivery.id,
+            channel=Channel.SLACK,
+            slack=ref,
+            now=self.clock.now(),
+            lease_until=delivery.lease_until,
+        )
 
     async def _slack_refused(
         self, delivery: Delivery, route: SlackRoute, refused: SlackError
@@ -140,14 +146,18 @@ class Sender:
         if isinstance(refused, SlackRateLimited):
             until = self.clock.now() + timedelta(seconds=refused.retry_after)
             await self.pacing.pause(route.workspace, POST, until)
-            await self.store.hold(delivery.id, until=until)
+            await self.store.hold(delivery.id, until=until, lease_until=delivery.lease_until)
         elif isinstance(refused, SlackUnavailable):
             await self._retry(delivery, f"Slack unavailable: {refused.detail or refused.code}")
         elif refused.code in _REROUTE_WORKSPACE | _REROUTE_PERSON:
             reason = f"Slack answered {refused.code}."
             await self._settle(delivery, slack_refused=reason)
         else:
-            await self.store.dead(delivery.id, error=f"Slack refused the message: {refused.code}")
+            await self.store.dead(
+                delivery.id,
+                error=f"Slack refused the message: {refused.code}",
+                lease_until=delivery.lease_until,
+            )
 
     async def _mail(self, delivery: Delivery, route: MailRoute) -> None:
         assert self.mailer is not None  # routing offers e-mail only when there is a mailer
@@ -157,11 +167,21 @@ class Sender:
             )
         except MailError as failed:
             if failed.permanent:
-                await self.store.dead(delivery.id, error=f"E-mail refused: {failed.detail}")
+                await self.store.dead(
+                    delivery.id,
+                    error=f"E-mail refused: {failed.detail}",
+                    lease_until=delivery.lease_until,
+                )
             else:
                 await self._retry(delivery, f"E-mail failed: {failed.detail}")
             return
-        await self.store.sent(delivery.id, channel=Channel.EMAIL, slack=None, now=self.clock.now())
+        await self.store.sent(
+            delivery.id,
+            channel=Channel.EMAIL,
+            slack=None,
+            now=self.clock.now(),
+            lease_until=delivery.lease_until,
+        )
 
     async def _refresh(self, delivery: Delivery) -> None:
         """Bring every Slack message about the subject up to this state (latest wins); an
@@ -187,10 +207,17 @@ class Sender:
                 )  # fmt: skip
             except SlackError as refused:
                 log.warning("Could not update message of %s: %s", shown.id, refused.code)
-        await self.store.sent(delivery.id, channel=Channel.SLACK, slack=None, now=self.clock.now())
+        await self.store.sent(
+            delivery.id,
+            channel=Channel.SLACK,
+            slack=None,
+            now=self.clock.now(),
+            lease_until=delivery.lease_until,
+        )
 
     async def _retry(self, delivery: Delivery, error: str) -> None:
         at = self.retry.next_attempt(delivery.attempts, self.clock.now(), self.rng)
         await self.store.retry(
-            delivery.id, error=error, at=at, max_attempts=self.retry.max_attempts
-        )
+            delivery.id, error=error, at=at, max_attempts=self.retry.max_attempts,
+            lease_until=delivery.lease_until,
+        )  # fmt: skip
