@@ -11,6 +11,7 @@ from domain.aggregate import Aggregate
 from domain.errors import IllegalTransition, InvalidInput
 from domain.events import DomainEvent
 from domain.ids import OrganizationId
+from domain.working_hours import WorkingWindow, zone_of
 
 
 @attrs.frozen(kw_only=True)
@@ -27,10 +28,19 @@ class Organization(Aggregate):
     id: OrganizationId
     name: str
     slack_enabled: bool = False
+    # When notifications may arrive, in each person's own timezone (this one when theirs is
+    # unknown): outside it they are held, never dropped.
+    working_window: WorkingWindow = attrs.field(factory=WorkingWindow)
+    timezone: str = "UTC"
 
     def __attrs_post_init__(self) -> None:
         if not self.name.strip():
             raise InvalidInput("An organization needs a name.")
+
+    def set_working_window(self, window: WorkingWindow, *, timezone: str) -> None:
+        if zone_of(timezone).key != timezone:
+            raise InvalidInput(f"{timezone!r} is not a timezone (try e.g. Europe/Berlin).")
+        self.working_window, self.timezone = window, timezone
 
     def switch_slack(self, enabled: bool, *, by: str, now: datetime) -> None:
         if self.slack_enabled == enabled:

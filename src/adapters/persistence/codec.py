@@ -4,7 +4,7 @@ so a fake that round-trips proves the same encoding the database relies on."""
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import datetime, time
 from typing import Any, TypeVar
 
 from cattrs.preconf.json import make_converter
@@ -28,6 +28,8 @@ def _structure_answer(value: Any, _type: Any) -> Answer:
 _converter.register_structure_hook(Answer, _structure_answer)
 _converter.register_structure_hook(datetime, lambda v, _: datetime.fromisoformat(v))
 _converter.register_unstructure_hook(datetime, lambda v: v.isoformat())
+_converter.register_structure_hook(time, lambda v, _: time.fromisoformat(v))
+_converter.register_unstructure_hook(time, lambda v: v.isoformat(timespec="minutes"))
 _converter.register_unstructure_hook_func(
     lambda t: isinstance(t, type) and issubclass(t, enum.Enum), lambda e: e.value
 )

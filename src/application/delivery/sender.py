@@ -1,0 +1,219 @@
+"""Sending due deliveries: claim (committed before any network call), route, hold in quiet
+hours, pace, render, call the channel, record the outcome in a second call. Never sleeps
+holding a lease: a delivery that must wait is held or rescheduled and the lease let go.
+
+What Slack's answers lead to:
+- `ratelimited` (with Retry-After): that workspace's method pauses for every worker; retry then.
+- 5xx, timeouts (`SlackUnavailable`): retry with backoff and jitter; dead after N attempts.
+- `invalid_auth`, `token_revoked`, `account_inactive`: the installation cannot post; this
+  delivery goes by e-mail (the installation is flagged by the first-hour issue's work).
+- `user_not_found`, `channel_not_found`: this person goes by e-mail.
+- `invalid_blocks` and other refusals of the message itself: dead, with Slack's reason."""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+import attrs
+
+from application.delivery.model import Channel, Delivery, SlackMessageRef
+from application.delivery.ports import (
+    DeliveryStore,
+    Mailer,
+    MailError,
+    MailRenderer,
+    SlackPacing,
+    SlackRenderer,
+)
+from application.delivery.routing import MailRoute, NoRoute, SlackRoute, route_for
+from application.ports import Clock
+from application.slack.gateway import SlackError, SlackUnavailable
+from application.slack.ports import SlackUnitOfWork
+from domain.ids import InstallationId, OrganizationId
+
+log = logging.getLogger(__name__)
+
+POST, UPDATE = "chat.postMessage", "chat.update"
+_REROUTE_WORKSPACE = frozenset({"invalid_auth", "token_revoked", "account_inactive"})
+_REROUTE_PERSON = frozenset({"user_not_found", "channel_not_found"})
+
+
+class DirectMessages(Protocol):
+    """The part of the Slack gateway that posts and updates DMs."""
+
+    async def post_message(
+        self,
+        token: str,
+        *,
+        channel: str,
+        text: str,
+        blocks: Sequence[Mapping[str, Any]],
+        metadata: Mapping[str, Any] | None = None,
+        team_id: str | None = None,
+    ) -> Any: ...
+
+    async def update_message(
+        self,
+        token: str,
+        *,
+        channel: str,
+        ts: str,
+        text: str,
+        blocks: Sequence[Mapping[str, Any]],
+        team_id: str | None = None,
+    ) -> None: ...
+
+
+@attrs.frozen(kw_only=True)
+class RetryPolicy:
+    """Exponential backoff with full jitter: attempt n waits up to base * 2**(n-1), capped."""
+
+    max_attempts: int = 8
+    base: timedelta = timedelta(seconds=5)
+    cap: timedelta = timedelta(minutes=30)
+
+    def next_attempt(self, attempts: int, now: datetime, rng: Callable[[], float]) -> datetime:
+        ceiling = min(self.cap, self.base * (1 << min(max(attempts - 1, 0), 20)))
+        return now + ceiling * (0.5 + rng() / 2)
+
+
+@attrs.define(kw_only=True)
+class Sender:
+    """Sends what is due; one `send_due` call is one batch. Everything it needs is handed in
+    by the composition root."""
+
+    store: DeliveryStore
+    pacing: SlackPacing
+    slack: DirectMessages
+    slack_renderer: SlackRenderer
+    mailer: Mailer | None
+    mail_renderer: MailRenderer
+    uow_factory: Callable[[], SlackUnitOfWork]
+    clock: Clock
+    lease: timedelta = timedelta(seconds=60)
+    retry: RetryPolicy = attrs.field(factory=RetryPolicy)
+    rng: Callable[[], float] = random.random
+
+    async def send_due(self, limit: int = 20) -> int:
+        """Claim up to `limit` due deliveries and settle each; how many were claimed."""
+        claimed = await self.store.claim(self.clock.now(), limit, self.lease)
+        for delivery in claimed:
+            try:
+                await self._settle(delivery)
+            except Exception as error:  # never lose it: retry, with the reason kept
+                log.exception("Delivery %s failed unexpectedly", delivery.id)
+                await self._retry(delivery, f"unexpected error: {type(error).__name__}")
+        return len(claimed)
+
+    async def _settle(self, delivery: Delivery, slack_refused: str | None = None) -> None:
+        notification = delivery.notification
+        async with self.uow_factory() as uow:
+            organization = await uow.organizations.get(
+                OrganizationId(notification.organization_id)
+            )
+            route = await route_for(
+                notification, uow, mail_configured=self.mailer is not None,
+                slack_refused=slack_refused,
+            )  # fmt: skip
+        if notification.refresh:
+            await self._refresh(delivery)
+            return
+        if isinstance(route, NoRoute):
+            await self.store.unreachable(delivery.id, reason=route.reason)
+            return
+        now = self.clock.now()
+        timezone = route.timezone or organization.timezone
+        opens = organization.working_window.next_opening(now, timezone)
+        if opens is not None:
+            await self.store.hold(delivery.id, until=opens)
+            return
+        if isinstance(route, SlackRoute):
+            await self._post(delivery, route)
+        else:
+            await self._mail(delivery, route)
+
+    async def _post(self, delivery: Delivery, route: SlackRoute) -> None:
+        now = self.clock.now()
+        wait = await self.pacing.reserve(route.workspace, POST, now)
+        if wait is not None:
+            await self.store.hold(delivery.id, until=wait)
+            return
+        content = self.slack_renderer.render(delivery.notification, delivery_id=delivery.id)
+        try:
+            posted = await self.slack.post_message(
+                route.token, channel=route.slack_user_id, text=content.text,
+                blocks=content.blocks, metadata=content.metadata, team_id=route.team_id,
+            )  # fmt: skip
+        except SlackError as refused:
+            await self._slack_refused(delivery, route, refused)
+            return
+        ref = SlackMessageRef(
+            installation_id=route.installation_id, channel_id=posted.channel, ts=posted.ts
+        )
+        await self.store.sent(delivery.id, channel=Channel.SLACK, slack=ref, now=self.clock.now())
+
+    async def _slack_refused(
+        self, delivery: Delivery, route: SlackRoute, refused: SlackError
+    ) -> None:
+        retry_after = getattr(refused, "retry_after", None)
+        if retry_after is not None:
+            until = self.clock.now() + timedelta(seconds=float(retry_after))
+            await self.pacing.pause(route.workspace, POST, until)
+            await self.store.hold(delivery.id, until=until)
+        elif isinstance(refused, SlackUnavailable):
+            await self._retry(delivery, f"Slack unavailable: {refused.detail or refused.code}")
+        elif refused.code in _REROUTE_WORKSPACE | _REROUTE_PERSON:
+            reason = f"Slack answered {refused.code}."
+            await self._settle(delivery, slack_refused=reason)
+        else:
+            await self.store.dead(delivery.id, error=f"Slack refused the message: {refused.code}")
+
+    async def _mail(self, delivery: Delivery, route: MailRoute) -> None:
+        assert self.mailer is not None  # routing offers e-mail only when there is a mailer
+        try:
+            await self.mailer.send(
+                to=route.address, content=self.mail_renderer.render(delivery.notification)
+            )
+        except MailError as failed:
+            if failed.permanent:
+                await self.store.dead(delivery.id, error=f"E-mail refused: {failed.detail}")
+            else:
+                await self._retry(delivery, f"E-mail failed: {failed.detail}")
+            return
+        await self.store.sent(delivery.id, channel=Channel.EMAIL, slack=None, now=self.clock.now())
+
+    async def _refresh(self, delivery: Delivery) -> None:
+        """Bring every Slack message about the subject up to this state (latest wins); an
+        update is never held by quiet hours."""
+        notification = delivery.notification
+        for shown in await self.store.slack_messages_about(notification.subject.key):
+            if shown.slack is None:
+                continue
+            if not await self.store.record_update(shown.id, notification.subject_version):
+                continue  # it already shows this state or a newer one
+            async with self.uow_factory() as uow:
+                installation = await uow.installations.get(
+                    InstallationId(shown.slack.installation_id)
+                )
+            if not installation.is_active or installation.bot is None:
+                continue  # nothing to update through any more: the message went with it
+            content = self.slack_renderer.render(notification, delivery_id=shown.id)
+            try:
+                await self.slack.update_message(
+                    installation.bot.token, channel=shown.slack.channel_id, ts=shown.slack.ts,
+                    text=content.text, blocks=content.blocks,
+                    team_id=installation.workspace.team_id,
+                )  # fmt: skip
+            except SlackError as refused:
+                log.warning("Could not update message of %s: %s", shown.id, refused.code)
+        await self.store.sent(delivery.id, channel=Channel.SLACK, slack=None, now=self.clock.now())
+
+    async def _retry(self, delivery: Delivery, error: str) -> None:
+        at = self.retry.next_attempt(delivery.attempts, self.clock.now(), self.rng)
+        await self.store.retry(
+            delivery.id, error=error, at=at, max_attempts=self.retry.max_attempts
+        )
