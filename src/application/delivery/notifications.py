@@ -39,6 +39,7 @@ from application.delivery.story import Audience, Story
 from application.event_registry import UnknownTopic, event_from
 from application.ports import OutboxMessage
 from application.slack.ports import SlackUnitOfWork
+from domain.ids import OrganizationId
 
 K = NotificationKind
 
@@ -149,4 +150,6 @@ class MentoringNotifications:
                 return []
             raise UnknownTopic(f"No notification rule decides about {row.topic!r}.")
         story = await gather(event_from(row.topic, row.payload), uow)
+        organization = await uow.organizations.get(OrganizationId(row.organization_id))
+        story = attrs.evolve(story, facts={**story.facts, "timezone": organization.timezone})
         return notifications_of(row, rules, story)
