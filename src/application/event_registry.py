@@ -34,8 +34,9 @@ from domain.mentor_request import (
     MentorRequestWithdrawn,
 )
 from domain.organization import SlackSwitched
-from domain.people import UserDeactivated
-from domain.program import ProgramSlackOptInChanged
+from domain.people import MenteeJoined, UserDeactivated
+from domain.program import AnnouncementMade, ProgramSlackOptInChanged
+from domain.slack.identity import SlackIdentityFound
 from domain.slack.installation import (
     InstallationAdded,
     InstallationReactivated,
@@ -54,6 +55,7 @@ EVENT_TYPES: Mapping[str, type[DomainEvent]] = {
         MentorRequestExpired,
         SlackSwitched, UserDeactivated, ProgramSlackOptInChanged,
         SurveyAssigned, SurveyAnswered,
+        MenteeJoined, AnnouncementMade, SlackIdentityFound,
     )
 }  # fmt: skip
 

@@ -57,6 +57,16 @@ class UserDeactivated(DomainEvent):
     user_id: str
 
 
+@attrs.frozen(kw_only=True)
+class MenteeJoined(DomainEvent):
+    """A mentee joined a program and has no mentor there yet."""
+
+    topic: ClassVar[str] = "member.mentee_joined"
+    member_id: str
+    program_id: str
+    user_id: str
+
+
 @attrs.define(kw_only=True, eq=False)
 class User(Aggregate):
     """Someone who signs in. Deactivated users keep their history but cannot act."""
@@ -134,6 +144,19 @@ class Member(Aggregate):
     @property
     def is_mentee(self) -> bool:
         return ProgramRole.MENTEE in self.roles
+
+    def joined(self, *, now: datetime) -> None:
+        """Just enrolled: a mentee starts without a mentor (they hear who could help)."""
+        if self.is_mentee:
+            self.record(
+                MenteeJoined(
+                    organization_id=self.organization_id,
+                    occurred_at=now,
+                    member_id=self.id,
+                    program_id=self.program_id,
+                    user_id=self.user_id,
+                )
+            )
 
     def mentee_capacity(self, program_default: int) -> int:
         """How many mentees this member takes at once as a mentor."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime, timedelta
 from typing import ClassVar
 
@@ -13,6 +14,7 @@ from domain.events import DomainEvent
 from domain.ids import OrganizationId, ProgramId
 from domain.people import MAX_MENTEES_PER_MENTOR
 
+MAX_ANNOUNCEMENT = 2000
 DEFAULT_MENTEES_PER_MENTOR = 3
 DEFAULT_REQUEST_EXPIRY_DAYS = 14
 MAX_REQUEST_EXPIRY_DAYS = 365
@@ -23,6 +25,26 @@ class ProgramSlackOptInChanged(DomainEvent):
     topic: ClassVar[str] = "program.slack_opt_in_changed"
     program_id: str
     opted_in: bool
+
+
+class Audience(enum.StrEnum):
+    """Who in a program an announcement is for."""
+
+    ALL = "all"
+    MENTORS = "mentors"
+    MENTEES = "mentees"
+
+
+@attrs.frozen(kw_only=True)
+class AnnouncementMade(DomainEvent):
+    """A program administrator told the program's members (or its mentors or mentees) something."""
+
+    topic: ClassVar[str] = "program.announcement_made"
+    program_id: str
+    announcement_id: str
+    audience: str
+    text: str
+    by_user_id: str
 
 
 @attrs.define(kw_only=True, eq=False)
@@ -65,3 +87,19 @@ class Program(Aggregate):
                 opted_in=opted_in,
             )
         )
+
+    def announce(
+        self, text: str, *, audience: Audience, id: str, by: str, now: datetime
+    ) -> AnnouncementMade:
+        """Something for the program's `audience` to hear; it changes nothing of the program."""
+        clean = text.strip()
+        if not clean:
+            raise InvalidInput("An announcement needs a text.")
+        if len(clean) > MAX_ANNOUNCEMENT:
+            raise InvalidInput(f"An announcement is at most {MAX_ANNOUNCEMENT} characters.")
+        made = AnnouncementMade(
+            organization_id=self.organization_id, occurred_at=now, program_id=self.id,
+            announcement_id=id, audience=audience.value, text=clean, by_user_id=by,
+        )  # fmt: skip
+        self.record(made)
+        return made

@@ -62,6 +62,8 @@ API_CASES: dict[str, tuple[str, Any]] = {
         "admin", {"mentor_ids": ["{otto}"], "mentee_ids": ["{tess}"]}),
     "GET /api/v1/programs/{program_id}/recommended-mentors": ("tess", None),
     "PUT /api/v1/programs/{program_id}/slack": ("admin", {"opted_in": False}),
+    "POST /api/v1/programs/{program_id}/announcements": (
+        "admin", {"text": "Kick-off on Monday", "audience": "mentees"}),
     "POST /api/v1/mentor-requests": ("tess", {"program_id": "{program_id}", "mentor_id": "{otto}"}),
     "POST /api/v1/mentor-requests/{request_id}/accept": ("maria", None),
     "POST /api/v1/mentor-requests/{request_id}/decline": ("maria", {"reason": "Full up"}),

@@ -137,7 +137,7 @@ async def _remember(
                 installation_id=installation.id, email=email, tz=slack_user.tz, now=now
             )
         return
-    identity = SlackIdentity(
+    identity = SlackIdentity.found(
         id=id,
         organization_id=installation.organization_id,
         user_id=UserId(user.id),
@@ -146,7 +146,7 @@ async def _remember(
         installation_id=installation.id,
         email=email,
         tz=slack_user.tz,
-        seen_at=now,
+        now=now,
     )
     known[id] = identity
     await uow.slack_identities.add(identity)

@@ -95,6 +95,7 @@ async def enroll_member(cmd: EnrollMember, actor: Actor, uow: UnitOfWork, clock:
             profile=Profile.of(list(cmd.expertise), list(cmd.goals), cmd.bio),
             capacity=cmd.capacity,
         )
+        member.joined(now=clock.now())
         await uow.members.add(member)
         await uow.commit()
         return member

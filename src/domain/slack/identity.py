@@ -7,11 +7,24 @@ per Grid, however many of the Grid's workspaces they are in."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import ClassVar
 
 import attrs
 
 from domain.aggregate import Aggregate
+from domain.events import DomainEvent
 from domain.ids import InstallationId, OrganizationId, UserId
+
+
+@attrs.frozen(kw_only=True)
+class SlackIdentityFound(DomainEvent):
+    """A person was found in a connected Slack directory for the first time."""
+
+    topic: ClassVar[str] = "slack_identity.found"
+    identity_id: str
+    user_id: str
+    installation_id: str
+    slack_user_id: str
 
 
 @attrs.define(kw_only=True, eq=False)
@@ -25,6 +38,34 @@ class SlackIdentity(Aggregate):
     email: str
     tz: str | None
     seen_at: datetime
+
+    @classmethod
+    def found(
+        cls,
+        *,
+        id: str,
+        organization_id: OrganizationId,
+        user_id: UserId,
+        directory_key: str,
+        slack_user_id: str,
+        installation_id: InstallationId,
+        email: str,
+        tz: str | None,
+        now: datetime,
+    ) -> SlackIdentity:
+        """First seen in a directory: the person is welcomed (and told what waits for them)."""
+        identity = cls(
+            id=id, organization_id=organization_id, user_id=user_id,
+            directory_key=directory_key, slack_user_id=slack_user_id,
+            installation_id=installation_id, email=email, tz=tz, seen_at=now,
+        )  # fmt: skip
+        identity.record(
+            SlackIdentityFound(
+                organization_id=organization_id, occurred_at=now, identity_id=id,
+                user_id=user_id, installation_id=installation_id, slack_user_id=slack_user_id,
+            )
+        )  # fmt: skip
+        return identity
 
     def refresh(
         self, *, installation_id: InstallationId, email: str, tz: str | None, now: datetime

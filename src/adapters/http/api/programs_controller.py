@@ -11,8 +11,10 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from adapters.http.api.auth import CurrentActor
 from adapters.http.api.errors import problems
 from adapters.http.api.schemas.programs import (
+    AnnouncementOut,
     ConnectionOut,
     MemberOut,
+    NewAnnouncement,
     NewConnection,
     NewMember,
     NewProgram,
@@ -22,6 +24,7 @@ from adapters.http.api.schemas.programs import (
 )
 from adapters.http.api.schemas.surveys import NewSurvey, SurveyOut
 from adapters.http.dependencies import Runner
+from application.usecases.announcements import MakeAnnouncement, make_announcement
 from application.usecases.organization_setup import (
     CreateProgram,
     EnrollMember,
@@ -158,3 +161,20 @@ class ProgramsController(Controller):
     ) -> list[RecommendationOut]:
         query = RecommendedMentors(program_id=ProgramId(program_id), limit=limit)
         return [RecommendationOut.of(r) for r in await runner(recommended_mentors, query, actor)]
+
+    @post(
+        "/{program_id:str}/announcements",
+        summary="Announce something to the program's members, mentors or mentees",
+        responses=problems(403, 404, 422),
+    )
+    async def announce(
+        self,
+        program_id: FromPath[str],
+        data: JSONBody[NewAnnouncement],
+        actor: CurrentActor,
+        runner: Runner,
+    ) -> AnnouncementOut:
+        command = MakeAnnouncement(
+            program_id=ProgramId(program_id), text=data.text, audience=data.audience
+        )
+        return AnnouncementOut.of(await runner(make_announcement, command, actor))

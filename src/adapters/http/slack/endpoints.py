@@ -1,5 +1,6 @@
-"""Slack's endpoints as `build_app` adds them: the Events API (no session, no CSRF: Slack
-signs its requests) and the OAuth callback (a page in the administrator's session)."""
+"""Slack's endpoints as `build_app` adds them: the Events API and interactivity (no session,
+no CSRF: Slack signs its requests) and the OAuth callback (a page in the administrator's
+session)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from litestar.types import ControllerRouterHandler
 from adapters.http.admin.pages import page_router
 from adapters.http.dependencies import always
 from adapters.http.slack.events import slack_events
+from adapters.http.slack.interactivity import slack_interactivity
 from adapters.http.slack.oauth_callback import oauth_callback
 from adapters.slack.slack_app import SlackApp
 from application.reactions import Reactions
@@ -17,6 +19,10 @@ from application.reactions import Reactions
 def slack_endpoints(*, slack: SlackApp, reactions: Reactions) -> list[ControllerRouterHandler]:
     """`slack` is our app's signing secret and OAuth URLs; `reactions` run what follows an
     install once the browser has its answer."""
-    events = Router(path="/", route_handlers=[slack_events], dependencies={"slack": always(slack)})
+    events = Router(
+        path="/",
+        route_handlers=[slack_events, slack_interactivity],
+        dependencies={"slack": always(slack)},
+    )
     callback = page_router([oauth_callback], slack=always(slack), reactions=always(reactions))
     return [events, callback]

@@ -12,7 +12,10 @@ from domain.people import MAX_BIO, MAX_MENTEES_PER_MENTOR, Member, ProgramRole
 from domain.program import (
     DEFAULT_MENTEES_PER_MENTOR,
     DEFAULT_REQUEST_EXPIRY_DAYS,
+    MAX_ANNOUNCEMENT,
     MAX_REQUEST_EXPIRY_DAYS,
+    AnnouncementMade,
+    Audience,
     Program,
 )
 from domain.recommendations import Recommendation
@@ -134,4 +137,29 @@ class RecommendationOut(Out):
             score=recommendation.score,
             reason=recommendation.reason,
             open_places=recommendation.open_places,
+        )
+
+
+class NewAnnouncement(Body):
+    """Told to the program's members: everyone, only the mentors, or only the mentees."""
+
+    text: Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_ANNOUNCEMENT)]
+    audience: Audience = Audience.ALL
+
+
+class AnnouncementOut(Out):
+    id: str
+    program_id: str
+    audience: str
+    text: str
+    made_at: datetime
+
+    @classmethod
+    def of(cls, made: AnnouncementMade) -> AnnouncementOut:
+        return cls(
+            id=made.announcement_id,
+            program_id=made.program_id,
+            audience=made.audience,
+            text=made.text,
+            made_at=made.occurred_at,
         )
