@@ -5,11 +5,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from datetime import timedelta
+from typing import Any
 
+import attrs
 from dependency_injector import containers, providers
 from litestar import Litestar
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -19,18 +22,29 @@ from adapters.clock import SystemClock
 from adapters.http.admin.page_config import WebSecurity
 from adapters.http.api.auth_cache import RecentTokens
 from adapters.http.app import build_app
+from adapters.mail.render import PlainMailRenderer
+from adapters.mail.smtp import SmtpMailer
 from adapters.persistence.browser_sessions import MemoryBrowserSessions, SqlBrowserSessions
 from adapters.persistence.database import create_engine
 from adapters.persistence.memory import MemoryStore, MemoryUnitOfWork, memory_uow_factory
+from adapters.persistence.memory_deliveries import MemoryDeliveryStore
+from adapters.persistence.outbox import MemoryOutbox, SqlOutbox
 from adapters.persistence.sealing import TokenSealer
+from adapters.persistence.slack_pacing import MemorySlackPacing, SqlSlackPacing
+from adapters.persistence.sql_deliveries import SqlDeliveryStore
 from adapters.persistence.sql_uow import SqlUnitOfWork
 from adapters.persistence.sqlite_checkpoints import WalCheckpointer, sqlite_file
 from adapters.settings import Settings
+from adapters.slack.blocks.renderer import BlockKitRenderer
 from adapters.slack.slack_app import SlackApp
 from adapters.slack.web_gateway import SlackWebGateway
 from application.actors import Actor
 from application.browser_sessions import BrowserSessions, SessionPolicy
-from application.ports import UnitOfWork
+from application.delivery.notifications import MentoringNotifications
+from application.delivery.ports import DeliveryStore, SlackPacing
+from application.delivery.sender import Sender
+from application.delivery.worker import DeliveryWorker, Expander
+from application.ports import Outbox, UnitOfWork
 from application.reactions import Reactions
 from application.running import UseCaseRunner
 from application.usecases.access_tokens import authenticate
@@ -57,6 +71,39 @@ def _session_policy(settings: Settings) -> SessionPolicy:
         idle=timedelta(minutes=settings.session_idle_minutes),
         lifetime=timedelta(hours=settings.session_hours),
     )
+
+
+def _delivery_worker(
+    settings: Settings,
+    engine: Callable[[], AsyncEngine],
+    store: MemoryStore,
+    uow_factory: Callable[[], Any],
+    clock: SystemClock,
+    gateway: SlackWebGateway,
+) -> DeliveryWorker:
+    """The outbox -> deliveries -> Slack DM or e-mail pipeline, on this root's stores."""
+    if settings.uses_memory:
+        outbox: Outbox = MemoryOutbox(store)
+        deliveries: DeliveryStore = MemoryDeliveryStore(store)
+        pacing: SlackPacing = MemorySlackPacing(store)
+    else:
+        sql = engine()
+        outbox, deliveries, pacing = SqlOutbox(sql), SqlDeliveryStore(sql), SqlSlackPacing(sql)
+    mailer = (
+        SmtpMailer.from_url(settings.smtp_url, sender=settings.mail_from)
+        if settings.smtp_url
+        else None
+    )
+    sender = Sender(
+        store=deliveries, pacing=pacing, slack=gateway, slack_renderer=BlockKitRenderer(),
+        mailer=mailer, mail_renderer=PlainMailRenderer(settings.public_url),
+        uow_factory=uow_factory, clock=clock,
+    )  # fmt: skip
+    expander = Expander(
+        outbox=outbox, store=deliveries, policy=MentoringNotifications(),
+        uow_factory=uow_factory, clock=clock,
+    )  # fmt: skip
+    return DeliveryWorker(expander=expander, sender=sender)
 
 
 def _checkpointer(settings: Settings) -> WalCheckpointer | None:
@@ -87,6 +134,10 @@ class Container(containers.DeclarativeContainer):
     reactions = providers.Singleton(Reactions, runner)
     browser_sessions = providers.Singleton(_browser_sessions, settings, engine.provider)
     session_policy = providers.Singleton(_session_policy, settings)
+    delivery_worker = providers.Singleton(
+        _delivery_worker, settings, engine.provider, memory_store, uow_factory, clock,
+        slack_gateway,
+    )  # fmt: skip
 
 
 def create_container(settings: Settings | None = None) -> Container:
@@ -121,12 +172,19 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     )
 
     checkpointer = container.checkpointer()
+    delivering = (
+        InProcessWorker(container.delivery_worker) if config.runs_worker_in_process else None
+    )
 
     async def start() -> None:
         if checkpointer is not None:
             checkpointer.start()
+        if delivering is not None:
+            delivering.start()
 
     async def dispose() -> None:
+        if delivering is not None:
+            await delivering.stop()
         if checkpointer is not None:
             checkpointer.stop()
         if not config.uses_memory:
@@ -148,9 +206,40 @@ async def open_runner(settings: Settings) -> AsyncIterator[UseCaseRunner]:
             await container.engine().dispose()
 
 
+async def run_worker(settings: Settings, concurrency: int, stop: asyncio.Event) -> None:
+    """`mentorlink worker`: `concurrency` delivery loops sharing the work through leases,
+    until `stop` is set (SIGTERM, Ctrl-C); each finishes the delivery in hand."""
+    container = create_container(settings)
+    worker = container.delivery_worker()
+    try:
+        await asyncio.gather(*(worker.run(stop) for _ in range(max(concurrency, 1))))
+    finally:
+        if not settings.uses_memory:
+            await container.engine().dispose()
+
+
+@attrs.define
+class InProcessWorker:
+    """The delivery worker inside `serve` (the embedded default needs one command)."""
+
+    make: Callable[[], DeliveryWorker]
+    _stop: asyncio.Event = attrs.field(factory=asyncio.Event)
+    _task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        worker = self.make()
+        worker.poll_every = 0.25  # prompt on one machine; the queries are indexed and cheap
+        self._task = asyncio.create_task(worker.run(self._stop), name="delivery-worker")
+
+    async def stop(self) -> None:
+        self._stop.set()
+        if self._task is not None:
+            await self._task
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """The `mentorlink` command, running use cases through this root's runner."""
-    return cli.main(argv, connect=open_runner)
+    return cli.main(argv, connect=open_runner, work=run_worker)
 
 
 def create_server_app() -> Litestar:

@@ -26,10 +26,13 @@ DEV_CLIENT_ID = "1000000000.2000000000"
 DEV_CLIENT_SECRET = "mentorlink-sandbox-client-secret"
 
 Connect = Callable[[Settings], AbstractAsyncContextManager[UseCaseRunner]]
+Work = Callable[[Settings, int, asyncio.Event], Awaitable[None]]
 T = TypeVar("T")
 
 
-def main(argv: Sequence[str] | None = None, *, connect: Connect | None = None) -> int:
+def main(
+    argv: Sequence[str] | None = None, *, connect: Connect | None = None, work: Work | None = None
+) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args[:1] == ["sandbox"]:
         from slack_sandbox.cli import main as sandbox_main  # the sandbox stands alone
@@ -39,7 +42,7 @@ def main(argv: Sequence[str] | None = None, *, connect: Connect | None = None) -
     if not hasattr(parsed, "command"):
         _parser().print_help()
         return 2
-    parsed.connect = connect
+    parsed.connect, parsed.work = connect, work
     try:
         return int(parsed.command(parsed) or 0)
     except DomainError as error:
@@ -59,6 +62,10 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1)
     serve.set_defaults(command=_serve)
+    worker = sub.add_parser("worker", help="deliver notifications (Slack DMs, e-mail)")
+    worker.add_argument("--concurrency", type=int, default=1,
+                        help="delivery loops in this process (default: 1)")  # fmt: skip
+    worker.set_defaults(command=_worker)
     sub.add_parser("seed", help="seed the demo organization into an empty database").set_defaults(
         command=_seed
     )
@@ -154,6 +161,22 @@ def _serve(args: argparse.Namespace) -> int:
         workers=args.workers,
         log_level="warning",
     )
+    return 0
+
+
+def _worker(args: argparse.Namespace) -> int:
+    settings = _settings()
+    settings.checked_secret_keys()
+    stop = asyncio.Event()
+
+    async def deliver() -> None:
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, stop.set)
+        await args.work(settings, args.concurrency, stop)
+
+    print(f"delivering notifications ({args.concurrency} loop(s)); Ctrl-C stops", flush=True)
+    asyncio.run(deliver())
     return 0
 
 

@@ -45,6 +45,7 @@ class Settings:
     session_idle_minutes: float = 30.0
     session_hours: float = 8.0
     smtp_url: str = ""  # "" sends no e-mail
+    in_process_worker: str = "auto"  # auto: on for a SQLite file, off for PostgreSQL and memory
     mail_from: str = DEFAULT_MAIL_FROM
 
     @classmethod
@@ -65,8 +66,19 @@ class Settings:
             session_idle_minutes=float(e.get("MENTORLINK_SESSION_IDLE_MINUTES", "30")),
             session_hours=float(e.get("MENTORLINK_SESSION_HOURS", "8")),
             smtp_url=e.get("MENTORLINK_SMTP_URL", "").strip(),
+            in_process_worker=e.get("MENTORLINK_IN_PROCESS_WORKER", "auto").strip().lower(),
             mail_from=e.get("MENTORLINK_MAIL_FROM", "").strip() or DEFAULT_MAIL_FROM,
         )
+
+    @property
+    def runs_worker_in_process(self) -> bool:
+        """`serve` delivers notifications itself: by default on the embedded SQLite database
+        (one command runs everything); separate `mentorlink worker` processes on PostgreSQL."""
+        if self.in_process_worker in ("on", "1", "true"):
+            return True
+        if self.in_process_worker in ("off", "0", "false"):
+            return False
+        return self.database_url.startswith("sqlite")
 
     def checked_secret_keys(self) -> tuple[str, ...]:
         """The configured keys, each long enough; an in-memory store (tests, nothing kept)

@@ -27,6 +27,7 @@ from adapters.persistence.memory import MemoryStore
 from adapters.settings import Settings
 from adapters.slack.memory_gateway import MemorySlackGateway
 from application.actors import Actor
+from application.delivery.worker import DeliveryWorker
 from application.running import UseCaseRunner
 from bootstrap import create_app, create_container
 from domain.people import Role
@@ -139,6 +140,7 @@ class Web:
     globex: Org
     gate: FirstCommitsGate
     sessions: MemoryBrowserSessions
+    worker: DeliveryWorker
     browsers: list[httpx.AsyncClient] = attrs.field(factory=list)
 
     def browser(self) -> Browser:
@@ -295,6 +297,7 @@ async def web_on(settings: Settings) -> AsyncIterator[Web]:
         globex=globex,
         gate=gate,
         sessions=sessions,
+        worker=container.delivery_worker(),
     )
     yield web
     for client in web.browsers:
