@@ -89,9 +89,13 @@ class BoundedRateLimitRetry(AsyncRateLimitErrorRetryHandler):
         key = current_key.get()
         if self.pacer is not None and key is not None and key.endswith(":" + method):
             self.pacer.slow_down(key, wait)
-        _log.info("Slack rate limit (429) on %s: waiting %s s, retry %d of %d",
-                  request.url.rsplit("/", 1)[-1], wait, state.current_attempt + 1,
-                  self.max_retry_count)
+        _log.info(
+            "Slack rate limit (429) on %s: waiting %s s, retry %d of %d",
+            request.url.rsplit("/", 1)[-1],
+            wait,
+            state.current_attempt + 1,
+            self.max_retry_count,
+        )
         return True
 
 
@@ -161,14 +165,24 @@ class SlackWebGateway:
     def _client(self, token: str | None = None) -> AsyncWebClient:
         # One short-lived client per call: no session outlives an event loop, and a token is
         # held only as long as the call that needs it.
-        return AsyncWebClient(token=token, base_url=self._api_url, timeout=self._timeout,
-                              retry_handlers=self._retry_handlers, logger=self._logger)
+        return AsyncWebClient(
+            token=token,
+            base_url=self._api_url,
+            timeout=self._timeout,
+            retry_handlers=self._retry_handlers,
+            logger=self._logger,
+        )
 
     async def exchange_code(self, code: str, redirect_uri: str) -> OAuthGrant:
         """`oauth.v2.access` with the app's client id and secret (HTTP Basic)."""
-        body = await _answer(self._client().oauth_v2_access(
-            client_id=self._client_id, client_secret=self._client_secret, code=code,
-            redirect_uri=redirect_uri))
+        body = await _answer(
+            self._client().oauth_v2_access(
+                client_id=self._client_id,
+                client_secret=self._client_secret,
+                code=code,
+                redirect_uri=redirect_uri,
+            )
+        )
         return wire.grant_from_access(body)
 
     async def describe(self, token: str, team_id: str | None) -> TeamProfile:
@@ -198,8 +212,9 @@ class SlackWebGateway:
     ) -> UsersPage:
         """One page of `users.list`; `team_id` is required by Slack for org-wide tokens."""
         await self.pacer.wait_turn(pace_key(f"Bearer {token}", "users.list"))
-        body = await _answer(self._client(token).users_list(
-            limit=limit, cursor=cursor or None, team_id=team_id))
+        body = await _answer(
+            self._client(token).users_list(limit=limit, cursor=cursor or None, team_id=team_id)
+        )
         return wire.users_page_from(body)
 
     async def lookup_by_email(self, token: str, email: str) -> SlackUser | None:

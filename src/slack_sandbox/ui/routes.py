@@ -15,6 +15,7 @@ from slack_sandbox.errors import SlackError
 from slack_sandbox.records import JSON
 from slack_sandbox.services import Sandbox
 from slack_sandbox.ui import pages
+from slack_sandbox.ui.icons import workspace_icon
 
 AnyRequest = Request[Any, Any, Any]
 
@@ -129,5 +130,5 @@ def script() -> str:
 def ui_router() -> Router:
     """The browser UI's routes; refusals come back as JSON with a 4xx status."""
     return Router("/", route_handlers=[index, user_page, surface, version, open_tab, click,
-                                       submit, close, remove_app, script],
+                                       submit, close, remove_app, script, workspace_icon],
                   exception_handlers={SlackError: _error})
