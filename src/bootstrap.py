@@ -34,7 +34,7 @@ from adapters.persistence.slack_pacing import MemorySlackPacing, SqlSlackPacing
 from adapters.persistence.sql_deliveries import SqlDeliveryStore
 from adapters.persistence.sql_uow import SqlUnitOfWork
 from adapters.persistence.sqlite_checkpoints import WalCheckpointer, sqlite_file
-from adapters.settings import Settings
+from adapters.settings import SLACK_API, Settings
 from adapters.slack.blocks.renderer import BlockKitRenderer
 from adapters.slack.slack_app import SlackApp
 from adapters.slack.web_gateway import SlackWebGateway
@@ -112,6 +112,13 @@ def _checkpointer(settings: Settings) -> WalCheckpointer | None:
     return WalCheckpointer(path) if path else None
 
 
+def _sandbox_url(settings: Settings) -> str | None:
+    """Where the local Slack sandbox runs, when the app talks to one instead of Slack."""
+    if settings.slack_api_url == SLACK_API:
+        return None
+    return settings.slack_api_url.rstrip("/").removesuffix("/api")
+
+
 class Container(containers.DeclarativeContainer):
     """Wires settings -> database -> units of work, clock and Slack gateway -> the use case
     runner (which hands each use case the ones it names) -> reactions -> web app."""
@@ -163,6 +170,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         security=WebSecurity.for_public_url(
             container.browser_sessions(), container.session_policy(), config.public_url
         ),
+        sandbox_url=_sandbox_url(config),
         slack=SlackApp(
             client_id=config.slack_client_id,
             signing_secret=config.slack_signing_secret,

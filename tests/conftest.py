@@ -8,6 +8,9 @@ import pytest
 
 from tests.support.infra import CHROMIUM, require
 
+# A `.env` that `make run` left in the checkout must not configure the tests' commands.
+os.environ["MENTORLINK_ENV_FILE"] = os.path.join(os.path.dirname(__file__), "no-such.env")
+
 
 @pytest.fixture
 

@@ -1,4 +1,3 @@
-# Over 300 lines: one command table and its short handlers, read together (split when it grows).
 """The `mentorlink` command: migrate, serve, seed, tokens, the sandbox, the Slack app manifest,
 and `run-local`. The composition root (`bootstrap.main`) hands it `connect`, which opens a use
 case runner on the configured database for the commands that run use cases."""
@@ -6,28 +5,36 @@ case runner on the configured database for the commands that run use cases."""
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import signal
 import subprocess
 import sys
-from collections.abc import Awaitable, Callable, Sequence
-from contextlib import AbstractAsyncContextManager
-from typing import TypeVar
+from collections.abc import Callable, Sequence
+from typing import TypeAlias
 
-from adapters.settings import SecretKeyMissing, Settings
-from application.running import UseCaseRunner
+from adapters import cli_commands as commands
+from adapters.cli_commands import Connect, Work
+from adapters.cli_commands import settings_from_env as _settings
+from adapters.cli_commands import with_runner as _with_runner
+from adapters.local_env import load_env_file
+from adapters.settings import SecretKeyMissing
 from domain.errors import DomainError
 from domain.people import Role
+
+Parser = argparse.ArgumentParser
+# argparse's own name for what add_subparsers returns
+Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+Runs = Callable[[argparse.Namespace], int]
+
+
+class _Help(argparse.ArgumentDefaultsHelpFormatter):
+    """Each option's help ends with its default."""
+
 
 # Development credentials shared by the app and the sandbox that `make run` starts.
 DEV_SIGNING_SECRET = "mentorlink-sandbox-signing-secret"
 DEV_CLIENT_ID = "1000000000.2000000000"
 DEV_CLIENT_SECRET = "mentorlink-sandbox-client-secret"
-
-Connect = Callable[[Settings], AbstractAsyncContextManager[UseCaseRunner]]
-Work = Callable[[Settings, int, asyncio.Event], Awaitable[None]]
-T = TypeVar("T")
 
 
 def main(
@@ -38,6 +45,7 @@ def main(
         from slack_sandbox.cli import main as sandbox_main  # the sandbox stands alone
 
         return sandbox_main(args[1:])
+    load_env_file()  # `.env` (written by run-local); the environment wins
     parsed = _parser().parse_args(args)
     if not hasattr(parsed, "command"):
         _parser().print_help()
@@ -54,81 +62,73 @@ def main(
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="mentorlink", description=__doc__)
-    sub = parser.add_subparsers()
-    sub.add_parser("migrate", help="apply database migrations").set_defaults(command=_migrate)
-    serve = sub.add_parser("serve", help="run the web app (JSON API, Slack endpoints)")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--workers", type=int, default=1)
-    serve.set_defaults(command=_serve)
-    worker = sub.add_parser("worker", help="deliver notifications (Slack DMs, e-mail)")
-    worker.add_argument("--concurrency", type=int, default=1,
-                        help="delivery loops in this process (default: 1)")  # fmt: skip
-    worker.set_defaults(command=_worker)
-    sub.add_parser("seed", help="seed the demo organization into an empty database").set_defaults(
-        command=_seed
+    parser = argparse.ArgumentParser(prog="mentorlink", description=__doc__, formatter_class=_Help)
+    sub = parser.add_subparsers(metavar="COMMAND")
+
+    def command(name: str, about: str, run: Callable[[argparse.Namespace], int]) -> Parser:
+        found = sub.add_parser(name, help=about, description=about, formatter_class=_Help)
+        found.set_defaults(command=run)
+        return found
+
+    def group(name: str, about: str) -> Subparsers:
+        parent = sub.add_parser(name, help=about, description=about, formatter_class=_Help)
+        return parent.add_subparsers(metavar="COMMAND")
+
+    def member(of: Subparsers, name: str, about: str, run: Runs) -> Parser:
+        found = of.add_parser(name, help=about, description=about, formatter_class=_Help)
+        found.set_defaults(command=run)
+        return found
+
+    command("migrate", "apply the database migrations (idempotent)", _migrate)
+    serve = command("serve", "run the web app (JSON API, admin pages, Slack endpoints)", _serve)
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on")
+    serve.add_argument(
+        "--workers", type=int, default=1, help="server processes (more than 1 needs PostgreSQL)"
     )
-    sub.add_parser("expire", help="expire overdue requests and meetings").set_defaults(
-        command=_expire
+    worker = command("worker", "deliver notifications (Slack DMs, e-mail) until stopped",
+                     commands.deliver)  # fmt: skip
+    worker.add_argument("--concurrency", type=int, default=1, help="delivery loops in this process")
+    command("seed", "seed the demo organization, only into an empty database", commands.seed)
+    command("expire", "expire overdue mentor requests and meeting proposals", commands.expire)
+    org = group("org", "organizations")
+    member(
+        org, "create", "create an organization and print its id", commands.create_org
+    ).add_argument("name", help="the organization's name")
+    member(org, "list", "list organizations: id, Slack on/off, name", commands.list_orgs)
+    token = group("token", "API tokens")
+    create = member(token, "create", "create a bearer token; printed once", commands.create_token)
+    create.add_argument("--org", required=True, help="organization id (see `org list`)")
+    create.add_argument("--email", required=True, help="the user's email (created if new)")
+    create.add_argument("--name", required=True, help="the user's display name")
+    create.add_argument(
+        "--role", required=True, choices=[r.value for r in Role], help="what the token may do"
     )
-    org = sub.add_parser("org", help="organizations").add_subparsers()
-    create_org = org.add_parser("create", help="create an organization, print its id")
-    create_org.add_argument("name")
-    create_org.set_defaults(command=_create_org)
-    org.add_parser("list", help="list organizations: id, Slack on/off, name").set_defaults(
-        command=_list_orgs
-    )
-    token = sub.add_parser("token", help="API tokens").add_subparsers()
-    create = token.add_parser("create", help="create a bearer token; it is printed once")
-    create.add_argument("--org", required=True, help="organization id")
-    create.add_argument("--email", required=True)
-    create.add_argument("--name", required=True)
-    create.add_argument("--role", required=True, choices=[r.value for r in Role])
-    create.set_defaults(command=_create_token)
-    revoke = token.add_parser("revoke", help="revoke a token by its id (GET /api/v1/me/tokens)")
-    revoke.add_argument("token_id")
-    revoke.set_defaults(command=_revoke_token)
-    keys = sub.add_parser("keys", help="secret keys").add_subparsers()
-    keys.add_parser(
-        "rotate", help="re-seal stored Slack tokens with the first MENTORLINK_SECRET_KEY"
-    ).set_defaults(command=_rotate_keys)
-    slack = sub.add_parser("slack", help="connected Slack workspaces").add_subparsers()
-    slack.add_parser(
-        "list", help="list installations: id, status, last directory sync, organization, workspace"
-    ).set_defaults(command=_slack_list)
-    sync = slack.add_parser("sync", help="map the organization's users to Slack users by email")
+    revoke = member(token, "revoke", "revoke a token by its id", commands.revoke_token)
+    revoke.add_argument("token_id", help="the token's id (GET /api/v1/me/tokens lists them)")
+    keys = group("keys", "secret keys")
+    member(keys, "rotate", "re-seal stored Slack tokens with the first MENTORLINK_SECRET_KEY",
+           commands.rotate_keys)  # fmt: skip
+    slack = group("slack", "connected Slack workspaces")
+    member(slack, "list", "list installations: id, status, last directory sync, organization,"
+           " workspace", commands.slack_list)  # fmt: skip
+    sync = member(slack, "sync", "map the organization's users to Slack users by email",
+                  commands.slack_sync)  # fmt: skip
     sync.add_argument("--installation", required=True, help="installation id (see `slack list`)")
     sync.add_argument(
         "--newcomers", action="store_true", help="only users added since the last full sync"
     )
-    sync.set_defaults(command=_slack_sync)
-    local = sub.add_parser("run-local", help="what `make run` does: migrate, seed, sandbox, app")
-    local.add_argument("--port", type=int, default=8000)
-    local.add_argument("--sandbox-port", type=int, default=3000)
-    local.set_defaults(command=_run_local)
-    sub.add_parser("sandbox", help="start the local Slack stand-in (see `mentorlink sandbox -h`)")
-    sub.add_parser(
-        "manifest", help="print the Slack app manifest (YAML) for MENTORLINK_PUBLIC_URL"
-    ).set_defaults(command=_manifest)
+    demo = group("demo", "the demo organization `make run` seeds")
+    member(demo, "env", "print shell exports (API, T, ORG, PROGRAM, MENTOR, MENTOR_TOKEN) for the"
+           " README's examples: eval \"$(mentorlink demo env)\"", commands.demo_env)  # fmt: skip
+    local = command("run-local", "what `make run` does: write .env on first start, migrate,"
+                    " seed, start the Slack sandbox and the app", _run_local)  # fmt: skip
+    local.add_argument("--port", type=int, default=8000, help="the app's port")
+    local.add_argument("--sandbox-port", type=int, default=3000, help="the Slack sandbox's port")
+    sub.add_parser("sandbox", help="start the local Slack stand-in (`mentorlink sandbox -h`)")
+    command("manifest", "print the Slack app manifest (YAML) for MENTORLINK_PUBLIC_URL",
+            commands.manifest)  # fmt: skip
     return parser
-
-
-def _settings() -> Settings:
-    return Settings.from_env()
-
-
-def _with_runner(args: argparse.Namespace, task: Callable[[UseCaseRunner], Awaitable[T]]) -> T:
-    """Run `task` with a use case runner on the configured database, then close it."""
-    connect: Connect | None = args.connect
-    if connect is None:
-        raise RuntimeError("this command runs use cases: start it as `mentorlink` (bootstrap.main)")
-
-    async def run() -> T:
-        async with connect(_settings()) as runner:
-            return await task(runner)
-
-    return asyncio.run(run())
 
 
 def _migrate(_: argparse.Namespace) -> int:
@@ -164,125 +164,42 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _worker(args: argparse.Namespace) -> int:
-    settings = _settings()
-    settings.checked_secret_keys()
-    stop = asyncio.Event()
-
-    async def deliver() -> None:
-        loop = asyncio.get_running_loop()
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(signum, stop.set)
-        await args.work(settings, args.concurrency, stop)
-
-    print(f"delivering notifications ({args.concurrency} loop(s)); Ctrl-C stops", flush=True)
-    asyncio.run(deliver())
-    return 0
-
-
-def _seed(args: argparse.Namespace) -> int:
-    from adapters.local import seed_if_empty
-
-    created = _with_runner(args, seed_if_empty)
-    print("seeded the demo organization" if created else "database not empty; nothing seeded")
-    return 0
-
-
-def _expire(args: argparse.Namespace) -> int:
-    from adapters.local import expire_overdue_now
-
-    requests, meetings = _with_runner(args, expire_overdue_now)
-    print(f"expired {requests} mentor requests and {meetings} meeting proposals")
-    return 0
-
-
-def _create_org(args: argparse.Namespace) -> int:
-    from adapters.local import create_org
-
-    print(_with_runner(args, lambda run: create_org(run, args.name)))
-    return 0
-
-
-def _list_orgs(args: argparse.Namespace) -> int:
-    from adapters.local import list_orgs
-
-    for line in _with_runner(args, list_orgs):
-        print(line)
-    return 0
-
-
-def _create_token(args: argparse.Namespace) -> int:
-    from adapters.local import create_token
-
-    secret = _with_runner(
-        args, lambda run: create_token(run, args.org, args.email, args.name, Role(args.role))
-    )
-    print(secret)
-    return 0
-
-
-def _revoke_token(args: argparse.Namespace) -> int:
-    from adapters.local import revoke_api_token
-
-    label = _with_runner(args, lambda run: revoke_api_token(run, args.token_id))
-    print(f"revoked {args.token_id} ({label}); it stops working within seconds")
-    return 0
-
-
-def _rotate_keys(_: argparse.Namespace) -> int:
-    from adapters.local import rotate_keys
-
-    count = asyncio.run(rotate_keys(_settings()))
-    print(f"re-sealed {count} Slack bot tokens with the newest key")
-    return 0
-
-
-def _manifest(_: argparse.Namespace) -> int:
-    from adapters.slack.manifest import manifest_yaml
-
-    public_url = _settings().public_url
-    if not public_url.startswith("https://"):
-        print("warning: Slack accepts only https:// request URLs", file=sys.stderr)
-    print(manifest_yaml(public_url), end="")
-    return 0
-
-
-def _slack_list(args: argparse.Namespace) -> int:
-    from adapters.local import list_installations
-
-    for line in _with_runner(args, list_installations):
-        print(line)
-    return 0
-
-
-def _slack_sync(args: argparse.Namespace) -> int:
-    from adapters.local import sync_directory
-    from application.slack.gateway import SlackError
-
-    try:
-        report = _with_runner(
-            args, lambda run: sync_directory(run, args.installation, args.newcomers)
-        )
-    except SlackError as error:
-        print(f"error: Slack could not do it ({error.code}); nothing was changed", file=sys.stderr)
-        return 1
-    print(
-        f"matched {report.matched} of {report.slack_users} Slack members "
-        f"in {report.calls} Slack calls"
-    )
-    return 0
-
-
 def _exit_cleanly(signum: int, frame: object) -> None:
     raise SystemExit(0)
 
 
+def _keep_local_env(args: argparse.Namespace) -> None:
+    """Write what the other shells' commands need into the `.env` file (on first start; see
+    adapters/local_env.py), and use it here where the environment says nothing."""
+    from adapters.local import legacy_secret_key
+    from adapters.local_env import keep_local_settings, new_secret_key
+
+    settings = _settings()
+    values = {"MENTORLINK_DATABASE_URL": settings.database_url}
+    if not os.environ.get("MENTORLINK_SECRET_KEY", "").strip():
+        key = legacy_secret_key(settings.database_url) or new_secret_key()
+        values["MENTORLINK_SECRET_KEY"] = key
+    if not settings.talks_to_real_slack:
+        sandbox_url = f"http://127.0.0.1:{args.sandbox_port}"
+        values |= {
+            "MENTORLINK_PUBLIC_URL": f"http://127.0.0.1:{args.port}",
+            "MENTORLINK_SLACK_API_URL": f"{sandbox_url}/api/",
+            "MENTORLINK_SLACK_OAUTH_URL": f"{sandbox_url}/oauth/v2/authorize",
+            "SLACK_CLIENT_ID": settings.slack_client_id or DEV_CLIENT_ID,
+            "SLACK_CLIENT_SECRET": settings.slack_client_secret or DEV_CLIENT_SECRET,
+            "SLACK_SIGNING_SECRET": settings.slack_signing_secret or DEV_SIGNING_SECRET,
+        }
+    keep_local_settings(values)
+    for name, value in values.items():
+        if not os.environ.get(name, "").strip():
+            os.environ[name] = value
+
+
 def _run_local(args: argparse.Namespace) -> int:
-    from adapters.local import admin_token, local_secret_key, seed_if_empty
+    from adapters.local import admin_token, seed_if_empty
     from adapters.persistence.migrate import upgrade
 
-    if not os.environ.get("MENTORLINK_SECRET_KEY", "").strip():
-        os.environ["MENTORLINK_SECRET_KEY"] = local_secret_key(_settings().database_url)
+    _keep_local_env(args)
     settings = _settings()
     upgrade(settings.database_url)
     _with_runner(args, seed_if_empty)
@@ -302,11 +219,9 @@ def _run_local(args: argparse.Namespace) -> int:
         env["SLACK_CLIENT_SECRET"] = client_secret
         env["MENTORLINK_SLACK_API_URL"] = f"{sandbox_url}/api/"
         env["MENTORLINK_SLACK_OAUTH_URL"] = f"{sandbox_url}/oauth/v2/authorize"
-        smtp_port = 0 if settings.smtp_url else args.sandbox_port + 25  # 3025 next to 3000
-        env.setdefault("MENTORLINK_SMTP_URL", f"smtp://127.0.0.1:{smtp_port}")
         sandbox = subprocess.Popen(
             [sys.executable, "-m", "slack_sandbox", "--port", str(args.sandbox_port),
-             "--app-url", app_url, "--signing-secret", secret, "--smtp-port", str(smtp_port),
+             "--app-url", app_url, "--signing-secret", secret,
              "--client-id", client_id, "--client-secret", client_secret],
             env=env,
         )  # fmt: skip

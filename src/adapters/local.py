@@ -3,8 +3,6 @@ root opens one on the configured database)."""
 
 from __future__ import annotations
 
-import os
-import secrets
 from pathlib import Path
 
 from adapters.demo import ADMIN_EMAIL, seed_demo
@@ -27,24 +25,27 @@ from application.usecases.operator_views import (
     organizations_of_email,
 )
 from application.usecases.organization_setup import CreateOrganization, create_organization
+from application.usecases.program_directory import (
+    ListProgramMembers,
+    ListPrograms,
+    list_program_members,
+    list_programs,
+)
 from domain.errors import NotFound
 from domain.ids import InstallationId, OrganizationId
 from domain.people import Role
 
 
-def local_secret_key(database_url: str) -> str:
-    """The development secret `run-local` keeps beside its database (made on first start,
-    readable only by its owner), so sealed tokens and sessions survive a restart."""
+def legacy_secret_key(database_url: str) -> str | None:
+    """The development key earlier versions of `run-local` kept beside the database
+    (`<db>.secret-key`), so a database made before the `.env` file keeps its sealed tokens."""
     database = sqlite_file(database_url)
     path = Path(f"{database}.secret-key") if database else Path(".mentorlink-secret-key")
-    try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return path.read_text().strip()
-    key = secrets.token_urlsafe(48)
-    with os.fdopen(descriptor, "w") as file:
-        file.write(key + "\n")
-    return key
+    return path.read_text().strip() if path.is_file() else None
+
+
+#: The mentor `demo env` hands a token to: in the demo, nobody has asked her yet.
+DEMO_MENTOR = ("priya@acme.example", "Priya Patel")
 
 
 def _support(organization_id: str) -> Actor:
@@ -136,3 +137,26 @@ async def list_installations(run: UseCaseRunner) -> list[str]:
                 f"{i.workspace.display_name} ({where})"
             )
     return lines
+
+
+async def demo_exports(run: UseCaseRunner) -> dict[str, str]:
+    """`mentorlink demo env`: the demo organization's ids and fresh tokens the README's curl
+    examples use (T an administrator, MENTOR_TOKEN for Priya Patel, a mentor with room)."""
+    admin_secret = await admin_token(run)
+    found = await run(organizations_of_email, OrganizationsOfEmail(email=ADMIN_EMAIL), SYSTEM)
+    org = found[0].id
+    admin = _admin_actor(org)
+    programs = await run(list_programs, ListPrograms(), admin)
+    program = next(p for p in programs if p.name == "Engineering Mentoring")
+    members = await run(list_program_members, ListProgramMembers(program_id=program.id), admin)
+    mentor = next(m for m in members if m.name == DEMO_MENTOR[1])
+    mentor_token = await create_token(run, org, DEMO_MENTOR[0], DEMO_MENTOR[1], Role.MEMBER)
+    return {"T": admin_secret, "ORG": org, "PROGRAM": program.id, "MENTOR": mentor.id,
+            "MENTOR_TOKEN": mentor_token}  # fmt: skip
+
+
+def _admin_actor(organization_id: str) -> Actor:
+    return Actor(
+        user_id=SYSTEM.user_id, organization_id=OrganizationId(organization_id),
+        role=Role.GLOBAL_ADMIN,
+    )  # fmt: skip

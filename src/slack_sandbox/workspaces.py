@@ -38,7 +38,7 @@ class Workspace:
     id: str
     name: str
     domain: str
-    icon: str
+    icon: str  # a URL from the workspaces file, or "" for the sandbox's own
     enterprise_id: str | None = None
 
 
@@ -102,7 +102,7 @@ def _workspace_from(raw: Mapping[str, Any], grids: Mapping[str, Grid]) -> Worksp
     if enterprise_id is not None and enterprise_id not in grids:
         raise DirectoryError(f"workspace {raw['id']}: unknown enterprise_id {enterprise_id}")
     domain = str(raw.get("domain") or str(raw["name"]).lower().replace(" ", "-"))
-    icon = str(raw.get("icon") or f"https://a.slack-edge.com/img/avatars-teams/{domain}-88.png")
+    icon = str(raw.get("icon") or "")  # none: the sandbox draws one (ui/icons.py)
     return Workspace(id=str(raw["id"]), name=str(raw["name"]), domain=domain, icon=icon,
                      enterprise_id=enterprise_id)
 

@@ -68,6 +68,7 @@ def base_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MENTORLINK_", "SLACK_"))}
     env["MENTORLINK_DATABASE_URL"] = f"sqlite:///{tmp_path / 'mentorlink.db'}"
     env["MENTORLINK_SECRET_KEY"] = E2E_SECRET_KEY
+    env["MENTORLINK_ENV_FILE"] = str(tmp_path / ".env")  # never a developer's own .env
     # Run this checkout's code whatever the venv's editable install points at.
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SRC), env.get("PYTHONPATH", "")]))
     env.update(extra)

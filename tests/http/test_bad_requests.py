@@ -20,14 +20,15 @@ JSON = {"content-type": "application/json"}
 @pytest.mark.parametrize(
     ("content", "detail"),
     [
-        (b"{not json", "JSON is malformed"),
+        (b"{not json", "The body is not valid JSON: object keys must be strings (byte 1)."),
+        (b'{"name": "P"', "The body is not valid JSON: it ends before the value is complete."),
         (b"", "The request needs a JSON body."),
         (b"[]", "Expected `object`, got `array`"),
         (b'"name"', "Expected `object`, got `str`"),
         (b"{}", "Object missing required field `name`"),
         (b'{"name": null}', "Expected `str`, got `null`"),
         (b'{"name": "P", "colour": "red"}', "Object contains unknown field `colour`"),
-        (b"\xff\xfe", "JSON is malformed"),
+        (b"\xff\xfe", "The body is not valid JSON: invalid character (byte 0)."),
     ],
 )
 async def test_unreadable_bodies_are_422(api: Api, content: bytes, detail: str) -> None:

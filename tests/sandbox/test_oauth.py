@@ -85,6 +85,23 @@ async def test_installer_must_belong_to_the_workspace(sandbox: Running,
         "client_id": sandbox.config.client_id, "scope": "chat:write", "redirect_uri": REDIRECT,
         "state": "s", "target": "team:T0ACMEPRT", "installer": "W0ADALOVE", "decision": "allow"})
     assert answer.status_code == 400
+    # The consent form again, the choice kept and the reason above it - no dead end.
+    assert "Something went wrong" not in answer.text
+    assert ("Ada Lovelace cannot install it there: the installer must be a member of that "
+            "workspace. Choose another workspace or another person.") in answer.text
+    assert "value='team:T0ACMEPRT' checked" in answer.text
+    assert "<option value='W0ADALOVE' selected>" in answer.text
+    assert "id='sb-allow'" in answer.text
+
+
+async def test_the_consent_page_names_what_each_scope_allows(sandbox: Running,
+                                                             http: httpx.AsyncClient) -> None:
+    page = await http.get("/oauth/v2/authorize", params={
+        "client_id": sandbox.config.client_id, "scope": "chat:write,users:read.email",
+        "redirect_uri": REDIRECT, "state": "s"})
+    assert "<li>Send messages as the app <code>chat:write</code></li>" in page.text
+    assert ("<li>View email addresses of people in the workspace <code>users:read.email</code>"
+            "</li>") in page.text
 
 
 @pytest.mark.parametrize(("field", "value", "error"), [

@@ -73,7 +73,11 @@ async def test_team_info(sandbox: Running, http: httpx.AsyncClient) -> None:
     assert (team["id"], team["name"], team["domain"]) == ("T0ACMEENG", "Acme Engineering",
                                                           "acme-eng")
     assert team["enterprise_id"] == "E0ACME01"
-    assert team["icon"]["image_88"].startswith("https://")
+    icon = team["icon"]["image_88"]
+    assert icon == f"{sandbox.url}/ui/icons/T0ACMEENG.svg"  # drawn by the sandbox, not Slack's CDN
+    drawn = await http.get(icon)
+    assert (drawn.status_code, drawn.headers["content-type"]) == (200, "image/svg+xml")
+    assert ">AE</text>" in drawn.text
     assert (await error_of(web.team_info(team="T0ACMEPRT"))).response["error"] == "team_not_found"
 
 

@@ -9,15 +9,15 @@ else and does no I/O, so tests construct the same app around the in-memory fakes
 from __future__ import annotations
 
 from litestar import Litestar, get
-from litestar.openapi.config import OpenAPIConfig
-from litestar.openapi.spec import Components
 from litestar.types import ControllerRouterHandler
 
 from adapters.http.admin.page_config import WebSecurity
 from adapters.http.admin.pages import AdminSurface, admin_surface
 from adapters.http.api.errors import EXCEPTION_HANDLERS
-from adapters.http.api.routes import BEARER, BEARER_SCHEME, json_api
+from adapters.http.api.routes import json_api
+from adapters.http.api_docs import docs_assets, openapi_config
 from adapters.http.dependencies import Authenticate, always
+from adapters.http.landing import landing_page
 from adapters.http.slack.endpoints import slack_endpoints
 from adapters.slack.slack_app import SlackApp
 from application.reactions import Reactions
@@ -39,14 +39,22 @@ def build_app(
     security: WebSecurity | None = None,
     slack: SlackApp | None = None,
     reactions: Reactions | None = None,
+    sandbox_url: str | None = None,
 ) -> Litestar:
     """The web app: every /api/v1 route needs a bearer token that `authenticate` accepts.
 
     With `security` and `slack` it also serves the admin pages, the OAuth callback and the
     Events API endpoint; without them it is the JSON API alone. `reactions` run what follows
-    an install once the browser has its answer (by default, through `runner`)."""
+    an install once the browser has its answer (by default, through `runner`). `sandbox_url`,
+    when the app talks to the local Slack sandbox, is linked from the landing page `/`."""
 
-    routes: list[ControllerRouterHandler] = [healthz, json_api(authenticate)]
+    with_admin = security is not None and slack is not None
+    routes: list[ControllerRouterHandler] = [
+        healthz,
+        landing_page(admin=with_admin, sandbox_url=sandbox_url),
+        docs_assets(),
+        json_api(authenticate),
+    ]
     admin: AdminSurface | None = None
     if security is not None and slack is not None:
         admin = admin_surface(
@@ -61,13 +69,7 @@ def build_app(
         template_config=admin.template_config if admin else None,
         dependencies={"runner": always(runner)},
         exception_handlers=dict(EXCEPTION_HANDLERS),
-        openapi_config=OpenAPIConfig(
-            title="mentorlink",
-            version="1",
-            description="A mentoring program's JSON API. Send `Authorization: Bearer <token>`.",
-            path="/schema",
-            components=Components(security_schemes={BEARER: BEARER_SCHEME}),
-        ),
+        openapi_config=openapi_config(),
         request_max_body_size=MAX_BODY_BYTES,
         debug=debug,
     )

@@ -32,11 +32,17 @@ def app_manifest(public_url: str, name: str = "mentorlink") -> dict[str, Any]:
     base = public_url.rstrip("/")
     return {
         "_metadata": {"major_version": 1, "minor_version": 1},
-        "display_information": {"name": name, "description": DESCRIPTION,
-                                "background_color": "#2c2d30"},
+        "display_information": {
+            "name": name,
+            "description": DESCRIPTION,
+            "background_color": "#2c2d30",
+        },
         "features": {
-            "app_home": {"home_tab_enabled": True, "messages_tab_enabled": True,
-                         "messages_tab_read_only_enabled": False},
+            "app_home": {
+                "home_tab_enabled": True,
+                "messages_tab_enabled": True,
+                "messages_tab_read_only_enabled": False,
+            },
             "bot_user": {"display_name": name, "always_online": True},
         },
         "oauth_config": {
@@ -44,8 +50,10 @@ def app_manifest(public_url: str, name: str = "mentorlink") -> dict[str, Any]:
             "scopes": {"bot": list(BOT_SCOPES)},
         },
         "settings": {
-            "event_subscriptions": {"request_url": f"{base}/slack/events",
-                                    "bot_events": list(BOT_EVENTS)},
+            "event_subscriptions": {
+                "request_url": f"{base}/slack/events",
+                "bot_events": list(BOT_EVENTS),
+            },
             "interactivity": {"is_enabled": True, "request_url": f"{base}/slack/interactivity"},
             # Org-wide installs on Enterprise Grid need it; it changes nothing elsewhere.
             "org_deploy_enabled": True,
@@ -58,5 +66,9 @@ def app_manifest(public_url: str, name: str = "mentorlink") -> dict[str, Any]:
 
 def manifest_yaml(public_url: str, name: str = "mentorlink") -> str:
     """The manifest rendered as YAML, keys in Slack's documented order."""
-    return yaml.safe_dump(app_manifest(public_url, name), sort_keys=False,
-                          default_flow_style=False, allow_unicode=True)
+    return yaml.safe_dump(
+        app_manifest(public_url, name),
+        sort_keys=False,
+        default_flow_style=False,
+        allow_unicode=True,
+    )

@@ -27,8 +27,9 @@ class _FixedClock(Clock):
         return self.at
 
 
-def verify_slack_request(signing_secret: str, headers: Mapping[str, str], raw_body: bytes,
-                         now: datetime) -> bool:
+def verify_slack_request(
+    signing_secret: str, headers: Mapping[str, str], raw_body: bytes, now: datetime
+) -> bool:
     """True when `raw_body` was signed with `signing_secret` less than 5 minutes from `now`.
 
     `headers` may use any capitalization. An empty signing secret verifies nothing.

@@ -16,8 +16,16 @@ from application.slack.gateway import OAuthGrant, SlackError, SlackUser, TeamPro
 JSON = Mapping[str, Any]
 
 # team.info's icon sizes, best first for an admin page tile (132 px renders crisply at 44-66).
-_ICON_KEYS = ("image_132", "image_230", "image_102", "image_88", "image_68", "image_44",
-              "image_34", "image_original")
+_ICON_KEYS = (
+    "image_132",
+    "image_230",
+    "image_102",
+    "image_88",
+    "image_68",
+    "image_44",
+    "image_34",
+    "image_original",
+)
 
 
 def _text(body: JSON, key: str) -> str:
@@ -88,10 +96,18 @@ def profile_from(auth: JSON, team: JSON | None) -> TeamProfile:
     """
     bot_id = _text(auth, "bot_id")
     if team is None:
-        return TeamProfile(bot_id=bot_id, team_name=_optional_text(auth, "team") or "",
-                           domain=domain_from_url(auth.get("url")), icon_url="")
-    return TeamProfile(bot_id=bot_id, team_name=_text(team, "name"),
-                       domain=str(team.get("domain") or ""), icon_url=icon_url(team))
+        return TeamProfile(
+            bot_id=bot_id,
+            team_name=_optional_text(auth, "team") or "",
+            domain=domain_from_url(auth.get("url")),
+            icon_url="",
+        )
+    return TeamProfile(
+        bot_id=bot_id,
+        team_name=_text(team, "name"),
+        domain=str(team.get("domain") or ""),
+        icon_url=icon_url(team),
+    )
 
 
 def user_from(member: JSON) -> SlackUser:
@@ -101,8 +117,12 @@ def user_from(member: JSON) -> SlackUser:
     handle; `email` needs the users:read.email scope and is absent for bots.
     """
     profile = member.get("profile") or {}
-    name = (_optional_text(profile, "real_name") or _optional_text(member, "real_name")
-            or _optional_text(member, "name") or _text(member, "id"))
+    name = (
+        _optional_text(profile, "real_name")
+        or _optional_text(member, "real_name")
+        or _optional_text(member, "name")
+        or _text(member, "id")
+    )
     return SlackUser(
         id=_text(member, "id"),
         name=name,
@@ -118,5 +138,6 @@ def users_page_from(body: JSON) -> UsersPage:
     """`users.list` → UsersPage; Slack's last page has an empty `next_cursor`."""
     members = body.get("members") or []
     metadata = body.get("response_metadata") or {}
-    return UsersPage(users=[user_from(m) for m in members],
-                     next_cursor=_optional_text(metadata, "next_cursor"))
+    return UsersPage(
+        users=[user_from(m) for m in members], next_cursor=_optional_text(metadata, "next_cursor")
+    )

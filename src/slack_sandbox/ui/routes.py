@@ -15,6 +15,7 @@ from slack_sandbox.errors import SlackError
 from slack_sandbox.records import JSON
 from slack_sandbox.services import Sandbox
 from slack_sandbox.ui import pages
+from slack_sandbox.ui.icons import workspace_icon
 from slack_sandbox.ui.layout import page
 from slack_sandbox.ui.mail_pages import mail_page_body
 
@@ -140,5 +141,5 @@ def script() -> str:
 def ui_router() -> Router:
     """The browser UI's routes; refusals come back as JSON with a 4xx status."""
     return Router("/", route_handlers=[index, mail_page, user_page, surface, version, open_tab,
-                                       click, submit, close, remove_app, script],
+                                       click, submit, close, remove_app, script, workspace_icon],
                   exception_handlers={SlackError: _error})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from slack_sandbox.errors import SlackError
 from slack_sandbox.records import JSON
+from slack_sandbox.ui.icons import icon_url
 from slack_sandbox.web_api import params as p
 from slack_sandbox.web_api.method import Call, Method
 
@@ -23,7 +24,8 @@ def team_info(call: Call) -> JSON:
     directory = call.state.directory
     team = directory.workspaces[team_id]
     grid = directory.grid_of(team_id)
-    icon: JSON = {f"image_{size}": team.icon for size in _ICON_SIZES}
+    image = team.icon or icon_url(call.state.config.base_url, team.id)
+    icon: JSON = {f"image_{size}": image for size in _ICON_SIZES}
     icon["image_default"] = False
     body: JSON = {"id": team.id, "name": team.name, "url": f"https://{team.domain}.slack.com/",
                   "domain": team.domain, "email_domain": "", "icon": icon,

@@ -3,13 +3,12 @@ without a real secret key; `run-local` makes one and keeps it."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
 from adapters.cli import main
-from adapters.local import local_secret_key
+from adapters.local import legacy_secret_key
 from adapters.settings import SecretKeyMissing, Settings
 
 
@@ -50,12 +49,9 @@ def test_any_database_but_the_in_memory_one_needs_the_key() -> None:
     assert Settings(database_url="sqlite:///m.db", secret_keys=keys).checked_secret_keys() == keys
 
 
-def test_run_local_keeps_one_random_key_beside_its_database(tmp_path: Path) -> None:
+def test_a_key_kept_beside_an_older_database_is_still_found(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path}/demo.db"
-    key = local_secret_key(url)
-    assert len(key) >= 32
-    assert local_secret_key(url) == key
-    path = tmp_path / "demo.db.secret-key"
-    assert path.read_text().strip() == key
-    assert os.stat(path).st_mode & 0o777 == 0o600
-    assert local_secret_key(f"sqlite:///{tmp_path}/other.db") != key
+    assert legacy_secret_key(url) is None
+    (tmp_path / "demo.db.secret-key").write_text("k" * 48 + "\n")
+    assert legacy_secret_key(url) == "k" * 48
+    assert legacy_secret_key(f"sqlite:///{tmp_path}/other.db") is None

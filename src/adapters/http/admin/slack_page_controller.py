@@ -128,7 +128,7 @@ class SlackPageController(Controller):
             flash(
                 request,
                 f"Directory synced: {report.matched} of {report.slack_users} Slack members "
-                f"matched people in your organization ({report.calls} Slack calls).",
+                "matched people in your organization.",
                 "success",
             )
         return _back()

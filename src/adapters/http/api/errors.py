@@ -128,7 +128,19 @@ def _validation_detail(exc: HTTPException) -> str:
     """One readable sentence from Litestar's list of field errors."""
     extra = exc.extra if isinstance(exc.extra, list) else []
     sentences = [_field_sentence(item) for item in extra if isinstance(item, dict)]
-    return "; ".join(sentences) if sentences else exc.detail
+    return _plain_json_error("; ".join(sentences) if sentences else exc.detail)
+
+
+def _plain_json_error(detail: str) -> str:
+    """msgspec's decoder messages ("JSON is malformed: …", "Input data was truncated") as a
+    sentence a client developer reads without knowing the decoder."""
+    for prefix in ("JSON is malformed: ", "JSON is malformed - "):
+        if prefix in detail:
+            why = detail.split(prefix, 1)[1].rstrip(".")
+            return f"The body is not valid JSON: {why}."
+    if detail.startswith("Input data was truncated"):
+        return "The body is not valid JSON: it ends before the value is complete."
+    return detail
 
 
 def _field_sentence(item: dict[str, Any]) -> str:

@@ -37,9 +37,8 @@ from domain.people import Role
 log = logging.getLogger(__name__)
 
 _MAX_PARAM = 512
-_REFUSALS = {
-    "access_denied": "You cancelled on Slack's page, so no workspace was added.",
-}
+# Cancelling on Slack's consent page is the administrator's choice, not a failure: a note.
+_CANCELLED = "access_denied"
 
 
 CurrentReactions = NamedDependency[Reactions]
@@ -73,9 +72,12 @@ async def oauth_callback(
     oauth_state: Annotated[str, QueryParameter(name="state")] = "",
     error: FromQuery[str] = "",
 ) -> Redirect:
+    if error == _CANCELLED:
+        return _back(request, "You cancelled on Slack's page; no workspace was added.", "info")
     if error:
-        reason = _REFUSALS.get(error, f"Slack did not add the workspace ({error[:80]}).")
-        return _back(request, f"{reason} Nothing was saved.", "error")
+        return _back(
+            request, f"Slack did not add the workspace ({error[:80]}). Nothing was saved.", "error"
+        )
     state = oauth_state  # `state` is a name Litestar reserves for the app state
     if not code or not state or len(code) > _MAX_PARAM or len(state) > _MAX_PARAM:
         return _back(

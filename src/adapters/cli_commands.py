@@ -1,0 +1,162 @@
+"""The operator commands of `mentorlink` (seed, expire, organizations, tokens, keys, the Slack
+app manifest, Slack workspaces), each a function of the parsed arguments that returns the exit
+code; `cli.py` parses the command line and hands them over."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import signal
+import sys
+from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
+from typing import TypeVar
+
+from adapters.settings import Settings
+from application.running import UseCaseRunner
+from domain.people import Role
+
+Connect = Callable[[Settings], AbstractAsyncContextManager[UseCaseRunner]]
+Work = Callable[[Settings, int, asyncio.Event], Awaitable[None]]
+T = TypeVar("T")
+
+
+def settings_from_env() -> Settings:
+    return Settings.from_env()
+
+
+def with_runner(args: argparse.Namespace, task: Callable[[UseCaseRunner], Awaitable[T]]) -> T:
+    """Run `task` with a use case runner on the configured database, then close it."""
+    connect: Connect | None = args.connect
+    if connect is None:
+        raise RuntimeError("this command runs use cases: start it as `mentorlink` (bootstrap.main)")
+
+    async def run() -> T:
+        async with connect(settings_from_env()) as runner:
+            return await task(runner)
+
+    return asyncio.run(run())
+
+
+def deliver(args: argparse.Namespace) -> int:
+    """`mentorlink worker`: deliver until SIGTERM or Ctrl-C; the delivery in hand is finished."""
+    settings = settings_from_env()
+    settings.checked_secret_keys()
+    stop = asyncio.Event()
+
+    async def run() -> None:
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, stop.set)
+        await args.work(settings, args.concurrency, stop)
+
+    print(f"delivering notifications ({args.concurrency} loop(s)); Ctrl-C stops", flush=True)
+    asyncio.run(run())
+    return 0
+
+
+def seed(args: argparse.Namespace) -> int:
+    from adapters.local import seed_if_empty
+
+    created = with_runner(args, seed_if_empty)
+    print("seeded the demo organization" if created else "database not empty; nothing seeded")
+    return 0
+
+
+def expire(args: argparse.Namespace) -> int:
+    from adapters.local import expire_overdue_now
+
+    requests, meetings = with_runner(args, expire_overdue_now)
+    print(f"expired {requests} mentor requests and {meetings} meeting proposals")
+    return 0
+
+
+def create_org(args: argparse.Namespace) -> int:
+    from adapters.local import create_org
+
+    print(with_runner(args, lambda run: create_org(run, args.name)))
+    return 0
+
+
+def list_orgs(args: argparse.Namespace) -> int:
+    from adapters.local import list_orgs
+
+    for line in with_runner(args, list_orgs):
+        print(line)
+    return 0
+
+
+def create_token(args: argparse.Namespace) -> int:
+    from adapters.local import create_token
+
+    secret = with_runner(
+        args, lambda run: create_token(run, args.org, args.email, args.name, Role(args.role))
+    )
+    print(secret)
+    return 0
+
+
+def revoke_token(args: argparse.Namespace) -> int:
+    from adapters.local import revoke_api_token
+
+    label = with_runner(args, lambda run: revoke_api_token(run, args.token_id))
+    print(f"revoked {args.token_id} ({label}); it stops working within seconds")
+    return 0
+
+
+def rotate_keys(_: argparse.Namespace) -> int:
+    from adapters.local import rotate_keys
+
+    count = asyncio.run(rotate_keys(settings_from_env()))
+    print(f"re-sealed {count} Slack bot tokens with the newest key")
+    return 0
+
+
+def manifest(_: argparse.Namespace) -> int:
+    from adapters.slack.manifest import manifest_yaml
+
+    public_url = settings_from_env().public_url
+    if not public_url.startswith("https://"):
+        print("warning: Slack accepts only https:// request URLs", file=sys.stderr)
+    print(manifest_yaml(public_url), end="")
+    return 0
+
+
+def slack_list(args: argparse.Namespace) -> int:
+    from adapters.local import list_installations
+
+    for line in with_runner(args, list_installations):
+        print(line)
+    return 0
+
+
+def slack_sync(args: argparse.Namespace) -> int:
+    from adapters.local import sync_directory
+    from application.slack.gateway import SlackError
+
+    try:
+        report = with_runner(
+            args, lambda run: sync_directory(run, args.installation, args.newcomers)
+        )
+    except SlackError as error:
+        print(f"error: Slack could not do it ({error.code}); nothing was changed", file=sys.stderr)
+        return 1
+    print(
+        f"matched {report.matched} of {report.slack_users} Slack members "
+        f"in {report.calls} Slack calls"
+    )
+    return 0
+
+
+def demo_env(args: argparse.Namespace) -> int:
+    """Shell exports for the README's examples (fresh tokens each time: they are shown once)."""
+    import shlex
+
+    from adapters.local import demo_exports
+
+    values = with_runner(args, demo_exports)
+    api = f"{settings_from_env().public_url}/api/v1"
+    print(f"export API={shlex.quote(api)}")
+    for name, value in values.items():
+        print(f"export {name}={shlex.quote(value)}")
+    return 0
