@@ -198,7 +198,11 @@ class Sender:
                 )
             if not installation.is_active or installation.bot is None:
                 continue  # nothing to update through any more: the message went with it
-            content = self.slack_renderer.render(notification, delivery_id=shown.id)
+            # the outcome as the person who got that message reads it ("Cancelled by you")
+            as_seen = attrs.evolve(
+                notification, recipient_user_id=shown.notification.recipient_user_id
+            )
+            content = self.slack_renderer.render(as_seen, delivery_id=shown.id)
             try:
                 await self.slack.update_message(
                     installation.bot.token, channel=shown.slack.channel_id, ts=shown.slack.ts,

@@ -41,7 +41,11 @@ from tests.unit.world import FixedClock, Scene, fresh
 class PlainSlack:
     """A renderer of our own port: one section saying what happened and to which version."""
 
+    def __init__(self) -> None:
+        self.rendered: list[Notification] = []
+
     def render(self, notification: Notification, *, delivery_id: str) -> SlackContent:
+        self.rendered.append(notification)
         text = f"{notification.kind.value} v{notification.subject_version}"
         block: Mapping[str, Any] = {"type": "section", "text": {"type": "mrkdwn", "text": text}}
         metadata = {"event_type": "mentorlink_delivery", "event_payload": {"id": delivery_id}}
@@ -64,7 +68,9 @@ class Post:
     sender: Sender
     token: str
 
-    async def queue(self, *, version: int = 1, refresh: bool = False) -> str:
+    async def queue(
+        self, *, version: int = 1, refresh: bool = False, to: str | None = None
+    ) -> str:
         """A delivery to Maria about mentor request r1, expanded from an outbox row."""
         self.store.outbox.append(
             OutboxMessage(
@@ -78,7 +84,7 @@ class Post:
             kind=NotificationKind.MENTOR_REQUEST_RECEIVED,
             organization_id=self.scene.acme.organization.id,
             program_id=self.scene.program.id,
-            recipient_user_id=self.scene.maria.actor.user_id,
+            recipient_user_id=to or self.scene.maria.actor.user_id,
             subject=Subject(kind="mentor_request", id="r1"),
             facts={},
             outbox_id=row.id,
@@ -239,7 +245,7 @@ async def test_updates_bring_every_message_up_to_date_and_the_latest_state_wins(
 ) -> None:
     await post.queue()
     await post.sender.send_due()
-    newest = await post.queue(version=3, refresh=True)
+    newest = await post.queue(version=3, refresh=True, to=post.scene.sam.actor.user_id)
     post.clock.advance(hours=12)  # 21:00: an update is never held by quiet hours
     await post.sender.send_due()
     stale = await post.queue(version=2, refresh=True)  # arrives late, out of order
@@ -249,6 +255,11 @@ async def test_updates_bring_every_message_up_to_date_and_the_latest_state_wins(
     assert [text for text, _ in dm.edits] == ["mentor_request_received v1"]
     for refreshed in (newest, stale):
         assert (await post.status(refreshed)).status is DeliveryStatus.SENT
+    renderer = post.sender.slack_renderer
+    assert isinstance(renderer, PlainSlack)
+    update = next(n for n in renderer.rendered if n.refresh)
+    assert update.recipient_user_id == post.scene.maria.actor.user_id  # read as its reader
+
 
 
 async def test_a_crashed_workers_lease_is_taken_over(post: Post) -> None:

@@ -73,4 +73,5 @@ def welcome(n: Notification) -> Rendered:
                               block_id=f"survey:{s['assignment_id']}"))  # fmt: skip
     if f.get("more"):
         blocks.append(note(f"…and {f['more']} more on your Home tab."))
-    return Rendered(fallback(f"Welcome to mentorlink: {waiting} things wait for you"), blocks)
+    waits = "1 thing waits" if waiting == 1 else f"{waiting} things wait"
+    return Rendered(fallback(f"Welcome to mentorlink: {waits} for you"), blocks)
