@@ -23,7 +23,8 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def wait_until_up(url: str, timeout: float = 30.0) -> None:
+def wait_until_up(url: str, timeout: float = 90.0) -> None:
+    """Until `url` answers 200; a busy machine can take a while to migrate, seed and start."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
