@@ -24,6 +24,7 @@ from adapters.http.api.auth_cache import RecentTokens
 from adapters.http.app import build_app
 from adapters.mail.render import PlainMailRenderer
 from adapters.mail.smtp import SmtpMailer
+from adapters.metrics import DeliveryMetrics
 from adapters.persistence.browser_sessions import MemoryBrowserSessions, SqlBrowserSessions
 from adapters.persistence.database import create_engine
 from adapters.persistence.memory import MemoryStore, MemoryUnitOfWork, memory_uow_factory
@@ -73,22 +74,32 @@ def _session_policy(settings: Settings) -> SessionPolicy:
     )
 
 
+def _delivery_store(
+    settings: Settings, engine: Callable[[], AsyncEngine], store: MemoryStore
+) -> DeliveryStore:
+    """One store for the worker and the administrators' use cases."""
+    if settings.uses_memory:
+        return MemoryDeliveryStore(store)
+    return SqlDeliveryStore(engine())
+
+
 def _delivery_worker(
     settings: Settings,
     engine: Callable[[], AsyncEngine],
     store: MemoryStore,
+    deliveries: DeliveryStore,
     uow_factory: Callable[[], Any],
     clock: SystemClock,
     gateway: SlackWebGateway,
+    metrics: DeliveryMetrics,
 ) -> DeliveryWorker:
     """The outbox -> deliveries -> Slack DM or e-mail pipeline, on this root's stores."""
     if settings.uses_memory:
         outbox: Outbox = MemoryOutbox(store)
-        deliveries: DeliveryStore = MemoryDeliveryStore(store)
         pacing: SlackPacing = MemorySlackPacing(store)
     else:
         sql = engine()
-        outbox, deliveries, pacing = SqlOutbox(sql), SqlDeliveryStore(sql), SqlSlackPacing(sql)
+        outbox, pacing = SqlOutbox(sql), SqlSlackPacing(sql)
     mailer = (
         SmtpMailer.from_url(settings.smtp_url, sender=settings.mail_from)
         if settings.smtp_url
@@ -97,7 +108,7 @@ def _delivery_worker(
     sender = Sender(
         store=deliveries, pacing=pacing, slack=gateway, slack_renderer=BlockKitRenderer(),
         mailer=mailer, mail_renderer=PlainMailRenderer(settings.public_url),
-        uow_factory=uow_factory, clock=clock,
+        uow_factory=uow_factory, clock=clock, calls=metrics,
     )  # fmt: skip
     expander = Expander(
         outbox=outbox, store=deliveries, policy=MentoringNotifications(),
@@ -137,13 +148,17 @@ class Container(containers.DeclarativeContainer):
         lambda s: SlackWebGateway(s.slack_api_url, s.slack_client_id, s.slack_client_secret),
         settings,
     )
-    runner = providers.Singleton(UseCaseRunner, uow_factory, clock, gateway=slack_gateway)
+    delivery_store = providers.Singleton(_delivery_store, settings, engine.provider, memory_store)
+    metrics = providers.Singleton(DeliveryMetrics, delivery_store, clock)
+    runner = providers.Singleton(
+        UseCaseRunner, uow_factory, clock, gateway=slack_gateway, deliveries=delivery_store
+    )
     reactions = providers.Singleton(Reactions, runner)
     browser_sessions = providers.Singleton(_browser_sessions, settings, engine.provider)
     session_policy = providers.Singleton(_session_policy, settings)
     delivery_worker = providers.Singleton(
-        _delivery_worker, settings, engine.provider, memory_store, uow_factory, clock,
-        slack_gateway,
+        _delivery_worker, settings, engine.provider, memory_store, delivery_store, uow_factory,
+        clock, slack_gateway, metrics,
     )  # fmt: skip
 
 
@@ -171,6 +186,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
             container.browser_sessions(), container.session_policy(), config.public_url
         ),
         sandbox_url=_sandbox_url(config),
+        metrics=container.metrics().exposition,
         slack=SlackApp(
             client_id=config.slack_client_id,
             signing_secret=config.slack_signing_secret,

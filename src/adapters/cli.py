@@ -18,6 +18,7 @@ from adapters.cli_commands import settings_from_env as _settings
 from adapters.cli_commands import with_runner as _with_runner
 from adapters.local_env import load_env_file
 from adapters.settings import SecretKeyMissing
+from application.delivery.model import DeliveryStatus
 from domain.errors import DomainError
 from domain.people import Role
 
@@ -118,6 +119,12 @@ def _parser() -> argparse.ArgumentParser:
     sync.add_argument(
         "--newcomers", action="store_true", help="only users added since the last full sync"
     )
+    listed = command("deliveries", "the latest deliveries of every organization: created,"
+                     " organization, status, channel, kind, attempts, id, reason",
+                     commands.deliveries)  # fmt: skip
+    listed.add_argument("--status", choices=[s.value for s in DeliveryStatus],
+                        help="only deliveries with this status (e.g. dead)")  # fmt: skip
+    listed.add_argument("--limit", type=int, default=100, help="at most this many per organization")
     demo = group("demo", "the demo organization `make run` seeds")
     member(demo, "env", "print shell exports (API, T, ORG, PROGRAM, MENTOR, MENTOR_TOKEN) for the"
            " README's examples: eval \"$(mentorlink demo env)\"", commands.demo_env)  # fmt: skip

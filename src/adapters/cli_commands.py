@@ -1,6 +1,6 @@
-"""The operator commands of `mentorlink` (seed, expire, organizations, tokens, keys, the Slack
-app manifest, Slack workspaces), each a function of the parsed arguments that returns the exit
-code; `cli.py` parses the command line and hands them over."""
+"""The operator commands of `mentorlink` (seed, expire, organizations, tokens, keys,
+deliveries, the Slack app manifest, Slack workspaces), each a function of the parsed arguments
+that returns the exit code; `cli.py` parses the command line and hands them over."""
 
 from __future__ import annotations
 
@@ -159,4 +159,25 @@ def demo_env(args: argparse.Namespace) -> int:
     print(f"export API={shlex.quote(api)}")
     for name, value in values.items():
         print(f"export {name}={shlex.quote(value)}")
+    return 0
+
+
+def deliveries(args: argparse.Namespace) -> int:
+    """`mentorlink deliveries [--status dead]`: the latest deliveries of every organization,
+    one a line: created, organization, status, channel, kind, attempts, id, reason."""
+    from application.actors import SYSTEM
+    from application.delivery.health import ListDeliveries, list_deliveries
+    from application.delivery.model import DeliveryStatus
+
+    status = DeliveryStatus(args.status) if args.status else None
+    command = ListDeliveries(status=status, limit=args.limit)
+    found = with_runner(args, lambda run: run(list_deliveries, command, SYSTEM))
+    for organization, d in found:
+        channel = d.channel.value if d.channel else "-"
+        print(
+            f"{d.notification.created_at.isoformat()}\t{organization}\t{d.status.value}\t"
+            f"{channel}\t{d.notification.kind.value}\t{d.attempts}\t{d.id}\t{d.last_error or ''}"
+        )
+    if not found:
+        print("no deliveries" + (f" with status {status.value}" if status else ""), file=sys.stderr)
     return 0

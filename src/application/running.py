@@ -1,7 +1,7 @@
 """Runs a use case and hands it the dependencies it declares: the one way adapters call the core.
 
 A handler is `async def name(cmd, actor, <dependencies>)`; the dependencies are named by its
-parameters (`uow`, `clock`, `gateway`), read once per handler, the way cosmicpython's
+parameters (`uow`, `clock`, `gateway`, `deliveries`), read once per handler, the way cosmicpython's
 `bootstrap.inject_dependencies` does. Each call gets a fresh unit of work."""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, Concatenate, ParamSpec, TypeVar, cast
 
 from application.actors import Actor
+from application.delivery.ports import DeliveryStore
 from application.ports import Clock, UnitOfWorkFactory
 from application.slack.gateway import SlackGateway
 
@@ -25,13 +26,19 @@ class UseCaseRunner:
     """Adapters hold one of these; each call gets its own transaction."""
 
     def __init__(
-        self, uow_factory: UnitOfWorkFactory, clock: Clock, gateway: SlackGateway | None = None
+        self,
+        uow_factory: UnitOfWorkFactory,
+        clock: Clock,
+        gateway: SlackGateway | None = None,
+        deliveries: DeliveryStore | None = None,
     ) -> None:
         self.uow_factory = uow_factory
         self.clock = clock
         self._shared: dict[str, object] = {"clock": clock}
         if gateway is not None:
             self._shared["gateway"] = gateway
+        if deliveries is not None:
+            self._shared["deliveries"] = deliveries
         self._needs: dict[Callable[..., Any], tuple[str, ...]] = {}
 
     async def __call__(self, handler: Handler[C, P, R], command: C, actor: Actor) -> R:

@@ -360,3 +360,47 @@ async def test_list_and_counts_for_an_organization(db: DeliveryDb) -> None:
         (S.DEAD, Channel.SLACK): 1,
     }
     assert dict(await store.counts("initech", since=since)) == {}
+
+
+async def test_sent_by_installation_counts_the_slack_messages_that_went_out(
+    db: DeliveryDb,
+) -> None:
+    store = await expanded(
+        db,
+        delivery("d1", 0, created_at=NOW - timedelta(days=3)),
+        delivery("d2", 0),
+        delivery("d3", 0),
+        delivery("d4", 0, organization="globex"),
+    )
+    for claimed in await store.claim(NOW, 10, LEASE):
+        if claimed.id != "d3":
+            assert await store.sent(claimed.id, channel=Channel.SLACK, slack=REF, now=NOW)
+    assert dict(await store.sent_by_installation("acme", since=NOW - timedelta(days=7))) == {
+        "inst-1": 2
+    }
+    assert dict(await store.sent_by_installation("acme", since=NOW - timedelta(days=1))) == {
+        "inst-1": 1
+    }
+    assert dict(await store.sent_by_installation("initech", since=NOW)) == {}
+
+
+async def test_totals_and_the_oldest_waiting_span_every_organization(db: DeliveryDb) -> None:
+    store = db.store()
+    assert dict(await store.totals()) == {}
+    assert await store.oldest_waiting() is None
+    store = await expanded(
+        db,
+        delivery("d1", 0, created_at=NOW - timedelta(hours=2)),
+        delivery("d2", 0, created_at=NOW - timedelta(hours=1), organization="globex"),
+        delivery("d3", 0, created_at=NOW, status=S.UNREACHABLE, channel=None),
+    )
+    assert dict(await store.totals()) == {(S.PENDING, Channel.SLACK): 2, (S.UNREACHABLE, None): 1}
+    assert await store.oldest_waiting() == NOW - timedelta(hours=2)
+    (claimed,) = await store.claim(NOW, 1, LEASE)  # d1, the oldest: now sending
+    assert await store.oldest_waiting() == NOW - timedelta(hours=1)
+    assert await store.sent(claimed.id, channel=Channel.EMAIL, slack=None, now=NOW)
+    assert dict(await store.totals()) == {
+        (S.PENDING, Channel.SLACK): 1,
+        (S.SENT, Channel.EMAIL): 1,
+        (S.UNREACHABLE, None): 1,
+    }

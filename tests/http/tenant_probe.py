@@ -17,6 +17,13 @@ from litestar.routes import HTTPRoute
 from litestar.testing import TestClient
 
 from adapters.persistence.memory import MemoryStore
+from application.delivery.model import (
+    Delivery,
+    DeliveryStatus,
+    Notification,
+    NotificationKind,
+    Subject,
+)
 from bootstrap import create_app, create_container
 from tests.http.admin_web import SETTINGS, Web
 from tests.http.conftest import QUESTIONS
@@ -151,6 +158,7 @@ async def victim_world(web: Web) -> Victim:
         **member,  # by first name, for bodies
     }  # fmt: skip
     await made(f"/connections/{connection}/messages", "sam", {"body": "Hi"})
+    ids["delivery_id"] = _dead_delivery(web)
     return Victim(
         ids=ids,
         times={"slot": slot["start"], "later": _slot(web, 96)["start"]},
@@ -159,12 +167,29 @@ async def victim_world(web: Web) -> Victim:
     )
 
 
+def _dead_delivery(web: Web) -> str:
+    """A message to Maria that Slack refused, as the worker leaves it: one to retry."""
+    notification = Notification(
+        kind=NotificationKind.MESSAGE_RECEIVED, organization_id=web.acme.id,
+        program_id=web.acme.program_id, recipient_user_id=web.acme.users["maria"],
+        subject=Subject(kind="connection", id="c"), facts={}, outbox_id=1,
+        created_at=web.clock.now(),
+    )  # fmt: skip
+    delivery = Delivery(
+        id="acme-dead-delivery", notification=notification, status=DeliveryStatus.DEAD,
+        attempts=1, next_attempt_at=web.clock.now(),
+        last_error="Slack refused the message: invalid_blocks",
+    )  # fmt: skip
+    web.store.deliveries[delivery.id] = delivery
+    return delivery.id
+
+
 def _slot(web: Web, hours: float) -> dict[str, Any]:
     return {"start": (web.clock.now() + timedelta(hours=hours)).isoformat(), "minutes": 30}
 
 
 def everything(store: MemoryStore) -> dict[str, Any]:
-    """Every row, outbox message, API token, chat message and handled Slack event."""
+    """Every row, outbox message, API token, chat message, handled Slack event and delivery."""
     rows = {f"{t}/{k}": row for t, by_key in store.tables.items() for k, row in by_key.items()}
     return copy.deepcopy(
         {
@@ -173,6 +198,7 @@ def everything(store: MemoryStore) -> dict[str, Any]:
             "tokens": store.tokens,
             "messages": store.messages,
             "slack_events": store.slack_events,
+            "deliveries": store.deliveries,
         }
     )
 
@@ -189,6 +215,9 @@ def acme_part(store: MemoryStore, victim: Victim) -> dict[str, Any]:
         "outbox": {k: m for k, m in whole["outbox"].items() if m.organization_id == own},
         "tokens": {k: t for k, t in whole["tokens"].items() if t.organization_id == own},
         "messages": {k: m for k, m in whole["messages"].items() if k in victim.markers},
+        "deliveries": {
+            k: d for k, d in whole["deliveries"].items() if d.notification.organization_id == own
+        },
     }
 
 

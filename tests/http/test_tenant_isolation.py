@@ -81,6 +81,9 @@ API_CASES: dict[str, tuple[str, Any]] = {
     "POST /api/v1/survey-assignments/{assignment_id}/responses": (
         "sam", {"answers": {"mood": 4, "pace": "right", "topics": ["code"]}}),
     "DELETE /api/v1/tokens/{token_id}": ("admin", None),
+    "POST /api/v1/deliveries/{delivery_id}/retry": ("admin", None),
+    "PUT /api/v1/organization/working-window": (
+        "admin", {"days": [0, 1, 2, 3], "start": "09:00", "end": "17:00", "timezone": "UTC"}),
 }  # fmt: skip
 
 # Per admin form: who in Acme may send it (the control) and its fields.
@@ -93,6 +96,9 @@ ADMIN_FORMS: dict[str, tuple[str, dict[str, str]]] = {
     f"POST {SLACK_PAGE}/workspaces/{{installation_id}}/remove": ("admin", {}),
     f"POST {SLACK_PAGE}/workspaces/{{installation_id}}/sync": ("admin", {}),
     f"POST {SLACK_PAGE}/programs/{{program_id}}": ("admin", {"opted_in": "off"}),
+    f"POST {SLACK_PAGE}/deliveries/{{delivery_id}}/retry": ("admin", {}),
+    f"POST {SLACK_PAGE}/working-window": (
+        "admin", {"days": "2", "start": "09:00", "end": "17:00", "timezone": "UTC"}),
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from adapters.persistence.memory import MemoryStore, memory_uow_factory
+from adapters.persistence.memory_deliveries import MemoryDeliveryStore
 from application.running import UseCaseRunner
 from tests.unit.world import FixedClock, Scene, World, build_scene
 
@@ -21,7 +22,7 @@ def store() -> MemoryStore:
 
 @pytest.fixture
 def run(store: MemoryStore, clock: FixedClock) -> UseCaseRunner:
-    return UseCaseRunner(memory_uow_factory(store), clock)
+    return UseCaseRunner(memory_uow_factory(store), clock, deliveries=MemoryDeliveryStore(store))
 
 
 @pytest.fixture

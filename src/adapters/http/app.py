@@ -18,6 +18,7 @@ from adapters.http.api.routes import json_api
 from adapters.http.api_docs import docs_assets, openapi_config
 from adapters.http.dependencies import Authenticate, always
 from adapters.http.landing import landing_page
+from adapters.http.metrics_endpoint import Exposition, metrics_endpoint
 from adapters.http.slack.endpoints import slack_endpoints
 from adapters.slack.slack_app import SlackApp
 from application.reactions import Reactions
@@ -40,13 +41,15 @@ def build_app(
     slack: SlackApp | None = None,
     reactions: Reactions | None = None,
     sandbox_url: str | None = None,
+    metrics: Exposition | None = None,
 ) -> Litestar:
     """The web app: every /api/v1 route needs a bearer token that `authenticate` accepts.
 
     With `security` and `slack` it also serves the admin pages, the OAuth callback and the
     Events API endpoint; without them it is the JSON API alone. `reactions` run what follows
     an install once the browser has its answer (by default, through `runner`). `sandbox_url`,
-    when the app talks to the local Slack sandbox, is linked from the landing page `/`."""
+    when the app talks to the local Slack sandbox, is linked from the landing page `/`.
+    `metrics` gives `/metrics` its figures (no such route without it)."""
 
     with_admin = security is not None and slack is not None
     routes: list[ControllerRouterHandler] = [
@@ -55,6 +58,8 @@ def build_app(
         docs_assets(),
         json_api(authenticate),
     ]
+    if metrics is not None:
+        routes.append(metrics_endpoint(metrics))
     admin: AdminSurface | None = None
     if security is not None and slack is not None:
         admin = admin_surface(

@@ -166,6 +166,31 @@ class MemoryDeliveryStore:
                 counted[d.status, d.channel] = counted.get((d.status, d.channel), 0) + 1
         return counted
 
+    async def sent_by_installation(
+        self, organization_id: str, *, since: datetime
+    ) -> Mapping[str, int]:
+        counted: dict[str, int] = {}
+        for d in self._store.deliveries.values():
+            n = d.notification
+            mine = n.organization_id == organization_id and n.created_at >= since
+            if mine and d.slack and d.status is _S.SENT and d.channel is Channel.SLACK:
+                counted[d.slack.installation_id] = counted.get(d.slack.installation_id, 0) + 1
+        return counted
+
+    async def totals(self) -> Mapping[tuple[DeliveryStatus, Channel | None], int]:
+        counted: dict[tuple[DeliveryStatus, Channel | None], int] = {}
+        for d in self._store.deliveries.values():
+            counted[d.status, d.channel] = counted.get((d.status, d.channel), 0) + 1
+        return counted
+
+    async def oldest_waiting(self) -> datetime | None:
+        waiting = [
+            d.notification.created_at
+            for d in self._store.deliveries.values()
+            if d.status in (_S.PENDING, _S.RETRYING)
+        ]
+        return min(waiting, default=None)
+
     def _claimed(self, id: str, lease_until: datetime | None) -> Delivery | None:
         """The delivery if it is claimed (under the lease `lease_until`, when given)."""
         found = self._store.deliveries.get(id)

@@ -1,3 +1,4 @@
+# Over 300 lines: one store class whose every query sits beside the statement it pairs with.
 """The delivery store (`application.delivery.ports.DeliveryStore`) on the `deliveries` table,
 shared by every worker process; it passes the same contract suite as `memory_deliveries`.
 
@@ -248,6 +249,39 @@ class SqlDeliveryStore:
             (_S(status), None if channel is None else Channel(channel)): count
             for status, channel, count in rows
         }
+
+    async def sent_by_installation(
+        self, organization_id: str, *, since: datetime
+    ) -> Mapping[str, int]:
+        query = (
+            select(_D.slack_installation_id, func.count())
+            .where(
+                _D.organization_id == organization_id,
+                _D.created_at >= since,
+                _D.status == _S.SENT.value,
+                _D.channel == Channel.SLACK.value,
+                _D.slack_installation_id.is_not(None),
+            )
+            .group_by(_D.slack_installation_id)
+        )
+        async with self._engine.connect() as conn:
+            return {str(id): int(n) for id, n in (await conn.execute(query)).all()}
+
+    async def totals(self) -> Mapping[tuple[DeliveryStatus, Channel | None], int]:
+        query = select(_D.status, _D.channel, func.count()).group_by(_D.status, _D.channel)
+        async with self._engine.connect() as conn:
+            rows = (await conn.execute(query)).all()
+        return {
+            (_S(status), None if channel is None else Channel(channel)): count
+            for status, channel, count in rows
+        }
+
+    async def oldest_waiting(self) -> datetime | None:
+        waiting = [_S.PENDING.value, _S.RETRYING.value]
+        query = select(func.min(_D.created_at)).where(_D.status.in_(waiting))
+        async with self._engine.connect() as conn:
+            oldest: datetime | None = (await conn.execute(query)).scalar()
+        return oldest
 
     async def _finish(
         self, id: str, status: DeliveryStatus, error: str, lease_until: datetime | None

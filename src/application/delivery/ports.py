@@ -125,6 +125,34 @@ class DeliveryStore(Protocol):
         """How many deliveries created since `since`, by status and channel."""
         ...
 
+    async def sent_by_installation(
+        self, organization_id: str, *, since: datetime
+    ) -> Mapping[str, int]:
+        """How many Slack messages created since `since` went out, per installation."""
+        ...
+
+    async def totals(self) -> Mapping[tuple[DeliveryStatus, Channel | None], int]:
+        """Every organization's deliveries by status and channel (the operator's metrics)."""
+        ...
+
+    async def oldest_waiting(self) -> datetime | None:
+        """When the oldest delivery still pending or retrying was created; None if none is."""
+        ...
+
+
+class SlackCalls(Protocol):
+    """Counts the Slack Web API calls the sender makes, and Slack's 429s, by method (the
+    operator's metrics)."""
+
+    def called(self, method: str, *, rate_limited: bool = False) -> None: ...
+
+
+class NotCounted:
+    """SlackCalls that counts nothing: where nobody reads metrics."""
+
+    def called(self, method: str, *, rate_limited: bool = False) -> None:
+        return None
+
 
 class SlackPacing(Protocol):
     """Slack's rate limits per workspace and method, shared by every worker process (state in

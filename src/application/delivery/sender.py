@@ -25,6 +25,8 @@ from application.delivery.ports import (
     Mailer,
     MailError,
     MailRenderer,
+    NotCounted,
+    SlackCalls,
     SlackPacing,
     SlackRenderer,
 )
@@ -75,6 +77,7 @@ class Sender:
     lease: timedelta = timedelta(seconds=60)
     retry: RetryPolicy = attrs.field(factory=RetryPolicy)
     rng: Callable[[], float] = random.random
+    calls: SlackCalls = attrs.field(factory=NotCounted)
 
     async def send_due(self, limit: int = 20) -> int:
         """Claim up to `limit` due deliveries and settle each; how many were claimed."""
@@ -127,8 +130,10 @@ class Sender:
                 blocks=content.blocks, metadata=content.metadata, team_id=route.team_id,
             )  # fmt: skip
         except SlackError as refused:
+            self._count(POST, refused)
             await self._slack_refused(delivery, route, refused)
             return
+        self._count(POST)
         ref = SlackMessageRef(
             installation_id=route.installation_id, channel_id=posted.channel, ts=posted.ts
         )
@@ -209,7 +214,9 @@ class Sender:
                     text=content.text, blocks=content.blocks,
                     team_id=installation.workspace.team_id,
                 )  # fmt: skip
+                self._count(UPDATE)
             except SlackError as refused:
+                self._count(UPDATE, refused)
                 log.warning("Could not update message of %s: %s", shown.id, refused.code)
         await self.store.sent(
             delivery.id,
@@ -218,6 +225,9 @@ class Sender:
             now=self.clock.now(),
             lease_until=delivery.lease_until,
         )
+
+    def _count(self, method: str, refused: SlackError | None = None) -> None:
+        self.calls.called(method, rate_limited=isinstance(refused, SlackRateLimited))
 
     async def _retry(self, delivery: Delivery, error: str) -> None:
         at = self.retry.next_attempt(delivery.attempts, self.clock.now(), self.rng)

@@ -15,6 +15,7 @@ from litestar.template.config import TemplateConfig
 from litestar.types import ControllerRouterHandler, Middleware
 
 from adapters.http.admin.csrf import SessionCsrf
+from adapters.http.admin.delivery_section import DeliveryFormsController
 from adapters.http.admin.html_errors import HTML_EXCEPTION_HANDLERS
 from adapters.http.admin.page_config import NOT_BROWSER_FORMS, WebSecurity, template_config
 from adapters.http.admin.pages_controller import (
@@ -68,6 +69,7 @@ def admin_surface(
             ManageController,
             SupportController,
             SlackPageController,
+            DeliveryFormsController,
         ],
         slack=always(slack),
         authenticate=always(authenticate),

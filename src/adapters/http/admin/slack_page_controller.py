@@ -15,9 +15,11 @@ from litestar.params import FromPath, URLEncodedBody
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
+from adapters.http.admin.delivery_section import delivery_view, quiet_hours_view
 from adapters.http.admin.pages_controller import INTEGRATIONS, CurrentViewer
 from adapters.http.admin.sessions import Viewer, only
 from adapters.http.dependencies import CurrentSlackApp, Runner
+from application.delivery.health import ReadDeliveryHealth, read_delivery_health
 from application.running import UseCaseRunner
 from application.slack.directory import SyncDirectory, sync_slack_directory
 from application.slack.gateway import SlackError
@@ -29,6 +31,7 @@ from application.slack.install import (
 )
 from application.slack.overview import ConnectedWorkspace, slack_overview
 from application.usecases.slack_switches import SetProgramSlackOptIn, set_program_slack_opt_in
+from application.usecases.working_window import ReadWorkingWindow, read_working_window
 from domain.errors import DomainError, NotFound
 from domain.ids import InstallationId, ProgramId
 from domain.people import Role
@@ -72,7 +75,15 @@ class SlackPageController(Controller):
     @get("/")
     async def page(self, viewer: CurrentViewer, runner: Runner) -> Template:
         overview = await runner(slack_overview, None, viewer.actor)
-        return Template("slack.html", context={"viewer": viewer, "overview": overview})
+        health = await runner(read_delivery_health, ReadDeliveryHealth(), viewer.actor)
+        organization = await runner(read_working_window, ReadWorkingWindow(), viewer.actor)
+        context = {
+            "viewer": viewer,
+            "overview": overview,
+            "delivery": delivery_view(health, organization),
+            "quiet_hours": quiet_hours_view(organization),
+        }
+        return Template("slack.html", context=context)
 
     @post("/workspaces", status_code=303)
     async def add_workspace(

@@ -9,6 +9,7 @@ from litestar.openapi.spec import SecurityScheme
 
 from adapters.http.api.auth import bearer_guard, provide_actor
 from adapters.http.api.connections_controller import ConnectionsController
+from adapters.http.api.delivery_controller import DeliveryController
 from adapters.http.api.me_controller import MeController
 from adapters.http.api.meetings_controller import MeetingsController
 from adapters.http.api.mentor_requests_controller import MentorRequestsController
@@ -40,6 +41,7 @@ def json_api(authenticate: Authenticate) -> Router:
             SurveyAssignmentsController,
             MeController,
             TokensController,
+            DeliveryController,
         ],
         guards=[bearer_guard(authenticate)],
         dependencies={"actor": Provide(provide_actor, sync_to_thread=False)},
