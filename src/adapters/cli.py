@@ -202,6 +202,16 @@ def _keep_local_env(args: argparse.Namespace) -> None:
             os.environ[name] = value
 
 
+def sandbox_smtp(smtp_url: str, sandbox_port: int) -> tuple[int, str]:
+    """Where `run-local`'s sandbox receives the app's e-mail: next to its web port (3025
+    beside 3000, so two local stacks never fight over one port) and the app's SMTP URL for it;
+    no receiver (port 0) when MENTORLINK_SMTP_URL already names a server."""
+    if smtp_url:
+        return 0, smtp_url
+    port = sandbox_port + 25
+    return port, f"smtp://127.0.0.1:{port}"
+
+
 def _run_local(args: argparse.Namespace) -> int:
     from adapters.local import admin_token, seed_if_empty
     from adapters.persistence.migrate import upgrade
@@ -226,9 +236,11 @@ def _run_local(args: argparse.Namespace) -> int:
         env["SLACK_CLIENT_SECRET"] = client_secret
         env["MENTORLINK_SLACK_API_URL"] = f"{sandbox_url}/api/"
         env["MENTORLINK_SLACK_OAUTH_URL"] = f"{sandbox_url}/oauth/v2/authorize"
+        smtp_port, smtp_url = sandbox_smtp(settings.smtp_url, args.sandbox_port)
+        env.setdefault("MENTORLINK_SMTP_URL", smtp_url)
         sandbox = subprocess.Popen(
             [sys.executable, "-m", "slack_sandbox", "--port", str(args.sandbox_port),
-             "--app-url", app_url, "--signing-secret", secret,
+             "--app-url", app_url, "--signing-secret", secret, "--smtp-port", str(smtp_port),
              "--client-id", client_id, "--client-secret", client_secret],
             env=env,
         )  # fmt: skip

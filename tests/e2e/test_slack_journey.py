@@ -12,83 +12,21 @@ on SQLite and the Slack sandbox, on free ports):
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-import attrs
 import httpx
 import pytest
 from playwright.async_api import Page, async_playwright, expect
 
-from tests.e2e.processes import base_env, cli, free_port, running, wait_until_up
+from tests.e2e.processes import cli
+from tests.e2e.stack import SLACK_PAGE, Stack, csrf, drain, local_stack
 from tests.support.infra import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = pytest.mark.e2e
 
-SRC = Path(__file__).resolve().parents[2] / "src"
-SLACK_PAGE = "/admin/manage/engagement/integrations/slack"
 ENGINEERING = "T0ACMEENG"
 SCREENSHOT = Path("/tmp/mentorlink-slack-page.png")
-_CSRF = re.compile(r'name="_csrf_token" value="([^"]+)"')
-
-
-@attrs.frozen
-class Stack:
-    app: str
-    sandbox: str
-    env: dict[str, str]
-    admin_token: str
-    support_token: str
-    organization_id: str
-
-
-@contextmanager
-def local_stack(tmp_path: Path) -> Iterator[Stack]:
-    """`mentorlink run-local` with Slack switched OFF for the demo organization."""
-    port, sandbox_port = free_port(), free_port()
-    app, sandbox = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{sandbox_port}"
-    env = base_env(
-        tmp_path,
-        PYTHONPATH=str(SRC),  # the code under test, whatever the venv's editable install says
-        MENTORLINK_PUBLIC_URL=app,
-        MENTORLINK_SLACK_API_URL=f"{sandbox}/api/",
-        MENTORLINK_SLACK_OAUTH_URL=f"{sandbox}/oauth/v2/authorize",
-        SLACK_CLIENT_ID="1000000000.2000000000",
-        SLACK_CLIENT_SECRET="journey-client-secret",
-        SLACK_SIGNING_SECRET="journey-signing-secret",
-    )
-    args = ("run-local", "--port", str(port), "--sandbox-port", str(sandbox_port))
-    with running(env, *args, cwd=tmp_path):
-        wait_until_up(f"{app}/healthz")
-        wait_until_up(f"{sandbox}/")
-        printed = (tmp_path / "output.txt").read_text()
-        admin = re.search(r"admin token\s+(\S+)", printed)
-        assert admin is not None, printed
-        organization_id = cli(env, "org", "list").split("\t")[0]
-        support = cli(
-            env, "token", "create", "--org", organization_id, "--role", "support",
-            "--email", "support@mentorlink.example", "--name", "Support",
-        )  # fmt: skip
-        off = httpx.put(
-            f"{app}/api/v1/organizations/{organization_id}/slack",
-            json={"enabled": False},
-            headers={"Authorization": f"Bearer {support}"},
-        )
-        assert off.status_code == 200, off.text
-        yield Stack(app, sandbox, env, admin.group(1), support, organization_id)
-
-
-def _csrf(page: httpx.Response) -> str:
-    found = _CSRF.search(page.text)
-    assert found is not None, page.text
-    return found.group(1)
-
-
-def _drain(stack: Stack) -> None:
-    """Wait until the sandbox delivered every pending event to the app."""
-    httpx.post(f"{stack.sandbox}/_sandbox/drain", json={"timeout": 10}, timeout=15)
 
 
 def test_add_sync_list_and_remove_from_slack_over_http(tmp_path: Path) -> None:
@@ -99,13 +37,13 @@ def test_add_sync_list_and_remove_from_slack_over_http(tmp_path: Path) -> None:
             headers={"Authorization": f"Bearer {stack.support_token}"},
         )
         assert switched.status_code == 200
-        token = _csrf(admin.get("/admin/sign-in"))
+        token = csrf(admin.get("/admin/sign-in"))
         signed = admin.post(
             "/admin/sign-in", data={"token": stack.admin_token, "_csrf_token": token}
         )
         assert signed.status_code == 303
         page = admin.get(SLACK_PAGE)
-        to_slack = admin.post(f"{SLACK_PAGE}/workspaces", data={"_csrf_token": _csrf(page)})
+        to_slack = admin.post(f"{SLACK_PAGE}/workspaces", data={"_csrf_token": csrf(page)})
         authorize = urlsplit(to_slack.headers["location"])
         assert f"{authorize.scheme}://{authorize.netloc}" == stack.sandbox
         query = {k: v[0] for k, v in parse_qs(authorize.query).items()}
@@ -147,7 +85,7 @@ def test_add_sync_list_and_remove_from_slack_over_http(tmp_path: Path) -> None:
         removed = httpx.post(f"{stack.sandbox}/_sandbox/actions/remove_app",
                              json={"team_id": ENGINEERING})  # fmt: skip
         assert removed.status_code < 300, removed.text
-        _drain(stack)
+        drain(stack)
         after = admin.get(SLACK_PAGE).text
         assert 'id="workspaces"' not in after
         assert "in Slack," in after
@@ -252,7 +190,7 @@ async def test_the_admin_journey_in_chromium(tmp_path: Path, chromium_path: str)
                 await expect(
                     sandbox.locator(f"section[data-team-id='{ENGINEERING}']")
                 ).to_contain_text("App not installed.")
-                _drain(stack)
+                drain(stack)
                 await page.reload()
                 await expect(page.locator("#workspaces")).to_have_count(0)
                 removed = page.locator("#removed-workspaces tbody tr")

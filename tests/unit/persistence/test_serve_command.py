@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from adapters.cli import main
+from adapters.cli import main, sandbox_smtp
 from adapters.local import legacy_secret_key
 from adapters.settings import SecretKeyMissing, Settings
 
@@ -55,3 +55,13 @@ def test_a_key_kept_beside_an_older_database_is_still_found(tmp_path: Path) -> N
     (tmp_path / "demo.db.secret-key").write_text("k" * 48 + "\n")
     assert legacy_secret_key(url) == "k" * 48
     assert legacy_secret_key(f"sqlite:///{tmp_path}/other.db") is None
+
+
+def test_run_local_gives_the_sandbox_a_mail_port_beside_its_own_and_the_app_its_url() -> None:
+    # Lost once in a merge: every sandbox then took 3025, so a second local stack (an e2e
+    # test beside `make run`) could not start, and `make run` sent no e-mail at all.
+    assert sandbox_smtp("", 3000) == (3025, "smtp://127.0.0.1:3025")
+    assert sandbox_smtp("", 41000) == (41025, "smtp://127.0.0.1:41025")
+    assert sandbox_smtp("smtps://u:p@mail.example:465", 3000) == (
+        0, "smtps://u:p@mail.example:465",
+    )  # fmt: skip
