@@ -325,6 +325,16 @@ async def test_record_update_lets_the_latest_version_win(db: DeliveryDb) -> None
     (about,) = await store.slack_messages_about("mentor_request:r1")
     assert about.notification.subject_version == 3
     assert (await store.get("d1")).notification.subject_version == 3
+    # versions are event times in microseconds: far beyond 32 bits
+    microseconds = 1_795_785_037_564_238
+    assert await store.record_update("d1", microseconds) is True
+    assert (await store.get("d1")).notification.subject_version == microseconds
+
+
+async def test_a_delivery_expanded_with_a_version_of_event_microseconds(db: DeliveryDb) -> None:
+    version = 1_795_785_037_564_238
+    store = await expanded(db, delivery("big", 0, version=version))
+    assert (await store.get("big")).notification.subject_version == version
 
 
 # what administrators see

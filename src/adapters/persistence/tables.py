@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Column,
     DateTime,
@@ -224,7 +225,8 @@ deliveries = Table(
     Column("kind", String(40), nullable=False),
     Column("subject_key", String(200), nullable=False),
     Column("notification", Document, nullable=False),  # program, subject, facts, flags
-    Column("subject_version", Integer, nullable=False),  # what its message shows
+    # what its message shows: the event time in microseconds (needs 64 bits)
+    Column("subject_version", BigInteger, nullable=False),
     Column("status", String(16), nullable=False),
     Column("channel", String(16), nullable=True),
     Column("attempts", Integer, nullable=False),

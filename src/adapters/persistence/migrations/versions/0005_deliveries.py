@@ -35,7 +35,7 @@ def upgrade() -> None:
             sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
             nullable=False,
         ),
-        sa.Column("subject_version", sa.Integer(), nullable=False),
+        sa.Column("subject_version", sa.BigInteger(), nullable=False),
         sa.Column("status", sa.String(16), nullable=False),
         sa.Column("channel", sa.String(16), nullable=True),
         sa.Column("attempts", sa.Integer(), nullable=False),
