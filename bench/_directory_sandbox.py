@@ -65,6 +65,7 @@ class SandboxProcess(LoggedProcess):
             sys.executable, "-m", "slack_sandbox", "--port", str(port),
             "--workspaces", str(workspaces), "--time-scale", "1",
             "--client-id", CLIENT_ID, "--client-secret", CLIENT_SECRET,
+            "--smtp-port", "0",  # no mail here; 3025 may be another sandbox's
         ]  # fmt: skip
         log = workdir / "sandbox.log"
         log_file = log.open("wb")

@@ -10,7 +10,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -19,13 +19,15 @@ from typing import IO, Any
 BENCH_SECRET_KEY = "mentorlink-benchmark-secret-key-not-for-production"
 
 
-def bench_env(database_url: str) -> dict[str, str]:
-    """The environment a benchmark's `mentorlink` process runs with."""
+def bench_env(database_url: str, extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment a benchmark's `mentorlink` process runs with (`extra` on top)."""
     return {
         **os.environ,
         "MENTORLINK_SECRET_KEY": os.environ.get("MENTORLINK_SECRET_KEY") or BENCH_SECRET_KEY,
         "MENTORLINK_DATABASE_URL": database_url,
+        **(extra or {}),
     }
+
 
 _TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -54,8 +56,9 @@ def mentorlink_command() -> list[str]:
 
 
 class LoggedProcess:
-    """What the benchmarks' child processes share: a log to show on failure, a clean stop.
-    (Mixed into dataclasses that have `process`, `log` and `_log_file`.)"""
+    """What the benchmarks' child processes share: a log to show on failure, a clean stop,
+    their memory and CPU time read from /proc. (Mixed into dataclasses that have `process`,
+    `log` and `_log_file`.)"""
 
     process: subprocess.Popen[bytes]
     log: Path
@@ -76,10 +79,28 @@ class LoggedProcess:
                 self.process.wait()
         self._log_file.close()
 
+    def _status(self) -> dict[str, str]:
+        fields: dict[str, str] = {}
+        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
+            key, _, value = line.partition(":")
+            fields[key] = value.strip()
+        return fields
+
+    def memory_kb(self) -> dict[str, int]:
+        """Resident set size now (VmRSS) and its peak so far (VmHWM), in kB."""
+        status = self._status()
+        return {key: int(status[key].split()[0]) for key in ("VmRSS", "VmHWM")}
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU time of the whole process (every thread) so far."""
+        stat = Path(f"/proc/{self.process.pid}/stat").read_text()
+        fields = stat[stat.rindex(")") + 2 :].split()
+        return (int(fields[11]) + int(fields[12])) / _TICKS
+
 
 @dataclass
 class Server(LoggedProcess):
-    """A running `mentorlink serve`; `cpu_seconds` and `memory_kb` read its /proc entries."""
+    """A running `mentorlink serve`."""
 
     process: subprocess.Popen[bytes]
     url: str
@@ -88,11 +109,18 @@ class Server(LoggedProcess):
 
     @classmethod
     def start(
-        cls, database_url: str, log: Path, *, workers: int = 1, prefix: Sequence[str] = ()
+        cls,
+        database_url: str,
+        log: Path,
+        *,
+        workers: int = 1,
+        prefix: Sequence[str] = (),
+        env: Mapping[str, str] | None = None,
     ) -> Server:
-        """Start it (`prefix` wraps the command, e.g. in strace) and wait until healthy."""
+        """Start it (`prefix` wraps the command, e.g. in strace; `env` adds to its
+        environment) and wait until healthy."""
         port = free_port()
-        env = bench_env(database_url)
+        env = bench_env(database_url, env)
         log_file = log.open("wb")
         command = [
             *prefix, *mentorlink_command(), "serve",
@@ -118,20 +146,23 @@ class Server(LoggedProcess):
         self.stop()
         raise RuntimeError(f"/healthz did not answer within {timeout:.0f} s:\n{self.log_tail()}")
 
-    def _status(self) -> dict[str, str]:
-        fields: dict[str, str] = {}
-        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
-            key, _, value = line.partition(":")
-            fields[key] = value.strip()
-        return fields
 
-    def memory_kb(self) -> dict[str, int]:
-        """Resident set size now (VmRSS) and its peak so far (VmHWM), in kB."""
-        status = self._status()
-        return {key: int(status[key].split()[0]) for key in ("VmRSS", "VmHWM")}
+@dataclass
+class Worker(LoggedProcess):
+    """A running `mentorlink worker` (delivery) process."""
 
-    def cpu_seconds(self) -> float:
-        """User + system CPU time of the whole process (every thread) so far."""
-        stat = Path(f"/proc/{self.process.pid}/stat").read_text()
-        fields = stat[stat.rindex(")") + 2 :].split()
-        return (int(fields[11]) + int(fields[12])) / _TICKS
+    process: subprocess.Popen[bytes]
+    log: Path
+    _log_file: IO[Any]
+
+    @classmethod
+    def start(cls, database_url: str, log: Path, *, env: Mapping[str, str] | None = None) -> Worker:
+        log_file = log.open("wb")
+        process = subprocess.Popen(
+            [*mentorlink_command(), "worker"],
+            env=bench_env(database_url, env), stdout=log_file, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        return cls(process, log, log_file)
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
