@@ -168,7 +168,9 @@ def test_a_request_reaches_the_mentor_and_its_dm_follows_the_answer_on_the_web(
             welcomes = [m for m in theirs if m["text"].startswith("Welcome to mentorlink")]
             assert len(welcomes) == 1, theirs
         sam_texts = [m["text"] for m in everything if m["user_id"] == SAM]
-        assert len([t for t in sam_texts if "accepted" in t.lower()]) == 1, sam_texts
+        # (the demo's seeded history, e.g. Maria's earlier accept, may reach Sam in Slack too
+        # when its e-mail retry comes after the install: late, but not lost and not twice)
+        assert len([t for t in sam_texts if t.startswith("Priya Patel accepted")]) == 1, sam_texts
     print(f"commit to the mentor's DM: {latency:.2f} s (polled every 0.1 s)")
     assert latency < 5
 
