@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import os
 import signal
+import socket
 import subprocess
 import sys
 from collections.abc import Callable, Sequence
@@ -208,8 +209,19 @@ def sandbox_smtp(smtp_url: str, sandbox_port: int) -> tuple[int, str]:
     no receiver (port 0) when MENTORLINK_SMTP_URL already names a server."""
     if smtp_url:
         return 0, smtp_url
-    port = sandbox_port + 25
+    port = _free(sandbox_port + 25)
     return port, f"smtp://127.0.0.1:{port}"
+
+
+def _free(port: int) -> int:
+    """`port` when nothing listens there, else any free one (a busy port would stop the
+    sandbox from starting at all)."""
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def _run_local(args: argparse.Namespace) -> int:

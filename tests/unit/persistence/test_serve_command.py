@@ -65,3 +65,14 @@ def test_run_local_gives_the_sandbox_a_mail_port_beside_its_own_and_the_app_its_
     assert sandbox_smtp("smtps://u:p@mail.example:465", 3000) == (
         0, "smtps://u:p@mail.example:465",
     )  # fmt: skip
+
+
+def test_a_busy_mail_port_beside_the_sandbox_gives_way_to_a_free_one() -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        busy = taken.getsockname()[1]
+        port, url = sandbox_smtp("", busy - 25)
+        assert port != busy and url == f"smtp://127.0.0.1:{port}"
