@@ -92,15 +92,15 @@ class Sender:
 
     async def _settle(self, delivery: Delivery, slack_refused: str | None = None) -> None:
         notification = delivery.notification
+        if notification.refresh:  # updates what was sent: no route, no quiet hours
+            await self._refresh(delivery)
+            return
         async with self.uow_factory() as uow:
             organization = await uow.organizations.get(OrganizationId(notification.organization_id))
             route = await route_for(
                 notification, uow, mail_configured=self.mailer is not None,
                 slack_refused=slack_refused,
             )  # fmt: skip
-        if notification.refresh:
-            await self._refresh(delivery)
-            return
         if isinstance(route, NoRoute):
             await self.store.unreachable(
                 delivery.id, reason=route.reason, lease_until=delivery.lease_until
