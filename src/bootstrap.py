@@ -22,6 +22,7 @@ from adapters.clock import SystemClock
 from adapters.http.admin.page_config import WebSecurity
 from adapters.http.api.auth_cache import RecentTokens
 from adapters.http.app import build_app
+from adapters.http.traffic import RequestTraffic
 from adapters.mail.render import PlainMailRenderer
 from adapters.mail.smtp import SmtpMailer
 from adapters.metrics import DeliveryMetrics
@@ -30,6 +31,7 @@ from adapters.persistence.database import create_engine
 from adapters.persistence.memory import MemoryStore, MemoryUnitOfWork, memory_uow_factory
 from adapters.persistence.memory_deliveries import MemoryDeliveryStore
 from adapters.persistence.outbox import MemoryOutbox, SqlOutbox
+from adapters.persistence.outbox_bell import OutboxBell, listen_for_outbox
 from adapters.persistence.sealing import TokenSealer
 from adapters.persistence.slack_pacing import MemorySlackPacing, SqlSlackPacing
 from adapters.persistence.sql_deliveries import SqlDeliveryStore
@@ -52,13 +54,17 @@ from application.usecases.access_tokens import authenticate
 
 
 def _uow_factory(
-    settings: Settings, engine: Callable[[], AsyncEngine], store: MemoryStore, sealer: TokenSealer
+    settings: Settings,
+    engine: Callable[[], AsyncEngine],
+    store: MemoryStore,
+    sealer: TokenSealer,
+    bell: OutboxBell,
 ) -> Callable[[], UnitOfWork]:
     if settings.uses_memory:
-        factory: Callable[[], MemoryUnitOfWork] = memory_uow_factory(store, sealer)
+        factory: Callable[[], MemoryUnitOfWork] = memory_uow_factory(store, sealer, bell)
         return factory
     sql_engine = engine()
-    return lambda: SqlUnitOfWork(sql_engine, sealer)
+    return lambda: SqlUnitOfWork(sql_engine, sealer, bell)
 
 
 def _browser_sessions(settings: Settings, engine: Callable[[], AsyncEngine]) -> BrowserSessions:
@@ -92,6 +98,7 @@ def _delivery_worker(
     clock: SystemClock,
     gateway: SlackWebGateway,
     metrics: DeliveryMetrics,
+    bell: OutboxBell,
 ) -> DeliveryWorker:
     """The outbox -> deliveries -> Slack DM or e-mail pipeline, on this root's stores."""
     if settings.uses_memory:
@@ -114,7 +121,9 @@ def _delivery_worker(
         outbox=outbox, store=deliveries, policy=MentoringNotifications(),
         uow_factory=uow_factory, clock=clock,
     )  # fmt: skip
-    return DeliveryWorker(expander=expander, sender=sender)
+    worker = DeliveryWorker(expander=expander, sender=sender)
+    bell.listen(worker.wake.set)  # commit to DM without waiting for the next poll
+    return worker
 
 
 def _checkpointer(settings: Settings) -> WalCheckpointer | None:
@@ -141,7 +150,10 @@ class Container(containers.DeclarativeContainer):
     memory_store = providers.Singleton(MemoryStore)
     secret_keys = providers.Singleton(lambda s: s.checked_secret_keys(), settings)
     sealer = providers.Singleton(TokenSealer, secret_keys)
-    uow_factory = providers.Singleton(_uow_factory, settings, engine.provider, memory_store, sealer)
+    outbox_bell = providers.Singleton(OutboxBell)
+    uow_factory = providers.Singleton(
+        _uow_factory, settings, engine.provider, memory_store, sealer, outbox_bell
+    )
     slack_gateway = providers.Singleton(
         lambda s: SlackWebGateway(s.slack_api_url, s.slack_client_id, s.slack_client_secret),
         settings,
@@ -156,8 +168,9 @@ class Container(containers.DeclarativeContainer):
     session_policy = providers.Singleton(_session_policy, settings)
     delivery_worker = providers.Singleton(
         _delivery_worker, settings, engine.provider, memory_store, delivery_store, uow_factory,
-        clock, slack_gateway, metrics,
+        clock, slack_gateway, metrics, outbox_bell,
     )  # fmt: skip
+    traffic = providers.Singleton(RequestTraffic)
 
 
 def create_container(settings: Settings | None = None) -> Container:
@@ -185,6 +198,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         ),
         sandbox_url=_sandbox_url(config),
         metrics=container.metrics().exposition,
+        traffic=container.traffic() if config.runs_worker_in_process else None,
         slack=SlackApp(
             client_id=config.slack_client_id,
             signing_secret=config.slack_signing_secret,
@@ -195,7 +209,9 @@ def create_app(settings: Settings | None = None, container: Container | None = N
 
     checkpointer = container.checkpointer()
     delivering = (
-        InProcessWorker(container.delivery_worker) if config.runs_worker_in_process else None
+        InProcessWorker(container.delivery_worker, container.traffic())
+        if config.runs_worker_in_process
+        else None
     )
 
     async def start() -> None:
@@ -233,8 +249,11 @@ async def run_worker(settings: Settings, concurrency: int, stop: asyncio.Event) 
     until `stop` is set (SIGTERM, Ctrl-C); each finishes the delivery in hand."""
     container = create_container(settings)
     worker = container.delivery_worker()
+    listening = [] if settings.uses_memory else [
+        listen_for_outbox(container.engine(), container.outbox_bell(), stop)
+    ]  # fmt: skip
     try:
-        await asyncio.gather(*(worker.run(stop) for _ in range(max(concurrency, 1))))
+        await asyncio.gather(*(worker.run(stop) for _ in range(max(concurrency, 1))), *listening)
     finally:
         if not settings.uses_memory:
             await container.engine().dispose()
@@ -245,12 +264,14 @@ class InProcessWorker:
     """The delivery worker inside `serve` (the embedded default needs one command)."""
 
     make: Callable[[], DeliveryWorker]
+    traffic: RequestTraffic  # requests go first: the worker works between them
     _stop: asyncio.Event = attrs.field(factory=asyncio.Event)
     _task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
         worker = self.make()
-        worker.poll_every = 0.25  # prompt on one machine; the queries are indexed and cheap
+        worker.poll_every = 0.25  # the safety net: a commit rings the worker awake at once
+        worker.expander.turns = worker.sender.turns = self.traffic
         self._task = asyncio.create_task(worker.run(self._stop), name="delivery-worker")
 
     async def stop(self) -> None:

@@ -20,6 +20,7 @@ from adapters.http.dependencies import Authenticate, always
 from adapters.http.landing import landing_page
 from adapters.http.metrics_endpoint import Exposition, metrics_endpoint
 from adapters.http.slack.endpoints import slack_endpoints
+from adapters.http.traffic import RequestTraffic
 from adapters.slack.slack_app import SlackApp
 from application.reactions import Reactions
 from application.running import UseCaseRunner
@@ -42,6 +43,7 @@ def build_app(
     reactions: Reactions | None = None,
     sandbox_url: str | None = None,
     metrics: Exposition | None = None,
+    traffic: RequestTraffic | None = None,
 ) -> Litestar:
     """The web app: every /api/v1 route needs a bearer token that `authenticate` accepts.
 
@@ -49,7 +51,8 @@ def build_app(
     Events API endpoint; without them it is the JSON API alone. `reactions` run what follows
     an install once the browser has its answer (by default, through `runner`). `sandbox_url`,
     when the app talks to the local Slack sandbox, is linked from the landing page `/`.
-    `metrics` gives `/metrics` its figures (no such route without it)."""
+    `metrics` gives `/metrics` its figures (no such route without it). `traffic` counts the
+    requests in flight (the in-process delivery worker works between them)."""
 
     with_admin = security is not None and slack is not None
     routes: list[ControllerRouterHandler] = [
@@ -69,7 +72,7 @@ def build_app(
         routes += slack_endpoints(slack=slack, reactions=reactions or Reactions(runner))
     return Litestar(
         route_handlers=routes,
-        middleware=admin.middleware if admin else [],
+        middleware=([traffic.middleware] if traffic else []) + (admin.middleware if admin else []),
         plugins=admin.plugins if admin else [],
         template_config=admin.template_config if admin else None,
         dependencies={"runner": always(runner)},

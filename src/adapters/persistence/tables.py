@@ -23,6 +23,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
@@ -83,7 +84,9 @@ members = _aggregate(
     "members",
     Column("program_id", Id, ForeignKey("programs.id"), nullable=False, index=True),
     Column("user_id", Id, ForeignKey("users.id"), nullable=False, index=True),
+    Column("is_mentor", Boolean, nullable=False, server_default=false()),
     UniqueConstraint("program_id", "user_id", name="uq_members_program_user"),
+    Index("ix_members_program_mentor", "program_id", "is_mentor"),
 )
 connections = _aggregate(
     "connections",

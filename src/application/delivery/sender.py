@@ -12,6 +12,7 @@ What Slack's answers lead to:
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import random
 from collections.abc import Callable
@@ -22,6 +23,7 @@ import attrs
 from application.delivery.model import Channel, Delivery, SlackMessageRef
 from application.delivery.ports import (
     DeliveryStore,
+    EveryTurn,
     Mailer,
     MailError,
     MailRenderer,
@@ -29,6 +31,7 @@ from application.delivery.ports import (
     SlackCalls,
     SlackPacing,
     SlackRenderer,
+    Turns,
 )
 from application.delivery.routing import MailRoute, NoRoute, SlackRoute, route_for
 from application.ports import Clock
@@ -78,11 +81,20 @@ class Sender:
     retry: RetryPolicy = attrs.field(factory=RetryPolicy)
     rng: Callable[[], float] = random.random
     calls: SlackCalls = attrs.field(factory=NotCounted)
+    turns: Turns = attrs.field(factory=EveryTurn)
 
-    async def send_due(self, limit: int = 20) -> int:
-        """Claim up to `limit` due deliveries and settle each; how many were claimed."""
+    async def send_due(self, limit: int = 20, stop: asyncio.Event | None = None) -> int:
+        """Claim up to `limit` due deliveries and settle each, one per turn; how many were
+        claimed. Once `stop` is set, the ones not begun are given back at once."""
         claimed = await self.store.claim(self.clock.now(), limit, self.lease)
-        for delivery in claimed:
+        for index, delivery in enumerate(claimed):
+            await self.turns.wait_turn()
+            if stop is not None and stop.is_set():
+                for untouched in claimed[index:]:
+                    await self.store.release(
+                        untouched.id, now=self.clock.now(), lease_until=untouched.lease_until
+                    )
+                break
             try:
                 await self._settle(delivery)
             except Exception as error:  # never lose it: retry, with the reason kept
