@@ -18,10 +18,12 @@ from litestar import Litestar
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters import cli
+from adapters.cli_commands import METRICS_HOST
 from adapters.clock import SystemClock
 from adapters.http.admin.page_config import WebSecurity
 from adapters.http.api.auth_cache import RecentTokens
 from adapters.http.app import build_app
+from adapters.http.metrics_endpoint import serve_metrics
 from adapters.http.traffic import RequestTraffic
 from adapters.mail.render import PlainMailRenderer
 from adapters.mail.smtp import SmtpMailer
@@ -244,14 +246,20 @@ async def open_runner(settings: Settings) -> AsyncIterator[UseCaseRunner]:
             await container.engine().dispose()
 
 
-async def run_worker(settings: Settings, concurrency: int, stop: asyncio.Event) -> None:
+async def run_worker(
+    settings: Settings, concurrency: int, stop: asyncio.Event, metrics_port: int | None = None
+) -> None:
     """`mentorlink worker`: `concurrency` delivery loops sharing the work through leases,
-    until `stop` is set (SIGTERM, Ctrl-C); each finishes the delivery in hand."""
+    until `stop` is set (SIGTERM, Ctrl-C); each finishes the delivery in hand and gives back
+    the rest of its batch. With `metrics_port`, this process's `/metrics` is served there."""
     container = create_container(settings)
     worker = container.delivery_worker()
     listening = [] if settings.uses_memory else [
         listen_for_outbox(container.engine(), container.outbox_bell(), stop)
     ]  # fmt: skip
+    if metrics_port:
+        exposition = container.metrics().exposition
+        listening.append(serve_metrics(exposition, METRICS_HOST, metrics_port, stop))
     try:
         await asyncio.gather(*(worker.run(stop) for _ in range(max(concurrency, 1))), *listening)
     finally:

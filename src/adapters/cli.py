@@ -91,6 +91,11 @@ def _parser() -> argparse.ArgumentParser:
     worker = command("worker", "deliver notifications (Slack DMs, e-mail) until stopped",
                      commands.deliver)  # fmt: skip
     worker.add_argument("--concurrency", type=int, default=1, help="delivery loops in this process")
+    worker.add_argument(
+        "--metrics-port", type=int, default=None, metavar="PORT",
+        help="serve this worker's /metrics (its Slack calls and 429s, and the queue) on "
+        "127.0.0.1:PORT for Prometheus (default: none)",
+    )  # fmt: skip
     command("seed", "seed the demo organization, only into an empty database", commands.seed)
     command("expire", "expire overdue mentor requests and meeting proposals", commands.expire)
     org = group("org", "organizations")

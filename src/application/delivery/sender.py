@@ -49,6 +49,10 @@ log = logging.getLogger(__name__)
 POST, UPDATE = "chat.postMessage", "chat.update"
 _REROUTE_WORKSPACE = frozenset({"invalid_auth", "token_revoked", "account_inactive"})
 _REROUTE_PERSON = frozenset({"user_not_found", "channel_not_found"})
+_ABANDONED = (
+    "Sending it was abandoned {n} times: the worker stopped (crashed or was killed) every time "
+    "it tried. Look at the workers' logs before retrying it."
+)
 
 
 @attrs.frozen(kw_only=True)
@@ -95,6 +99,12 @@ class Sender:
                         untouched.id, now=self.clock.now(), lease_until=untouched.lease_until
                     )
                 break
+            if delivery.attempts > self.retry.max_attempts:  # every try ended its worker
+                await self.store.dead(
+                    delivery.id, error=_ABANDONED.format(n=delivery.attempts - 1),
+                    lease_until=delivery.lease_until,
+                )  # fmt: skip
+                continue
             try:
                 await self._settle(delivery)
             except Exception as error:  # never lose it: retry, with the reason kept

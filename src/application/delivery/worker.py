@@ -23,6 +23,7 @@ from application.slack.ports import SlackUnitOfWork
 from domain.ids import new_id
 
 log = logging.getLogger(__name__)
+_ABANDONED = "Expanding it was abandoned {n} times: the worker stopped every time it tried."
 
 
 @attrs.define(kw_only=True)
@@ -47,6 +48,11 @@ class Expander:
                 for untouched in rows[index:]:
                     await self.outbox.release(untouched.id, self.clock.now())
                 break
+            if row.attempts > self.retry.max_attempts:  # every try ended its worker
+                await self.outbox.retry(
+                    row.id, _ABANDONED.format(n=row.attempts - 1), row.available_at
+                )
+                continue
             try:
                 async with self.uow_factory() as uow:
                     notifications = await self.policy.notifications_for(row, uow)

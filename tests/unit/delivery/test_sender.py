@@ -36,6 +36,8 @@ from domain.slack.identity import SlackIdentity
 from domain.slack.installation import BotCredentials, SlackWorkspace, WorkspaceInstallation
 from tests.unit.world import FixedClock, Scene, fresh
 
+LEASE = timedelta(seconds=60)
+
 # 2026-03-02 09:00 UTC is a Monday: inside the default window (Mon-Fri 08:00-19:00) in UTC.
 
 
@@ -301,3 +303,17 @@ async def test_a_stopping_worker_finishes_the_one_in_hand_and_gives_the_rest_bac
     post.sender.turns = EveryTurn()
     assert await post.sender.send_due() == 2  # another worker takes them at once, no lease wait
     assert len(post.dms_to_maria()) == 3
+
+
+async def test_a_delivery_that_ended_every_worker_that_tried_it_is_dead_with_the_reason(
+    post: Post,
+) -> None:
+    poison = await post.queue()
+    for _ in range(3):  # max_attempts: each time, the worker dies while sending it
+        assert [d.id for d in await post.deliveries.claim(post.clock.now(), 1, LEASE)] == [poison]
+        post.clock.advance(seconds=61)
+    assert await post.sender.send_due() == 1
+    dead = await post.status(poison)
+    assert dead.status is DeliveryStatus.DEAD
+    assert dead.last_error is not None and "abandoned 3 times" in dead.last_error
+    assert post.dms_to_maria() == []

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from adapters.persistence.outbox import MemoryOutbox
 from adapters.settings import Settings
@@ -67,3 +67,37 @@ async def test_a_stopping_worker_gives_back_the_outbox_rows_it_did_not_begin() -
     assert all(statuses[i] == ("pending", 0) for i in waiting[1:])
     later = await MemoryOutbox(store).claim(container.clock().now(), 50, timedelta(seconds=5))
     assert {m.id for m in later} == set(waiting[1:])  # due at once, not after a lease
+
+
+async def test_an_outbox_row_that_ended_every_worker_that_expanded_it_is_dead() -> None:
+    container = create_container(Settings(database_url="memory://"))
+    run = container.runner()
+    scene = await build_scene(World(run))
+    store = container.memory_store()
+    ask = SendMentorRequest(program_id=scene.program.id, mentor_id=scene.maria.id)
+    await run(send_mentor_request, ask, scene.sam.actor)
+    worker = container.delivery_worker()
+    outbox, now = MemoryOutbox(store), container.clock().now()
+    await worker.expander.expand_due()  # everything before: expanded
+    await run(
+        send_mentor_request,
+        ask.__class__(program_id=scene.program.id, mentor_id=scene.omar.id),
+        scene.sam.actor,
+    )
+    [poison] = [m for m in store.outbox if m.status == "pending"]
+    for _ in range(worker.expander.retry.max_attempts):  # a worker dies each time
+        now += timedelta(minutes=5)
+        assert [m.id for m in await outbox.claim(now, 1, timedelta(minutes=1))] == [poison.id]
+    worker.expander.clock = FixedNow(now + timedelta(minutes=5))
+    assert await worker.expander.expand_due() == 1
+    row = next(m for m in store.outbox if m.id == poison.id)
+    assert row.status == "dead"
+    assert row.last_error is not None and "abandoned 8 times" in row.last_error
+
+
+class FixedNow:
+    def __init__(self, at: datetime) -> None:
+        self.at = at
+
+    def now(self) -> datetime:
+        return self.at
