@@ -138,7 +138,7 @@ installations = _aggregate(
     "installations",
     Column("organization_id", Id, ForeignKey("organizations.id"), nullable=False, index=True),
     Column("slack_key", String(80), nullable=False, unique=True),
-    Column("status", String(16), nullable=False),
+    Column("status", String(32), nullable=False),
 )
 slack_identities = Table(
     "slack_identities",

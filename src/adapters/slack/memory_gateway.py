@@ -42,6 +42,7 @@ from application.slack.gateway import (
     OAuthGrant,
     PostedMessage,
     SlackError,
+    SlackTeam,
     SlackUser,
     TeamProfile,
     UsersPage,
@@ -78,8 +79,7 @@ class MemorySlackGateway:
         self.dms = DmLedger()
 
     def __repr__(self) -> str:
-        return (f"MemorySlackGateway(workspaces={len(self._workspaces)}, "
-                f"users={len(self._people)}, installs={len(self._installs)})")
+        return f"MemorySlackGateway({len(self._workspaces)} workspaces, {len(self._people)} users)"
 
     # -- setting the scene ---------------------------------------------------------------
 
@@ -217,6 +217,11 @@ class MemorySlackGateway:
             if email and person.email.lower() == email.lower() and team is not None:
                 return self._user(person.id, team, install, with_email=True)
         return None
+
+    async def list_teams(self, token: str) -> Sequence[SlackTeam]:
+        """`auth.teams.list`: the workspaces the install reaches (one for a workspace token)."""
+        install = self._authenticate("auth.teams.list", token)
+        return [SlackTeam(id=t, name=self._workspaces[t].name) for t in self._teams_of(install)]
 
     async def post_message(self, token: str, *, channel: str, text: str,
                            blocks: Sequence[Mapping[str, Any]],

@@ -42,6 +42,7 @@ from application.slack.gateway import (
     PostedMessage,
     SlackError,
     SlackRateLimited,
+    SlackTeam,
     SlackUnavailable,
     SlackUser,
     TeamProfile,
@@ -237,6 +238,20 @@ class SlackWebGateway:
         if not isinstance(user, dict):
             raise SlackError("invalid_response", "missing user")
         return wire.user_from(user)
+
+    async def list_teams(self, token: str) -> Sequence[SlackTeam]:
+        """`auth.teams.list`, following its cursor (Tier 2, so paced like users.list)."""
+        teams: list[SlackTeam] = []
+        cursor: str | None = None
+        while True:
+            await self.pacer.wait_turn(pace_key(f"Bearer {token}", "auth.teams.list"))
+            body = await _answer(self._client(token).auth_teams_list(
+                limit=1000, cursor=cursor or None))
+            teams.extend(wire.teams_from(body))
+            metadata = body.get("response_metadata") or {}
+            cursor = metadata.get("next_cursor") if isinstance(metadata, dict) else None
+            if not cursor:
+                return teams
 
     async def post_message(
         self,

@@ -5,8 +5,9 @@ holding a lease: a delivery that must wait is held or rescheduled and the lease 
 What Slack's answers lead to:
 - `ratelimited` (with Retry-After): that workspace's method pauses for every worker; retry then.
 - 5xx, timeouts (`SlackUnavailable`): retry with backoff and jitter; dead after N attempts.
-- `invalid_auth`, `token_revoked`, `account_inactive`: the installation cannot post; this
-  delivery goes by e-mail (the installation is flagged by the first-hour issue's work).
+- `invalid_auth`, `token_revoked`, `account_inactive`: the installation cannot post; it is
+  marked "needs reconnecting" (application/slack/reconnect.py) and this delivery, like every
+  one after it until an admin reconnects, goes by e-mail.
 - `user_not_found`, `channel_not_found`: this person goes by e-mail.
 - `invalid_blocks` and other refusals of the message itself: dead, with Slack's reason."""
 
@@ -42,6 +43,7 @@ from application.slack.gateway import (
     SlackUnavailable,
 )
 from application.slack.ports import SlackUnitOfWork
+from application.slack.reconnect import note_refused_token
 from domain.ids import InstallationId, OrganizationId
 
 log = logging.getLogger(__name__)
@@ -177,6 +179,9 @@ class Sender:
         elif isinstance(refused, SlackUnavailable):
             await self._retry(delivery, f"Slack unavailable: {refused.detail or refused.code}")
         elif refused.code in _REROUTE_WORKSPACE | _REROUTE_PERSON:
+            if refused.code in _REROUTE_WORKSPACE:  # the token is lost: flag it for the admin
+                installation_id = InstallationId(route.installation_id)
+                await note_refused_token(self.uow_factory(), installation_id, refused, self.clock)
             reason = f"Slack answered {refused.code}."
             await self._settle(delivery, slack_refused=reason)
         else:
@@ -240,6 +245,7 @@ class Sender:
             except SlackError as refused:
                 self._count(UPDATE, refused)
                 log.warning("Could not update message of %s: %s", shown.id, refused.code)
+                await note_refused_token(self.uow_factory(), installation.id, refused, self.clock)
         await self.store.sent(
             delivery.id,
             channel=Channel.SLACK,

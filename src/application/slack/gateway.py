@@ -37,6 +37,9 @@ class SlackRateLimited(SlackError):
 
 # Error codes that mean "this token is already dead": removal can go ahead.
 DEAD_TOKEN_CODES = frozenset({"token_revoked", "invalid_auth", "account_inactive", "not_authed"})
+# Slack's answers to a token it no longer accepts: outside a removal, the installation needs
+# reconnecting (`not_authed` is not among them: it means no token was sent at all).
+LOST_TOKEN_CODES = frozenset({"token_revoked", "invalid_auth", "account_inactive"})
 
 
 @attrs.frozen(kw_only=True)
@@ -88,6 +91,14 @@ class PostedMessage:
 
 
 @attrs.frozen(kw_only=True)
+class SlackTeam:
+    """A workspace an org-wide (Grid) install was granted (`auth.teams.list`)."""
+
+    id: str
+    name: str
+
+
+@attrs.frozen(kw_only=True)
 class UsersPage:
     users: Sequence[SlackUser]
     next_cursor: str | None
@@ -118,6 +129,10 @@ class SlackGateway(Protocol):
 
     async def lookup_by_email(self, token: str, email: str) -> SlackUser | None:
         """`users.lookupByEmail`; None when nobody has that email (`users_not_found`)."""
+        ...
+
+    async def list_teams(self, token: str) -> Sequence[SlackTeam]:
+        """`auth.teams.list`, every page: the workspaces an org-wide token may act in."""
         ...
 
     async def post_message(
