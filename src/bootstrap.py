@@ -34,6 +34,7 @@ from adapters.persistence.memory import MemoryStore, MemoryUnitOfWork, memory_uo
 from adapters.persistence.memory_deliveries import MemoryDeliveryStore
 from adapters.persistence.outbox import MemoryOutbox, SqlOutbox
 from adapters.persistence.outbox_bell import OutboxBell, listen_for_outbox
+from adapters.persistence.preferences import MemoryPreferenceStore, SqlPreferenceStore
 from adapters.persistence.sealing import TokenSealer
 from adapters.persistence.slack_pacing import MemorySlackPacing, SqlSlackPacing
 from adapters.persistence.sql_deliveries import SqlDeliveryStore
@@ -41,6 +42,7 @@ from adapters.persistence.sql_uow import SqlUnitOfWork
 from adapters.persistence.sqlite_checkpoints import WalCheckpointer, sqlite_file
 from adapters.settings import SLACK_API, Settings
 from adapters.slack.blocks.renderer import BlockKitRenderer
+from adapters.slack.home.view import HomeView
 from adapters.slack.slack_app import SlackApp
 from adapters.slack.web_gateway import SlackWebGateway
 from application.actors import Actor
@@ -50,8 +52,10 @@ from application.delivery.ports import DeliveryStore, SlackPacing
 from application.delivery.sender import Sender
 from application.delivery.worker import DeliveryWorker, Expander
 from application.ports import Outbox, UnitOfWork
+from application.preferences import PreferenceStore
 from application.reactions import Reactions
 from application.running import UseCaseRunner
+from application.slack.home_publishing import HomePublisher
 from application.usecases.access_tokens import authenticate
 
 
@@ -128,6 +132,12 @@ def _delivery_worker(
     return worker
 
 
+def _preference_store(settings: Settings, engine: Callable[[], AsyncEngine]) -> PreferenceStore:
+    if settings.uses_memory:
+        return MemoryPreferenceStore()
+    return SqlPreferenceStore(engine())
+
+
 def _checkpointer(settings: Settings) -> WalCheckpointer | None:
     """The server's WAL checkpoints, for a file-based SQLite database only."""
     path = None if settings.uses_memory else sqlite_file(settings.database_url)
@@ -162,9 +172,18 @@ class Container(containers.DeclarativeContainer):
     )
     delivery_store = providers.Singleton(_delivery_store, settings, engine.provider, memory_store)
     metrics = providers.Singleton(DeliveryMetrics, delivery_store, clock)
+    preference_store = providers.Singleton(_preference_store, settings, engine.provider)
     runner = providers.Singleton(
-        UseCaseRunner, uow_factory, clock, gateway=slack_gateway, deliveries=delivery_store
-    )
+        UseCaseRunner, uow_factory, clock, gateway=slack_gateway, deliveries=delivery_store,
+        preferences=preference_store,
+    )  # fmt: skip
+    home_publisher = providers.Singleton(
+        lambda s, uows, gateway, store, clock: HomePublisher(
+            uow_factory=uows, gateway=gateway, renderer=HomeView(s.public_url),
+            preferences=store, clock=clock,
+        ),
+        settings, uow_factory, slack_gateway, preference_store, clock,
+    )  # fmt: skip
     reactions = providers.Singleton(Reactions, runner)
     browser_sessions = providers.Singleton(_browser_sessions, settings, engine.provider)
     session_policy = providers.Singleton(_session_policy, settings)
@@ -201,6 +220,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         sandbox_url=_sandbox_url(config),
         metrics=container.metrics().exposition,
         traffic=container.traffic() if config.runs_worker_in_process else None,
+        homes=container.home_publisher(),
         slack=SlackApp(
             client_id=config.slack_client_id,
             signing_secret=config.slack_signing_secret,

@@ -72,7 +72,7 @@ class SqlPreferenceStore:
             row = (
                 await conn.execute(select(t.notification_preferences).where(_P.user_id == user_id))
             ).first()
-        return None if row is None else _preferences(row._mapping)
+        return None if row is None else _preferences(dict(row._mapping))
 
     async def save(self, preferences: NotificationPreferences) -> None:
         values = _row(preferences)

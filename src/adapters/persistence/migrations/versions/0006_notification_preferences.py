@@ -11,6 +11,8 @@ digest of low-priority kinds (`application.preferences`); the digest's items wai
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
@@ -21,8 +23,11 @@ branch_labels = None
 depends_on = None
 
 
-def _document() -> sa.types.TypeEngine[object]:
-    return sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql")
+def _document() -> sa.types.TypeEngine[Any]:  # the JSON column of `tables.Document`
+    document: sa.types.TypeEngine[Any] = sa.JSON().with_variant(
+        postgresql.JSONB(astext_type=sa.Text()), "postgresql"
+    )
+    return document
 
 
 def upgrade() -> None:
