@@ -83,8 +83,8 @@ def preference_blocks(home: Home) -> list[Block]:
     whose = ("your own" if prefs.window is not None
              else "your organization's — change any part to make them yours")  # fmt: skip
     each = _option(EACH, "One message each")
-    daily = _option(DAILY, "A daily digest", "Announcements and task completions, once a day "
-                    "when your notification hours begin")  # fmt: skip
+    daily = _option(DAILY, "A daily digest",
+                    "Announcements and finished tasks, once a day")  # fmt: skip
     hours: list[InteractiveElement] = [
         CheckboxesElement(action_id=DAYS, options=days,
                           initial_options=[o for o in days if int(o.value) in window.days]),
