@@ -51,8 +51,9 @@ def home(*programs: ProgramHome, notice: str = "", **preferences: Any) -> Home:
 
 def program(**lists: Any) -> ProgramHome:
     base: dict[str, Any] = {
-        "program_id": "p1", "name": "Acme Pathways", "is_mentor": False, "is_mentee": True, "connections": (),
-        "received": (), "sent": (), "meetings": (), "surveys": (), "recommended": (),
+        "program_id": "p1", "name": "Acme Pathways", "is_mentor": False, "is_mentee": True,
+        "connections": (), "received": (), "sent": (), "meetings": (), "surveys": (),
+        "recommended": (),
     }  # fmt: skip
     return ProgramHome(**{**base, **lists})
 
