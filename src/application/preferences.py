@@ -50,9 +50,11 @@ class PreferenceStore(Protocol):
         already kept."""
         ...
 
-    async def take_digest(self, user_id: str, due_at: datetime) -> Sequence[DigestItem]:
-        """Remove and return the person's items due at `due_at`, oldest first. Two callers
-        never both get the same item."""
+    async def take_digest(self, user_id: str, due_at: datetime, *, by: str) -> Sequence[DigestItem]:
+        """The person's items due at `due_at` for the digest delivery `by` sends, oldest
+        first: every item no other delivery took yet becomes `by`'s, and `by` gets the same
+        items again when it asks again (a retried send). Two deliveries never share an item.
+        Items due a week before `due_at` or earlier are forgotten."""
         ...
 
 

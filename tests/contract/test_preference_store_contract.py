@@ -124,12 +124,21 @@ async def test_a_digest_is_taken_once_oldest_first_and_only_its_own(stores: Stor
     assert await store.add_to_digest(_item("d3", due=later))
     assert await store.add_to_digest(_item("d4", user="u2"))
     assert not await store.add_to_digest(_item("d1")), "one item per delivery"
-    taken = await stores().take_digest("u1", NOW)
+    taken = await stores().take_digest("u1", NOW, by="d2")
     assert [i.delivery_id for i in taken] == ["d1", "d2"]
     assert taken[0] == _item("d1")
-    assert await store.take_digest("u1", NOW) == []
-    assert [i.delivery_id for i in await store.take_digest("u1", later)] == ["d3"]
-    assert [i.delivery_id for i in await store.take_digest("u2", NOW)] == ["d4"]
+    assert await store.take_digest("u1", NOW, by="d1") == [], "d2's digest carries them"
+    again = await store.take_digest("u1", NOW, by="d2")
+    assert [i.delivery_id for i in again] == ["d1", "d2"], "a retried digest sends the same"
+    assert [i.delivery_id for i in await store.take_digest("u1", later, by="d3")] == ["d3"]
+    assert [i.delivery_id for i in await store.take_digest("u2", NOW, by="d4")] == ["d4"]
+
+
+async def test_items_a_week_past_their_digest_are_forgotten(stores: Stores) -> None:
+    store = stores()
+    await store.add_to_digest(_item("old"))
+    await store.take_digest("u1", NOW + timedelta(days=7), by="new")
+    assert await store.take_digest("u1", NOW, by="old") == []
 
 
 async def test_two_takers_at_once_never_share_an_item(stores: Stores) -> None:
@@ -137,7 +146,7 @@ async def test_two_takers_at_once_never_share_an_item(stores: Stores) -> None:
     for n in range(6):
         await store.add_to_digest(_item(f"d{n}", minutes=n))
     first, second = await asyncio.gather(
-        stores().take_digest("u1", NOW), stores().take_digest("u1", NOW)
+        stores().take_digest("u1", NOW, by="a"), stores().take_digest("u1", NOW, by="b")
     )
     ids = [i.delivery_id for i in [*first, *second]]
     assert sorted(ids) == [f"d{n}" for n in range(6)]

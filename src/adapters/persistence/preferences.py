@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Mapping, Sequence
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from typing import Any
 
 import attrs
@@ -24,6 +24,7 @@ from domain.working_hours import WorkingWindow
 
 _P = t.notification_preferences.c
 _D = t.digest_items.c
+FORGET_AFTER = timedelta(days=7)
 _CONFLICT = "Your preferences changed meanwhile (another click?). Please try again."
 
 
@@ -33,6 +34,7 @@ class MemoryPreferenceStore:
     def __init__(self) -> None:
         self.saved: dict[str, NotificationPreferences] = {}
         self.digest: dict[str, DigestItem] = {}  # by delivery id
+        self.taken: dict[str, str] = {}  # delivery id of an item -> the digest's delivery
 
     async def get(self, user_id: str) -> NotificationPreferences | None:
         found = self.saved.get(user_id)
@@ -51,14 +53,15 @@ class MemoryPreferenceStore:
         self.digest[item.delivery_id] = item
         return True
 
-    async def take_digest(self, user_id: str, due_at: datetime) -> Sequence[DigestItem]:
-        taken = sorted(
-            (i for i in self.digest.values() if i.user_id == user_id and i.due_at == due_at),
-            key=lambda i: (i.created_at, i.delivery_id),
-        )
-        for item in taken:
-            del self.digest[item.delivery_id]
-        return taken
+    async def take_digest(self, user_id: str, due_at: datetime, *, by: str) -> Sequence[DigestItem]:
+        for old in [i for i in self.digest.values() if i.due_at <= due_at - FORGET_AFTER]:
+            del self.digest[old.delivery_id]
+            self.taken.pop(old.delivery_id, None)
+        mine = [i for i in self.digest.values() if i.user_id == user_id and i.due_at == due_at]
+        for item in mine:
+            self.taken.setdefault(item.delivery_id, by)
+        taken = [i for i in mine if self.taken[i.delivery_id] == by]
+        return sorted(taken, key=lambda i: (i.created_at, i.delivery_id))
 
 
 class SqlPreferenceStore:
@@ -102,14 +105,23 @@ class SqlPreferenceStore:
                 return False
         return True
 
-    async def take_digest(self, user_id: str, due_at: datetime) -> Sequence[DigestItem]:
+    async def take_digest(self, user_id: str, due_at: datetime, *, by: str) -> Sequence[DigestItem]:
         mine = and_(_D.user_id == user_id, _D.due_at == due_at)
         async with writers_turn(self._engine), self._engine.begin() as conn:
-            # DELETE ... RETURNING: of two takers, each row goes to the one that deleted it.
-            rows = (await conn.execute(delete(t.digest_items).where(mine).returning(
-                *t.digest_items.c))).all()  # fmt: skip
-        items = [DigestItem(**dict(r._mapping)) for r in rows]
-        return sorted(items, key=lambda i: (i.created_at, i.delivery_id))
+            await conn.execute(delete(t.digest_items).where(_D.due_at <= due_at - FORGET_AFTER))
+            # One UPDATE: of two takers, each row goes to the one whose update wrote it first.
+            await conn.execute(
+                update(t.digest_items).where(and_(mine, _D.taken_by.is_(None))).values(taken_by=by)
+            )
+            rows = (await conn.execute(
+                select(t.digest_items).where(and_(mine, _D.taken_by == by))
+                .order_by(_D.created_at, _D.delivery_id)
+            )).all()  # fmt: skip
+        return [_item(dict(r._mapping)) for r in rows]
+
+
+def _item(row: Mapping[str, Any]) -> DigestItem:
+    return DigestItem(**{k: v for k, v in row.items() if k != "taken_by"})
 
 
 def _row(p: NotificationPreferences) -> dict[str, Any]:

@@ -270,7 +270,8 @@ notification_preferences = Table(
     Column("window_end", String(5), nullable=True),
     Column("digest", Boolean, nullable=False),
 )
-# Low-priority notifications waiting for their recipient's daily digest (one per delivery).
+# Low-priority notifications waiting for their recipient's daily digest (one per delivery);
+# `taken_by`: the delivery whose digest message carries it.
 digest_items = Table(
     "digest_items",
     metadata,
@@ -280,5 +281,6 @@ digest_items = Table(
     Column("kind", String(40), nullable=False),
     Column("facts", Document, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
+    Column("taken_by", String(64), nullable=True),
     Index("ix_digest_items_user_due", "user_id", "due_at"),
 )

@@ -51,6 +51,7 @@ def upgrade() -> None:
         sa.Column("kind", sa.String(40), nullable=False),
         sa.Column("facts", _document(), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("taken_by", sa.String(64), nullable=True),
         sa.PrimaryKeyConstraint("delivery_id", name="pk_digest_items"),
     )
     op.create_index("ix_digest_items_user_due", "digest_items", ["user_id", "due_at"])
