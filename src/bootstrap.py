@@ -1,3 +1,4 @@
+# Over 300 lines: the composition root, the one module that knows every concrete class.
 """The composition root: the only module that knows every concrete class.
 
 `create_app()` is what `mentorlink serve` (uvicorn --factory) runs; tests call
@@ -49,6 +50,7 @@ from application.actors import Actor
 from application.browser_sessions import BrowserSessions, SessionPolicy
 from application.delivery.notifications import MentoringNotifications
 from application.delivery.ports import DeliveryStore, SlackPacing
+from application.delivery.preferences import FollowingPreferences, PersonalTiming
 from application.delivery.sender import Sender
 from application.delivery.worker import DeliveryWorker, Expander
 from application.ports import Outbox, UnitOfWork
@@ -105,6 +107,8 @@ def _delivery_worker(
     gateway: SlackWebGateway,
     metrics: DeliveryMetrics,
     bell: OutboxBell,
+    preferences: PreferenceStore,
+    homes: HomePublisher,
 ) -> DeliveryWorker:
     """The outbox -> deliveries -> Slack DM or e-mail pipeline, on this root's stores."""
     if settings.uses_memory:
@@ -122,10 +126,14 @@ def _delivery_worker(
         store=deliveries, pacing=pacing, slack=gateway, slack_renderer=BlockKitRenderer(),
         mailer=mailer, mail_renderer=PlainMailRenderer(settings.public_url),
         uow_factory=uow_factory, clock=clock, calls=metrics,
+        timing=PersonalTiming(store=preferences),
     )  # fmt: skip
+    # Each person's muted kinds, and their Home tab published again when their area changes.
+    policy = FollowingPreferences(
+        inner=MentoringNotifications(), preferences=preferences, homes=homes
+    )
     expander = Expander(
-        outbox=outbox, store=deliveries, policy=MentoringNotifications(),
-        uow_factory=uow_factory, clock=clock,
+        outbox=outbox, store=deliveries, policy=policy, uow_factory=uow_factory, clock=clock,
     )  # fmt: skip
     worker = DeliveryWorker(expander=expander, sender=sender)
     bell.listen(worker.wake.set)  # commit to DM without waiting for the next poll
@@ -189,7 +197,7 @@ class Container(containers.DeclarativeContainer):
     session_policy = providers.Singleton(_session_policy, settings)
     delivery_worker = providers.Singleton(
         _delivery_worker, settings, engine.provider, memory_store, delivery_store, uow_factory,
-        clock, slack_gateway, metrics, outbox_bell,
+        clock, slack_gateway, metrics, outbox_bell, preference_store, home_publisher,
     )  # fmt: skip
     traffic = providers.Singleton(RequestTraffic)
 
@@ -231,7 +239,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
 
     checkpointer = container.checkpointer()
     delivering = (
-        InProcessWorker(container.delivery_worker, container.traffic())
+        InProcessWorker(container.delivery_worker, container.traffic(), container.home_publisher)
         if config.runs_worker_in_process
         else None
     )
@@ -273,13 +281,14 @@ async def run_worker(
     until `stop` is set (SIGTERM, Ctrl-C); each finishes the delivery in hand and gives back
     the rest of its batch. With `metrics_port`, this process's `/metrics` is served there."""
     container = create_container(settings)
-    worker = container.delivery_worker()
+    worker, homes = container.delivery_worker(), container.home_publisher()
     listening = [] if settings.uses_memory else [
         listen_for_outbox(container.engine(), container.outbox_bell(), stop)
     ]  # fmt: skip
     if metrics_port:
         exposition = container.metrics().exposition
         listening.append(serve_metrics(exposition, METRICS_HOST, metrics_port, stop))
+    listening.append(homes.run(stop))  # Home tabs published again as areas change
     try:
         await asyncio.gather(*(worker.run(stop) for _ in range(max(concurrency, 1))), *listening)
     finally:
@@ -293,19 +302,24 @@ class InProcessWorker:
 
     make: Callable[[], DeliveryWorker]
     traffic: RequestTraffic  # requests go first: the worker works between them
+    homes: Callable[[], HomePublisher] | None = None  # Home tabs published as areas change
     _stop: asyncio.Event = attrs.field(factory=asyncio.Event)
     _task: asyncio.Task[None] | None = None
+    _homes_task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
         worker = self.make()
         worker.poll_every = 0.25  # the safety net: a commit rings the worker awake at once
         worker.expander.turns = worker.sender.turns = self.traffic
         self._task = asyncio.create_task(worker.run(self._stop), name="delivery-worker")
+        if self.homes is not None:
+            self._homes_task = asyncio.create_task(self.homes().run(self._stop), name="homes")
 
     async def stop(self) -> None:
         self._stop.set()
-        if self._task is not None:
-            await self._task
+        for task in (self._task, self._homes_task):
+            if task is not None:
+                await task
 
 
 def main(argv: Sequence[str] | None = None) -> int:
