@@ -8,6 +8,8 @@ import json
 from typing import Any
 
 from adapters.slack.blocks import actions
+from application.delivery.preferences import FollowingPreferences
+from application.slack.home_publishing import HomePublisher
 from tests.http.admin_web import (  # noqa: F401  (web_fixture is the `web` fixture)
     ACME_TEAM,
     Web,
@@ -139,3 +141,26 @@ async def test_an_unsigned_home_opened_is_refused_and_publishes_nothing(web: Web
                             timestamp=int(web.clock.now().timestamp()) - 301)  # fmt: skip
     assert stale.status_code == 401
     assert web.slack.calls["views.publish"] == 0
+
+
+async def test_a_home_is_published_again_when_the_persons_area_changes(web: Web) -> None:
+    await connected(web)
+    await web.worker.run_once()  # the install's own news (welcomes) are out of the way
+    policy = web.worker.expander.policy
+    assert isinstance(policy, FollowingPreferences) and policy.homes is not None
+    homes = policy.homes
+    assert isinstance(homes, HomePublisher)
+    await homes.publish_stale()
+    published = web.slack.calls["views.publish"]
+    request = await web.api("POST", "/mentor-requests", "sam", json={
+        "program_id": web.acme.program_id, "mentor_id": web.acme.members["maria"],
+        "note": "Fresh request"})  # fmt: skip
+    assert request.status_code == 201, request.text
+    await web.worker.run_once()  # expands the row: Sam and Maria are concerned
+    assert await homes.publish_stale() == 2
+    assert web.slack.calls["views.publish"] == published + 2
+    maria = web.slack.home_of("W0MARIA")
+    assert maria is not None and "Fresh request" in texts(maria)
+    sam = web.slack.home_of("W0SAM")
+    assert sam is not None and (actions.MENTOR_REQUEST_WITHDRAW, request.json()["id"]) in \
+        action_ids(sam)  # fmt: skip
