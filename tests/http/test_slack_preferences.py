@@ -109,7 +109,7 @@ async def test_own_notification_hours_start_from_the_organizations(web: Web) -> 
     assert saved is not None and saved.window is not None
     assert saved.window.days == {5, 6} and saved.window.end == time(23, 59)
     home = web.slack.home_of("W0SAM")
-    assert home is not None and "Sat-Sun 10:00-23:59" in texts(home)
+    assert home is not None and "weekends, 10:00 to midnight" in texts(home)
     await post(web, click(ids.RESET_HOURS, value="reset"))
     saved = await store(web).get(web.acme.users["sam"])
     assert saved is not None and saved.window is None

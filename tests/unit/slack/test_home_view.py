@@ -213,11 +213,13 @@ def test_preferences_show_what_the_person_chose() -> None:
     blocks = {b.get("block_id"): b for b in view["blocks"]}
     mute = blocks["preferences:mute"]["elements"][0]
     assert [o["value"] for o in mute["initial_options"]] == ["announcement"]
+    days = blocks["preferences:days"]["elements"][0]
+    assert [o["value"] for o in days["initial_options"]] == ["0", "2"]
     hours = blocks["preferences:hours"]["elements"]
-    assert [o["value"] for o in hours[0]["initial_options"]] == ["0", "2"]
-    assert hours[1]["initial_option"]["value"] == "09:00"
-    assert hours[2]["initial_option"]["text"]["text"] == "midnight"
-    assert hours[3]["action_id"] == pref_ids.RESET_HOURS
+    assert hours[0]["initial_option"]["value"] == "09:00"
+    assert hours[1]["initial_option"]["text"]["text"] == "midnight"
+    assert hours[2]["action_id"] == pref_ids.RESET_HOURS
+    assert "Mon, Wed, 09:00 to midnight" in text(view)
     digest = blocks["preferences:digest"]["elements"][0]
     assert digest["initial_option"]["value"] == pref_ids.DAILY
     assert "your own" in text(view)
@@ -225,7 +227,7 @@ def test_preferences_show_what_the_person_chose() -> None:
 
 def test_without_own_hours_the_organizations_are_shown_and_no_reset() -> None:
     view = rendered(home())
-    assert "Mon-Fri 08:00-19:00" in text(view) and "your organization's" in text(view)
+    assert "weekdays, 08:00 to 19:00" in text(view) and "your organization's" in text(view)
     assert pref_ids.RESET_HOURS not in [a for a, _ in ids(view)]
 
 

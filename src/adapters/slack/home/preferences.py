@@ -28,7 +28,7 @@ from slack_sdk.models.blocks import (
 
 from adapters.slack.blocks.parts import button, header, note, section
 from application.slack.home import Home
-from domain.working_hours import DAY_NAMES
+from domain.working_hours import DAY_NAMES, WorkingWindow
 
 MUTE = "preferences.mute"
 DAYS = "preferences.days"
@@ -59,6 +59,16 @@ def _time_label(at: time) -> str:
     return "midnight" if at == MIDNIGHT else f"{at:%H:%M}"
 
 
+def _describe(window: WorkingWindow) -> str:
+    """`weekdays, 08:00 to 19:00` as people say it."""
+    days = sorted(window.days)
+    named = {tuple(range(7)): "every day", tuple(range(5)): "weekdays",
+             (5, 6): "weekends"}.get(tuple(days))  # fmt: skip
+    if named is None:
+        named = window.describe().rsplit(" ", 1)[0]
+    return f"{named}, {window.start:%H:%M} to {_time_label(window.end)}"
+
+
 def _option(value: str, label: str, description: str | None = None) -> Option:
     return Option(value=value, text=label, description=description)
 
@@ -71,7 +81,7 @@ def _times(first: int, last: int) -> list[Option]:
 
 
 def preference_blocks(home: Home) -> list[Block]:
-    """At most 10 blocks: kinds, hours, digest, and why the last change was refused."""
+    """At most 11 blocks: kinds, hours, digest, and why the last change was refused."""
     prefs = home.preferences
     window = prefs.window or home.organization_window
     kinds = [_option(v, label, d) for v, label, d in KINDS]
@@ -101,9 +111,10 @@ def preference_blocks(home: Home) -> list[Block]:
                 "still shows everything."),
         ActionsBlock(block_id="preferences:mute", elements=[
             CheckboxesElement(action_id=MUTE, options=kinds, initial_options=muted or None)]),
-        section(f"*Notification hours* — {window.describe()}, in your own timezone "
+        section(f"*Notification hours* — {_describe(window)}, in your own timezone "
                 f"({whose}). Outside them, messages wait until your hours begin."),
-        ActionsBlock(block_id="preferences:hours", elements=hours),
+        ActionsBlock(block_id="preferences:days", elements=hours[:1]),
+        ActionsBlock(block_id="preferences:hours", elements=hours[1:]),
         section("*How low-priority news reaches you*"),
         ActionsBlock(block_id="preferences:digest", elements=[
             RadioButtonsElement(action_id=DIGEST, options=[each, daily],

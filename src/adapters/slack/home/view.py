@@ -229,7 +229,7 @@ class HomeView:
         blocks: list[Block] = [section("\n".join(lines))]
         for t in c.tasks[:TASKS]:
             due = f" — due {_day(t.due)}" if t.due else ""
-            whose = f" ({esc(t.assignee)})" if t.assignee else ""
+            whose = f" — for {esc(t.assignee)}" if t.assignee else ""
             blocks.append(_with_button(
                 f"☐ *{esc(t.title)}*{whose}{due}",
                 button("Mark done", actions.TASK_MARK_DONE, f"{t.connection_id}:{t.task_id}"),
