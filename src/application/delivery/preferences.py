@@ -28,6 +28,11 @@ from domain.ids import ConnectionId, MemberId
 from domain.preferences import NotificationPreferences
 from domain.working_hours import WorkingWindow, zone_of
 
+# Families of topics that change what a Home tab shows (announcements and the Slack
+# integration's own news do not).
+HOME_TOPICS = ("mentor_request.", "meeting.", "connection.", "survey.", "member.",
+               "slack_identity.")  # fmt: skip
+
 
 class StaleHomes(Protocol):
     """Where to say whose Home tab changed (`HomePublisher.mark_stale`)."""
@@ -48,7 +53,7 @@ class FollowingPreferences:
         self, row: OutboxMessage, uow: SlackUnitOfWork
     ) -> Sequence[Notification]:
         made = await self.inner.notifications_for(row, uow)
-        if self.homes is not None:
+        if self.homes is not None and row.topic.startswith(HOME_TOPICS):
             concerned = {n.recipient_user_id for n in made} | await _people_in(row, uow)
             self.homes.mark_stale(concerned)
         kept = []

@@ -226,3 +226,15 @@ async def test_whoever_a_row_concerns_gets_their_home_again(post: Post) -> None:
     async with fresh(post.store) as uow:
         await policy.notifications_for(row, uow)
     assert homes.stale == {scene.sam.actor.user_id, scene.maria.actor.user_id}
+
+
+async def test_news_that_no_home_shows_publishes_no_home(post: Post) -> None:
+    homes = Homes()
+    policy = FollowingPreferences(inner=Table([_note(K.ANNOUNCEMENT, "u1")]),
+                                  preferences=MemoryPreferenceStore(), homes=homes)  # fmt: skip
+    row = OutboxMessage(id=1, topic="program.announcement_made", organization_id="o1",
+                        payload={"program_id": post.scene.program.id},
+                        created_at=post.clock.now(), available_at=post.clock.now())  # fmt: skip
+    async with fresh(post.store) as uow:
+        assert len(await policy.notifications_for(row, uow)) == 1
+    assert homes.stale == set()
