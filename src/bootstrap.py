@@ -146,6 +146,15 @@ def _preference_store(settings: Settings, engine: Callable[[], AsyncEngine]) -> 
     return SqlPreferenceStore(engine())
 
 
+def _slack_pacing(
+    settings: Settings, engine: Callable[[], AsyncEngine], store: MemoryStore
+) -> SlackPacing:
+    """Slack's pace per workspace and method, in the store every process shares."""
+    if settings.uses_memory:
+        return MemorySlackPacing(store)
+    return SqlSlackPacing(engine())
+
+
 def _checkpointer(settings: Settings) -> WalCheckpointer | None:
     """The server's WAL checkpoints, for a file-based SQLite database only."""
     path = None if settings.uses_memory else sqlite_file(settings.database_url)
@@ -186,11 +195,12 @@ class Container(containers.DeclarativeContainer):
         preferences=preference_store,
     )  # fmt: skip
     home_publisher = providers.Singleton(
-        lambda s, uows, gateway, store, clock: HomePublisher(
+        lambda s, uows, gateway, store, clock, pacing: HomePublisher(
             uow_factory=uows, gateway=gateway, renderer=HomeView(s.public_url),
-            preferences=store, clock=clock,
+            preferences=store, clock=clock, pacing=pacing,
         ),
         settings, uow_factory, slack_gateway, preference_store, clock,
+        providers.Singleton(_slack_pacing, settings, engine.provider, memory_store),
     )  # fmt: skip
     reactions = providers.Singleton(Reactions, runner)
     browser_sessions = providers.Singleton(_browser_sessions, settings, engine.provider)

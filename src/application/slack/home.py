@@ -126,8 +126,7 @@ class Home:
 class Stranger:
     """A Slack user the platform cannot match to anyone: how to get matched."""
 
-    workspace: str  # its name, "" when the workspace itself is not connected
-    connected: bool
+    workspace: str  # its name, "" when unknown
 
 
 async def read_home(

@@ -12,14 +12,16 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 import attrs
 
 from application.actors import Actor
+from application.delivery.ports import SlackPacing
 from application.ports import Clock
 from application.preferences import PreferenceStore
-from application.slack.gateway import SlackError, SlackGateway
+from application.slack.gateway import SlackError, SlackGateway, SlackRateLimited
 from application.slack.home import Home, Stranger, read_home
 from application.slack.ports import SlackUnitOfWork
 from domain.errors import NotFound
@@ -29,6 +31,7 @@ from domain.slack.identity import identity_id
 from domain.slack.installation import SlackWorkspace, WorkspaceInstallation
 
 log = logging.getLogger(__name__)
+PUBLISH = "views.publish"
 
 
 @attrs.frozen(kw_only=True)
@@ -63,6 +66,28 @@ class HomeTarget:
     slack_user_id: str
     team_id: str | None
     installation_id: str
+    workspace: str  # the rate-limit key, as the delivery worker's routes have it
+
+
+def _target(
+    installation: WorkspaceInstallation, user_id: str | None, slack_user_id: str,
+    team_id: str | None,
+) -> HomeTarget:  # fmt: skip
+    assert installation.bot is not None
+    workspace = installation.workspace
+    return HomeTarget(
+        user_id=user_id, token=installation.bot.token, slack_user_id=slack_user_id,
+        team_id=team_id or workspace.team_id, installation_id=installation.id,
+        workspace=workspace.team_id or workspace.enterprise_id or installation.id,
+    )  # fmt: skip
+
+
+class _Paced(Exception):
+    """Slack's rate limit for views.publish in that workspace: not before `until`."""
+
+    def __init__(self, until: datetime) -> None:
+        super().__init__(f"paced until {until.isoformat()}")
+        self.until = until
 
 
 async def installation_for(
@@ -123,9 +148,10 @@ class HomePublisher:
     renderer: HomeRenderer
     preferences: PreferenceStore
     clock: Clock
+    pacing: SlackPacing | None = None  # shared with the delivery worker: refreshes keep to it
     stale: set[str] = attrs.field(factory=set)
     wake: asyncio.Event = attrs.field(factory=asyncio.Event)
-    published: int = 0  # views.publish calls that Slack accepted (for tests and metrics)
+    not_before: datetime | None = None  # the pacing's answer for what is still stale
 
     async def opened(self, cmd: HomeOpened) -> None:
         """Publish the Home of whoever opened it (a stranger gets how to be matched). Runs
@@ -144,24 +170,21 @@ class HomePublisher:
             if installation is None or installation.bot is None:
                 return  # not connected (any more): nobody to publish as
             user_id = await platform_user_of(uow, installation, cmd.slack_user_id)
-        target = HomeTarget(
-            user_id=user_id, token=installation.bot.token, slack_user_id=cmd.slack_user_id,
-            team_id=cmd.team_id or installation.workspace.team_id,
-            installation_id=installation.id,
-        )  # fmt: skip
+        target = _target(installation, user_id, cmd.slack_user_id, cmd.team_id)
         page = await self._page(user_id, installation.workspace.display_name)
-        await self._publish(target, page)
+        await self._publish(target, page, paced=False)  # someone is looking: at once
 
-    async def publish_for(self, user_id: str, *, notice: str = "") -> int:
+    async def publish_for(self, user_id: str, *, notice: str = "", paced: bool = False) -> int:
         """Publish the person's Home in every connected workspace they were found in; how
-        many were published."""
+        many were published. `paced`: within the shared views.publish pace (raises `_Paced`
+        when it says to wait) — a refresh nobody is waiting for."""
         targets = await self._targets(user_id)
         if not targets:
             return 0
         page = await self._page(UserId(user_id), "", notice=notice)
         done = 0
         for target in targets:
-            done += await self._publish(target, page)
+            done += await self._publish(target, page, paced=paced)
         return done
 
     def mark_stale(self, user_ids: Iterable[str]) -> None:
@@ -172,36 +195,54 @@ class HomePublisher:
             self.wake.set()
 
     async def publish_stale(self) -> int:
-        """Publish every stale Home once; how many people were handled."""
-        people, self.stale = sorted(self.stale), set()
+        """Publish every stale Home once, within Slack's pace; how many were published. A
+        Home the pace holds back stays stale, due at `not_before`."""
+        people, self.stale, self.not_before = sorted(self.stale), set(), None
+        published = 0
         for user_id in people:
             try:
-                await self.publish_for(user_id)
+                published += await self.publish_for(user_id, paced=True) > 0
+            except _Paced as paced:
+                self.stale.add(user_id)
+                self.not_before = min(self.not_before or paced.until, paced.until)
             except Exception:  # one person's Home must not stop the others'
                 log.exception("Could not publish the Home of %s", user_id)
-        return len(people)
+        return published
 
     async def run(self, stop: asyncio.Event, pause: float = 0.2) -> None:
         """Until `stop`: publish what went stale, a moment after it did (changes that come
-        together are published once)."""
+        together are published once), and what the pace held back once it allows."""
         while not stop.is_set():
-            waiters = [asyncio.ensure_future(e.wait()) for e in (stop, self.wake)]
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(
-                    asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED), 5.0
-                )
-            for waiter in waiters:
-                waiter.cancel()
+            await self._idle(stop, self._seconds_to_wait())
             self.wake.clear()
-            if self.stale and not stop.is_set():
+            if self.stale and not stop.is_set() and self._seconds_to_wait() <= 0:
                 await asyncio.sleep(pause)
                 await self.publish_stale()
+
+    def _seconds_to_wait(self) -> float:
+        if not self.stale:
+            return 5.0
+        if self.not_before is None:
+            return 0.0
+        return max(0.0, (self.not_before - self.clock.now()).total_seconds())
+
+    async def _idle(self, stop: asyncio.Event, seconds: float) -> None:
+        """Until `seconds` pass, a change wakes us, or `stop`."""
+        if seconds <= 0:
+            return
+        waiters = [asyncio.ensure_future(e.wait()) for e in (stop, self.wake)]
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(
+                asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED), seconds
+            )
+        for waiter in waiters:
+            waiter.cancel()
 
     async def _page(
         self, user_id: UserId | None, workspace: str, notice: str = ""
     ) -> Home | Stranger:
         if user_id is None:
-            return Stranger(workspace=workspace, connected=True)
+            return Stranger(workspace=workspace)
         saved = await self.preferences.get(user_id)
         async with self.uow_factory() as uow:
             organization_id = (await uow.users.get(user_id)).organization_id
@@ -221,21 +262,28 @@ class HomePublisher:
                     continue
                 if not installation.is_active or installation.bot is None:
                     continue
-                targets.append(HomeTarget(
-                    user_id=user_id, token=installation.bot.token,
-                    slack_user_id=identity.slack_user_id, team_id=installation.workspace.team_id,
-                    installation_id=installation.id,
-                ))  # fmt: skip
+                targets.append(_target(installation, user_id, identity.slack_user_id, None))
         return targets
 
-    async def _publish(self, target: HomeTarget, page: Home | Stranger) -> int:
+    async def _publish(self, target: HomeTarget, page: Home | Stranger, *, paced: bool) -> int:
+        if paced and self.pacing is not None:
+            wait = await self.pacing.reserve(target.workspace, PUBLISH, self.clock.now())
+            if wait is not None:
+                raise _Paced(wait)
         view = self.renderer.render(page)
         try:
             await self.gateway.publish_view(
                 target.token, user_id=target.slack_user_id, view=view, team_id=target.team_id
             )
+        except SlackRateLimited as limited:
+            until = self.clock.now() + timedelta(seconds=limited.retry_after)
+            if self.pacing is not None:
+                await self.pacing.pause(target.workspace, PUBLISH, until)
+            if paced:
+                raise _Paced(until) from None
+            log.warning("views.publish for %s: rate-limited", target.slack_user_id)
+            return 0
         except SlackError as refused:
             log.warning("views.publish for %s refused: %s", target.slack_user_id, refused.code)
             return 0
-        self.published += 1
         return 1

@@ -165,7 +165,7 @@ def test_a_mentor_with_nothing_to_do_is_told_so() -> None:
 
 
 def test_a_stranger_learns_how_to_get_matched() -> None:
-    view = rendered(Stranger(workspace="Acme Engineering", connected=True))
+    view = rendered(Stranger(workspace="Acme Engineering"))
     assert "How to get matched" in text(view) and "Acme Engineering" in text(view)
     assert ids(view) == []
 
