@@ -5,14 +5,18 @@ requests and meetings always do, and whoever an outbox row concerns gets their H
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from datetime import time, timedelta
 from typing import Any
 
+import attrs
 import pytest
 
+from adapters.mail.render import PlainMailRenderer
 from adapters.persistence.outbox import MemoryOutbox
 from adapters.persistence.preferences import MemoryPreferenceStore
+from adapters.slack.blocks.renderer import BlockKitRenderer
 from application.delivery.model import (
     Channel,
     Delivery,
@@ -27,6 +31,7 @@ from application.slack.gateway import SlackUnavailable
 from domain.ids import OrganizationId, UserId, new_id
 from domain.preferences import NotificationPreferences
 from domain.working_hours import WorkingWindow
+from slack_sandbox.blockkit.validation import check_message
 from tests.unit.delivery.test_sender import PlainSlack, Post
 from tests.unit.delivery.test_sender import post as post  # the fixture, used by name
 from tests.unit.world import T0, fresh
@@ -238,3 +243,19 @@ async def test_news_that_no_home_shows_publishes_no_home(post: Post) -> None:
     async with fresh(post.store) as uow:
         assert len(await policy.notifications_for(row, uow)) == 1
     assert homes.stale == set()
+
+
+def test_the_digest_renders_in_slack_and_by_e_mail() -> None:
+    items = [{"kind": "announcement", "facts": {"program_name": "Pilot", "text": "Hi <all>",
+                                                "by_name": "Ada"}},
+             {"kind": "task_completed", "facts": {"title": "Read", "by": {"name": "Sam"}}}]
+    items += [items[1]] * 45  # more than one message shows
+    note = attrs.evolve(_note(K.DIGEST, "u1"), facts={"items": items, "timezone": "UTC"})
+    content = BlockKitRenderer().render(note, delivery_id="d1")
+    check_message(content.text, json.dumps(list(content.blocks)))  # raises on what Slack refuses
+    assert content.text == "Your daily digest: 47 items"
+    said = json.dumps(list(content.blocks))
+    assert "Hi &lt;all&gt;" in said and "Sam finished *Read*" in said and "and 7 more" in said
+    mail = PlainMailRenderer("http://x").render(note)
+    assert mail.subject == "Your daily digest from mentorlink"
+    assert "- Pilot: Hi <all> (Ada)" in mail.text and "- Sam finished: Read" in mail.text
