@@ -288,3 +288,17 @@ class SlackWebGateway:
             channel=channel, ts=ts, text=text, blocks=[dict(b) for b in blocks],
             team_id=team_id,
         ), raise_429=True)
+
+    async def publish_view(
+        self,
+        token: str,
+        *,
+        user_id: str,
+        view: Mapping[str, Any],
+        team_id: str | None = None,
+    ) -> None:
+        """`views.publish`, once: a Home is rebuilt and published again on the next change."""
+        # An org-wide token names the workspace as Slack's other methods take it.
+        extra = {"team_id": team_id} if team_id else {}
+        await _answer(self._client(token, retries=False).views_publish(
+            user_id=user_id, view=dict(view), **extra), raise_429=True)

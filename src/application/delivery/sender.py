@@ -34,6 +34,7 @@ from application.delivery.ports import (
     SlackRenderer,
     Turns,
 )
+from application.delivery.preferences import PersonalTiming
 from application.delivery.routing import MailRoute, NoRoute, SlackRoute, route_for
 from application.ports import Clock
 from application.slack.gateway import (
@@ -88,6 +89,7 @@ class Sender:
     rng: Callable[[], float] = random.random
     calls: SlackCalls = attrs.field(factory=NotCounted)
     turns: Turns = attrs.field(factory=EveryTurn)
+    timing: PersonalTiming = attrs.field(factory=PersonalTiming)  # per-person preferences
 
     async def send_due(self, limit: int = 20, stop: asyncio.Event | None = None) -> int:
         """Claim up to `limit` due deliveries and settle each, one per turn; how many were
@@ -132,7 +134,15 @@ class Sender:
             return
         now = self.clock.now()
         timezone = route.timezone or organization.timezone
-        opens = organization.working_window.next_opening(now, timezone)
+        # -- the person's preferences (application.delivery.preferences): hours, digest ------
+        timing = await self.timing.decide(delivery, organization.working_window, timezone, now)
+        if timing.wait_until is not None or timing.went_in_digest:
+            await self._in_digest(delivery, route, timing.wait_until)
+            return
+        if timing.send_instead is not None:
+            delivery = attrs.evolve(delivery, notification=timing.send_instead)
+        opens = timing.window.next_opening(now, timezone)
+        # -- end of the person's preferences -------------------------------------------------
         if opens is not None:
             await self.store.hold(delivery.id, until=opens, lease_until=delivery.lease_until)
             return
@@ -253,6 +263,17 @@ class Sender:
             now=self.clock.now(),
             lease_until=delivery.lease_until,
         )
+
+    async def _in_digest(
+        self, delivery: Delivery, route: SlackRoute | MailRoute, until: datetime | None
+    ) -> None:
+        """Waits for the daily digest (`until`), or went out in another delivery's digest."""
+        if until is not None:
+            await self.store.hold(delivery.id, until=until, lease_until=delivery.lease_until)
+            return
+        channel = Channel.SLACK if isinstance(route, SlackRoute) else Channel.EMAIL
+        await self.store.sent(delivery.id, channel=channel, slack=None, now=self.clock.now(),
+                              lease_until=delivery.lease_until)  # fmt: skip
 
     def _count(self, method: str, refused: SlackError | None = None) -> None:
         self.calls.called(method, rate_limited=isinstance(refused, SlackRateLimited))

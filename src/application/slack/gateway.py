@@ -164,3 +164,15 @@ class SlackGateway(Protocol):
         """`chat.update` of a message the app posted (`channel` is the D… id Slack returned);
         `blocks=[]` removes the blocks. Errors as for `post_message`."""
         ...
+
+    async def publish_view(
+        self,
+        token: str,
+        *,
+        user_id: str,
+        view: Mapping[str, Any],
+        team_id: str | None = None,
+    ) -> None:
+        """`views.publish`: the person's Home tab becomes `view` (a `home` view of at most
+        100 blocks). Errors as for `post_message`."""
+        ...
