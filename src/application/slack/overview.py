@@ -53,6 +53,8 @@ class Directory:
     workspaces: tuple[WorkspaceCount, ...]
     matched: tuple[MatchedPerson, ...]
     unmatched: tuple[User, ...]
+    #: Of the unmatched, those another connected directory reaches: user id -> its name.
+    elsewhere: dict[str, str] = attrs.field(factory=dict)
 
 
 @attrs.frozen(kw_only=True)
@@ -164,7 +166,11 @@ def _directories(
                 unmatched=_by_name(m for m in members if m.id not in found),
             )
         )
-    return tuple(sorted(out, key=lambda d: d.name.lower()))
+    reached = {m.user.id: d.name for d in out for m in d.matched}
+    return tuple(
+        attrs.evolve(d, elsewhere={u.id: reached[u.id] for u in d.unmatched if u.id in reached})
+        for d in sorted(out, key=lambda d: d.name.lower())
+    )
 
 
 @attrs.frozen(kw_only=True)
