@@ -57,6 +57,11 @@ class SyncProgressBar:
         self._progress.update(self._task, total=max(len(self._names), 1), completed=0,
                               detail=f"{len(self._names)} workspace(s) to read")
 
+    def reading(self, workspace: str) -> None:
+        done = self._names.index(workspace) if workspace in self._names else 0
+        self._progress.update(self._task, completed=done, description=workspace,
+                              detail=self._detail or "first page")
+
     def page(self, workspace: str, *, pages: int, people: int, matched: int) -> None:
         done = self._names.index(workspace) if workspace in self._names else 0
         self._detail = (f"{pages} page{'s' if pages != 1 else ''} read, {people} people found, "

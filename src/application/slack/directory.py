@@ -36,6 +36,9 @@ class DirectoryProgress(Protocol):
     def workspaces(self, names: Sequence[str]) -> None:
         """The workspaces about to be paged."""
 
+    def reading(self, workspace: str) -> None:
+        """Paging of `workspace` begins."""
+
     def page(self, workspace: str, *, pages: int, people: int, matched: int) -> None:
         """One more page of `workspace` read. Totals so far, over every workspace: `pages`
         read, `people` found (each once), `matched` to the organization's users by email."""
@@ -43,6 +46,9 @@ class DirectoryProgress(Protocol):
 
 class _Silent:
     def workspaces(self, names: Sequence[str]) -> None:
+        pass
+
+    def reading(self, workspace: str) -> None:
         pass
 
     def page(self, workspace: str, *, pages: int, people: int, matched: int) -> None:
@@ -154,6 +160,7 @@ async def _list_all(
     found = _Found(users={}, teams_of={}, covered=covered, calls=calls)
     pages = matched = 0
     for workspace in covered:
+        progress.reading(workspace.name)
         cursor: str | None = None
         while True:
             page = await gateway.list_users(
