@@ -49,6 +49,8 @@ async def test_a_lost_token_needs_reconnecting_and_reconnect_installs_again(
     assert "its members get their updates by email" in row
     assert f"{SLACK_PAGE}/workspaces/{installation_id}/reconnect" in row
     assert "/sync" not in row  # a sync could only fail again
+    card = page.split(f'data-directory="{GRID}"')[1].split('class="card directory"')[0]
+    assert "Until it is reconnected, the people matched here get their updates by email" in card
     again = await grid.admin.follow(
         await grid.admin.post(f"{SLACK_PAGE}/workspaces/{installation_id}/sync"))
     assert "needs reconnecting" in again.text

@@ -55,6 +55,8 @@ class Directory:
     unmatched: tuple[User, ...]
     #: Of the unmatched, those another connected directory reaches: user id -> its name.
     elsewhere: dict[str, str] = attrs.field(factory=dict)
+    #: False when every installation of it needs reconnecting: nobody is reached through it.
+    reachable: bool = True
 
 
 @attrs.frozen(kw_only=True)
@@ -164,9 +166,10 @@ def _directories(
                 ),
                 matched=tuple(matched),
                 unmatched=_by_name(m for m in members if m.id not in found),
+                reachable=any(i.is_active for i in group),
             )
         )
-    reached = {m.user.id: d.name for d in out for m in d.matched}
+    reached = {m.user.id: d.name for d in out if d.reachable for m in d.matched}
     return tuple(
         attrs.evolve(d, elsewhere={u.id: reached[u.id] for u in d.unmatched if u.id in reached})
         for d in sorted(out, key=lambda d: d.name.lower())
