@@ -29,8 +29,9 @@ async def _lost(grid: GridWeb, target: str) -> str:
     synced = await grid.admin.follow(
         await grid.admin.post(f"{SLACK_PAGE}/workspaces/{installation.id}/sync"))
     name = "Acme Engineering" if target.startswith("team") else "Acme Grid"
-    assert (f"{name} needs reconnecting: Slack no longer accepts mentorlink&#39;s token for it "
-            "(invalid_auth). Use Reconnect to install mentorlink again.") in synced.text
+    told = (f"{name} needs reconnecting: Slack no longer accepts mentorlink&#39;s token for it "
+            "(invalid_auth). Use Reconnect on the Slack page to install mentorlink again.")
+    assert told in synced.text
     assert "try again later" not in synced.text
     return installation.id
 
