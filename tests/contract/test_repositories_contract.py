@@ -1,3 +1,4 @@
+# Over 300 lines: the one contract suite of every repository, run on each store alike.
 """The repositories' queries. Runs on the in-memory fake, SQLite and PostgreSQL."""
 
 from __future__ import annotations
