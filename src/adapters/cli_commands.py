@@ -135,20 +135,25 @@ def slack_list(args: argparse.Namespace) -> int:
 
 
 def slack_sync(args: argparse.Namespace) -> int:
+    """`mentorlink slack sync`: a progress bar on a terminal (sync_progress.py), then one line
+    of what was matched (no internal counts); Slack's refusals on stderr (a domain refusal,
+such as "needs reconnecting", is printed by the command's caller)."""
     from adapters.local import sync_directory
+    from adapters.sync_progress import SyncProgressBar
     from application.slack.gateway import SlackError
 
+    bar = SyncProgressBar()
     try:
-        report = with_runner(
-            args, lambda run: sync_directory(run, args.installation, args.newcomers)
-        )
+        with bar.running():
+            report = with_runner(
+                args, lambda run: sync_directory(run, args.installation, args.newcomers, bar)
+            )
+            bar.finish()
     except SlackError as error:
         print(f"error: Slack could not do it ({error.code}); nothing was changed", file=sys.stderr)
         return 1
-    print(
-        f"matched {report.matched} of {report.slack_users} Slack members "
-        f"in {report.calls} Slack calls"
-    )
+    across = f" across {report.workspaces} workspaces" if report.workspaces > 1 else ""
+    print(f"matched {report.matched} of {report.slack_users} Slack members{across}")
     return 0
 
 

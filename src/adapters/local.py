@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import attrs
+
 from adapters.demo import ADMIN_EMAIL, seed_demo
 from adapters.persistence.sqlite_checkpoints import sqlite_file
 from adapters.settings import Settings
 from application.actors import SYSTEM, Actor
 from application.running import UseCaseRunner
 from application.slack.directory import (
+    DirectoryProgress,
     DirectoryReport,
     SyncDirectory,
     sync_slack_directory,
@@ -116,12 +119,17 @@ async def rotate_keys(settings: Settings) -> int:
 
 
 async def sync_directory(
-    run: UseCaseRunner, installation_id: str, newcomers: bool
+    run: UseCaseRunner,
+    installation_id: str,
+    newcomers: bool,
+    progress: DirectoryProgress | None = None,
 ) -> DirectoryReport:
     """`mentorlink slack sync`: the directory sync an admin starts from the Slack page."""
     command = SyncDirectory(
         installation_id=InstallationId(installation_id), only_newcomers=newcomers
     )
+    if progress is not None:
+        command = attrs.evolve(command, progress=progress)
     return await run(sync_slack_directory, command, SYSTEM)
 
 

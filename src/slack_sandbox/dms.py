@@ -81,7 +81,7 @@ def edit(state: SandboxState, message: Message, *, text: str | None,
         message.blocks = blocks
         message.picked = {}  # the new blocks start from their own initial values
     if metadata is not None:
-        message.metadata = metadata
+        message.metadata = metadata or None  # `{}` removes it
     message.edited_ts = f"{state.now():.6f}"
     state.changed()
     return message

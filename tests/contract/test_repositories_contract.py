@@ -1,3 +1,4 @@
+# Over 300 lines: the one contract suite of every repository, run on each store alike.
 """The repositories' queries. Runs on the in-memory fake, SQLite and PostgreSQL."""
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from domain.errors import ConcurrencyConflict, NotFound
 from domain.ids import AssignmentId, MemberId, OrganizationId, SurveyId, new_id
 from domain.slack.identity import SlackIdentity, identity_id
 from domain.slack.install_attempt import InstallAttempt
-from domain.slack.installation import RemovedBy
+from domain.slack.installation import CoveredWorkspace, InstallationStatus, RemovedBy
 from domain.survey import Question, QuestionKind, Survey, SurveyAssignment
 from tests.contract.builders import NOW, connection, installation, meeting, request
 from tests.contract.conftest import Backend
@@ -277,6 +278,31 @@ async def test_installations_seal_their_token_and_forget_it_on_removal(
         assert (again.is_active, again.removed_by, again.bot) == (False, RemovedBy.SLACK, None)
 
 
+async def test_an_installation_that_needs_reconnecting_keeps_why_and_what_it_covers(
+    uow_factory: Backend,
+) -> None:
+    g = await save_graph(uow_factory)
+    install = installation(g.organization.id, g.users[0].id)
+    covered = (CoveredWorkspace(team_id="T0ACME", name="Acme"),
+               CoveredWorkspace(team_id="T0SALES", name="Acme Sales"))  # fmt: skip
+    async with uow_factory() as uow:
+        await uow.installations.add(install)
+        await uow.commit()
+    async with uow_factory() as uow:
+        loaded = await uow.installations.get(install.id)
+        loaded.directory_synced(now=NOW, covered=covered)
+        assert loaded.token_refused(reason="invalid_auth", now=NOW)
+        await uow.commit()
+    async with uow_factory() as uow:
+        again = await uow.installations.get(install.id)
+        assert again.status is InstallationStatus.NEEDS_RECONNECTING
+        assert (again.lost_reason, again.lost_at, again.covered) == ("invalid_auth", NOW, covered)
+        assert again.bot is not None and again.bot.token == "xoxb-contract-secret"
+    assert [r["status"] for r in await uow_factory.raw("installations")] == [
+        "needs_reconnecting"
+    ]
+
+
 async def test_one_installation_per_slack_workspace(uow_factory: Backend) -> None:
     g = await save_graph(uow_factory)
     async with uow_factory() as uow:
@@ -314,10 +340,12 @@ async def test_slack_identities_are_unique_per_person_per_grid(uow_factory: Back
         assert len(await uow.slack_identities.list_for_organization(g.organization.id)) == 2
         (maria,) = await uow.slack_identities.list_for_user(g.users[0].id)
         assert (maria.slack_user_id, maria.tz) == ("W1", "Europe/Berlin")
-        maria.refresh(installation_id=install.id, email=maria.email, tz="Asia/Tokyo", now=NOW)
+        maria.refresh(installation_id=install.id, email=maria.email, tz="Asia/Tokyo", now=NOW,
+                      team_ids=("T0ACME", "T0SALES"))  # fmt: skip
         await uow.commit()
     async with uow_factory() as uow:
-        assert (await uow.slack_identities.get(maria.id)).tz == "Asia/Tokyo"
+        kept = await uow.slack_identities.get(maria.id)
+        assert (kept.tz, kept.team_ids) == ("Asia/Tokyo", ("T0ACME", "T0SALES"))
     with pytest.raises(ConcurrencyConflict):
         async with uow_factory() as uow:
             await uow.slack_identities.add(identity("W1", 2))

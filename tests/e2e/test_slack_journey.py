@@ -76,11 +76,11 @@ def test_add_sync_list_and_remove_from_slack_over_http(tmp_path: Path) -> None:
         second_shell["MENTORLINK_ENV_FILE"] = stack.env["MENTORLINK_ENV_FILE"]
         second_shell["MENTORLINK_SECRET_KEY"] = stack.env["MENTORLINK_SECRET_KEY"]
         synced = cli(second_shell, "slack", "sync", "--installation", installation_id)
-        assert re.fullmatch(r"matched \d+ of \d+ Slack members in 1 Slack calls", synced), synced
+        assert re.fullmatch(r"matched \d+ of \d+ Slack members", synced), synced
         assert int(synced.split()[1]) >= 4  # ada, maria, sam, li, jo are in Engineering
         newcomers = cli(stack.env, "slack", "sync", "--installation", installation_id,
                         "--newcomers")  # fmt: skip
-        assert newcomers == "matched 0 of 0 Slack members in 0 Slack calls"
+        assert newcomers == "matched 0 of 0 Slack members"
 
         removed = httpx.post(f"{stack.sandbox}/_sandbox/actions/remove_app",
                              json={"team_id": ENGINEERING})  # fmt: skip

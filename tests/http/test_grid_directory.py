@@ -97,11 +97,26 @@ async def test_the_unmatched_download_as_csv(grid: GridWeb) -> None:
     assert response.headers["content-type"].startswith("text/csv")
     assert 'filename="not-in-acme-grid.csv"' in response.headers["content-disposition"]
     rows = list(csv.reader(io.StringIO(response.text)))
-    assert rows[0] == ["name", "email"]
+    assert rows[0] == ["name", "email", "reached_through"]
     emails = {row[1] for row in rows[1:]}
     assert {"omar@acme.example", "noor@acme.example"} <= emails
     assert "maria@acme.example" not in emails
     everyone = await grid.admin.get(f"{SLACK_PAGE}/unmatched.csv")
     assert "noor@acme.example" in everyone.text and "omar@acme.example" in everyone.text
     unknown = await grid.admin.get(f"{SLACK_PAGE}/unmatched.csv", directory=PARTNERS)
-    assert unknown.status_code == 404
+    assert unknown.status_code == 404  # not connected (yet)
+
+
+async def test_not_found_in_one_directory_but_reached_through_another(grid: GridWeb) -> None:
+    await grid.install(f"grid:{GRID}")
+    await grid.install(f"team:{PARTNERS}", installer="U0OMAROKA")  # syncs on install
+    page = (await grid.admin.get(SLACK_PAGE)).text
+    partners = _directory(page, PARTNERS)
+    assert "Omar Okafor" in partners.split("Not found")[0]
+    assert "(6 of them are reached through another connected workspace)" in partners
+    assert "maria@acme.example&gt; — reached through Acme Grid" in partners
+    assert "— reached through" not in partners.split("Noor Haddad")[1].split("</li>")[0]
+    rows = list(csv.reader(io.StringIO((await grid.admin.get(
+        f"{SLACK_PAGE}/unmatched.csv", directory=PARTNERS)).text)))
+    assert ["Maria Santos", "maria@acme.example", "Acme Grid"] in rows
+    assert ["Noor Haddad", "noor@acme.example", ""] in rows

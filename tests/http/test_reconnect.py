@@ -29,8 +29,9 @@ async def _lost(grid: GridWeb, target: str) -> str:
     synced = await grid.admin.follow(
         await grid.admin.post(f"{SLACK_PAGE}/workspaces/{installation.id}/sync"))
     name = "Acme Engineering" if target.startswith("team") else "Acme Grid"
-    assert (f"{name} needs reconnecting: Slack no longer accepts mentorlink&#39;s token for it "
-            "(invalid_auth). Use Reconnect to install mentorlink again.") in synced.text
+    told = (f"{name} needs reconnecting: Slack no longer accepts mentorlink&#39;s token for it "
+            "(invalid_auth). Use Reconnect on the Slack page to install mentorlink again.")
+    assert told in synced.text
     assert "try again later" not in synced.text
     return installation.id
 
@@ -49,6 +50,8 @@ async def test_a_lost_token_needs_reconnecting_and_reconnect_installs_again(
     assert "its members get their updates by email" in row
     assert f"{SLACK_PAGE}/workspaces/{installation_id}/reconnect" in row
     assert "/sync" not in row  # a sync could only fail again
+    card = page.split(f'data-directory="{GRID}"')[1].split('class="card directory"')[0]
+    assert "Until it is reconnected, the people matched here get their updates by email" in card
     again = await grid.admin.follow(
         await grid.admin.post(f"{SLACK_PAGE}/workspaces/{installation_id}/sync"))
     assert "needs reconnecting" in again.text

@@ -10,6 +10,20 @@ import time
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 
+#: Told of every wait before a Web API call, as (method, seconds): the command line's progress
+#: bar shows it. Unset (None) everywhere else.
+waits_observer: ContextVar[Callable[[str, float], None] | None] = ContextVar(
+    "slack_waits_observer", default=None
+)
+
+
+def tell_wait(method: str, seconds: float) -> None:
+    """Report a wait (Slack asked to slow down, or the learned pace) to the observer, if any."""
+    observer = waits_observer.get()
+    if observer is not None and seconds > 0:
+        observer(method, seconds)
+
+
 # The pace key of the Web API call in progress: slack-sdk's retry handler sees the request
 # without its Authorization header, so the gateway tells it which limit the call counts against.
 current_key: ContextVar[str | None] = ContextVar("slack_pace_key", default=None)
@@ -47,6 +61,7 @@ class RatePacer:
             return
         delay = self._next.get(key, 0.0) - self._clock()
         if delay > 0:
+            tell_wait(key.rsplit(":", 1)[-1], delay)
             await self._sleep(delay)
         self._next[key] = max(self._clock(), self._next.get(key, 0.0)) + interval
 

@@ -35,7 +35,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from adapters.slack import wire
-from adapters.slack.pacing import RatePacer, current_key, pace_key
+from adapters.slack.pacing import RatePacer, current_key, pace_key, tell_wait
 from application.slack.gateway import (
     DEAD_TOKEN_CODES,
     OAuthGrant,
@@ -96,6 +96,7 @@ class BoundedRateLimitRetry(AsyncRateLimitErrorRetryHandler):
         key = current_key.get()
         if self.pacer is not None and key is not None and key.endswith(":" + method):
             self.pacer.slow_down(key, wait)
+        tell_wait(method, wait)
         _log.info("Slack rate limit (429) on %s: waiting %s s, retry %d of %d",
                   request.url.rsplit("/", 1)[-1], wait, state.current_attempt + 1,
                   self.max_retry_count)

@@ -36,15 +36,22 @@ class DirectoryProgress(Protocol):
     def workspaces(self, names: Sequence[str]) -> None:
         """The workspaces about to be paged."""
 
-    def page(self, workspace: str, people: int) -> None:
-        """One more page of `workspace` read; `people` found so far, over all workspaces."""
+    def reading(self, workspace: str) -> None:
+        """Paging of `workspace` begins."""
+
+    def page(self, workspace: str, *, pages: int, people: int, matched: int) -> None:
+        """One more page of `workspace` read. Totals so far, over every workspace: `pages`
+        read, `people` found (each once), `matched` to the organization's users by email."""
 
 
 class _Silent:
     def workspaces(self, names: Sequence[str]) -> None:
         pass
 
-    def page(self, workspace: str, people: int) -> None:
+    def reading(self, workspace: str) -> None:
+        pass
+
+    def page(self, workspace: str, *, pages: int, people: int, matched: int) -> None:
         pass
 
 
@@ -86,7 +93,8 @@ async def sync_slack_directory(
             newcomers = [u for u in users if u.active and u.joined_at and u.joined_at > since]
             found = await _look_up(gateway, token, installation, newcomers)
         else:
-            found = await _list_all(gateway, token, installation, cmd.progress)
+            emails = {u.email for u in users if u.active}
+            found = await _list_all(gateway, token, installation, cmd.progress, emails)
     except SlackError as error:
         lost = await note_refused_token(uow, installation.id, error, clock)
         if lost is not None:
@@ -145,22 +153,28 @@ async def _list_all(
     token: str,
     installation: WorkspaceInstallation,
     progress: DirectoryProgress,
+    emails: set[str],
 ) -> _Found:
     covered, calls = await _workspaces_of(gateway, token, installation)
     progress.workspaces([w.name for w in covered])
     found = _Found(users={}, teams_of={}, covered=covered, calls=calls)
+    pages = matched = 0
     for workspace in covered:
+        progress.reading(workspace.name)
         cursor: str | None = None
         while True:
             page = await gateway.list_users(
                 token, team_id=workspace.team_id, cursor=cursor, limit=PAGE
             )
             calls += 1
+            pages += 1
             for user in page.users:
                 if _is_person(user):
+                    if user.id not in found.users:
+                        matched += (user.email or "").lower() in emails
                     found.users.setdefault(user.id, user)
                     found.teams_of.setdefault(user.id, []).append(workspace.team_id)
-            progress.page(workspace.name, len(found.users))
+            progress.page(workspace.name, pages=pages, people=len(found.users), matched=matched)
             cursor = page.next_cursor
             if not cursor:
                 break

@@ -24,6 +24,7 @@ from application.preferences import PreferenceStore
 from application.slack.gateway import SlackError, SlackGateway, SlackRateLimited
 from application.slack.home import Home, Stranger, read_home
 from application.slack.ports import SlackUnitOfWork
+from application.slack.reconnect import note_refused_token
 from domain.errors import NotFound
 from domain.ids import InstallationId, UserId
 from domain.preferences import defaults_for
@@ -285,5 +286,8 @@ class HomePublisher:
             return 0
         except SlackError as refused:
             log.warning("views.publish for %s refused: %s", target.slack_user_id, refused.code)
+            # issue 12: a token Slack no longer accepts marks its installation "needs reconnecting"
+            installation_id = InstallationId(target.installation_id)
+            await note_refused_token(self.uow_factory(), installation_id, refused, self.clock)
             return 0
         return 1

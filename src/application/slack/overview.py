@@ -53,6 +53,10 @@ class Directory:
     workspaces: tuple[WorkspaceCount, ...]
     matched: tuple[MatchedPerson, ...]
     unmatched: tuple[User, ...]
+    #: Of the unmatched, those another connected directory reaches: user id -> its name.
+    elsewhere: dict[str, str] = attrs.field(factory=dict)
+    #: False when every installation of it needs reconnecting: nobody is reached through it.
+    reachable: bool = True
 
 
 @attrs.frozen(kw_only=True)
@@ -162,9 +166,14 @@ def _directories(
                 ),
                 matched=tuple(matched),
                 unmatched=_by_name(m for m in members if m.id not in found),
+                reachable=any(i.is_active for i in group),
             )
         )
-    return tuple(sorted(out, key=lambda d: d.name.lower()))
+    reached = {m.user.id: d.name for d in out if d.reachable for m in d.matched}
+    return tuple(
+        attrs.evolve(d, elsewhere={u.id: reached[u.id] for u in d.unmatched if u.id in reached})
+        for d in sorted(out, key=lambda d: d.name.lower())
+    )
 
 
 @attrs.frozen(kw_only=True)

@@ -23,7 +23,8 @@ class NeedsReconnecting(IllegalTransition):
     def __init__(self, installation: WorkspaceInstallation) -> None:
         super().__init__(
             f"{installation.workspace.display_name} needs reconnecting: "
-            f"{installation.lost_reason_text} Use Reconnect to install mentorlink again."
+            f"{installation.lost_reason_text} Use Reconnect on the Slack page to install "
+            "mentorlink again."
         )
 
 

@@ -11,10 +11,14 @@ from slack_sandbox.web_api import params as p
 from slack_sandbox.web_api.method import Call, Method
 
 
-def _metadata(params: dict[str, Any]) -> JSON | None:
+def _metadata(params: dict[str, Any], *, removable: bool = False) -> JSON | None:
+    """The message's metadata: {event_type, event_payload}. With `removable` (chat.update)
+    an empty object means "remove the metadata" and comes back as `{}`."""
     metadata = p.structured(params, "metadata", "invalid_metadata_format")
     if metadata is None:
         return None
+    if removable and metadata == {}:
+        return {}
     if not isinstance(metadata, dict) or "event_type" not in metadata:
         raise SlackError("invalid_metadata_format")
     return metadata
@@ -36,7 +40,8 @@ def post_message(call: Call) -> JSON:
 
 
 def update(call: Call) -> JSON:
-    """Edit one of the app's messages; omitted blocks stay, `[]` removes them."""
+    """Edit one of the app's messages; omitted blocks (and metadata) stay, `[]` removes the
+    blocks and `{}` the metadata, as Slack documents."""
     dm, _ = dms.resolve_dm(call.state, call.install, p.text(call.params, "channel"),
                            allow_user_id=False)
     message = dms.find_message(call.state, call.install, dm, p.text(call.params, "ts"))
@@ -48,7 +53,7 @@ def update(call: Call) -> JSON:
         text if text is not None else message.text,
         raw_blocks if raw_blocks is not None else message.blocks)
     dms.edit(call.state, message, text=checked_text, blocks=blocks,
-             metadata=_metadata(call.params))
+             metadata=_metadata(call.params, removable=True))
     return {"ok": True, "channel": dm.id, "ts": message.ts, "text": message.text,
             "message": message.as_slack(call.state.config.app_id)}
 

@@ -98,7 +98,10 @@ class WebApi:
             params, was_json = read_params(query, headers.get("content-type", ""), body)
             install = self._authenticate(method, headers, params, was_json)
             if install is not None:
-                extra["x-oauth-scopes"] = ",".join(sorted(install.scopes))
+                # Slack's scope headers on every call made with a token: what the token
+                # has, and what the method accepts (empty for methods that need none).
+                extra["x-oauth-scopes"] = ", ".join(sorted(install.scopes))
+                extra["x-accepted-oauth-scopes"] = ", ".join(method.scopes)
                 self._check_scopes(method, install)
                 delay, failure = self._check_faults(method, install, params, extra)
                 if failure is not None:

@@ -41,20 +41,22 @@ def people_view(overview: SlackOverview, query: str) -> PeopleView:
 
 
 def unmatched_csv(overview: SlackOverview, directory_key: str) -> Response[str]:
-    """`name,email` of the program members not found: in the Grid or workspace
-    `directory_key`, or (empty key) in any connected workspace."""
+    """`name,email,reached_through` of the program members not found: in the Grid or
+    workspace `directory_key` (with the other connected directory that reaches them, if
+    any), or (empty key) in any connected workspace."""
+    elsewhere: dict[str, str] = {}
     if directory_key:
         directory = overview.directory(directory_key)
         if directory is None:
             raise NotFound("No such connected workspace.")
-        people, label = directory.unmatched, directory.name
+        people, label, elsewhere = directory.unmatched, directory.name, directory.elsewhere
     else:
         people, label = overview.unmatched, "slack"
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["name", "email"])
+    writer.writerow(["name", "email", "reached_through"])
     for user in people:
-        writer.writerow([_cell(user.name), _cell(user.email)])
+        writer.writerow([_cell(user.name), _cell(user.email), _cell(elsewhere.get(user.id, ""))])
     slug = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-") or "slack"
     return Response(
         out.getvalue(),
