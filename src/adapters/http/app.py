@@ -20,7 +20,11 @@ from adapters.http.dependencies import Authenticate, always
 from adapters.http.landing import landing_page
 from adapters.http.metrics_endpoint import Exposition, metrics_endpoint
 from adapters.http.slack.endpoints import slack_endpoints
+from adapters.settings import SLACK_API
+from adapters.slack.actions import default_registry
+from adapters.slack.actions.dispatch import Interactions
 from adapters.slack.slack_app import SlackApp
+from adapters.slack.surfaces import SlackSurfaces
 from application.reactions import Reactions
 from application.running import UseCaseRunner
 
@@ -42,6 +46,7 @@ def build_app(
     reactions: Reactions | None = None,
     sandbox_url: str | None = None,
     metrics: Exposition | None = None,
+    interactions: Interactions | None = None,
 ) -> Litestar:
     """The web app: every /api/v1 route needs a bearer token that `authenticate` accepts.
 
@@ -49,7 +54,9 @@ def build_app(
     Events API endpoint; without them it is the JSON API alone. `reactions` run what follows
     an install once the browser has its answer (by default, through `runner`). `sandbox_url`,
     when the app talks to the local Slack sandbox, is linked from the landing page `/`.
-    `metrics` gives `/metrics` its figures (no such route without it)."""
+    `metrics` gives `/metrics` its figures (no such route without it). `interactions` answer
+    Slack's clicks and modal submissions (by default: every handler of `default_registry`,
+    answering through Slack's own Web API)."""
 
     with_admin = security is not None and slack is not None
     routes: list[ControllerRouterHandler] = [
@@ -66,7 +73,12 @@ def build_app(
             security=security, slack=slack, authenticate=authenticate, runner=runner
         )
         routes += admin.route_handlers
-        routes += slack_endpoints(slack=slack, reactions=reactions or Reactions(runner))
+        routes += slack_endpoints(
+            slack=slack,
+            reactions=reactions or Reactions(runner),
+            interactions=interactions
+            or Interactions(runner, default_registry(), SlackSurfaces(SLACK_API)),
+        )
     return Litestar(
         route_handlers=routes,
         middleware=admin.middleware if admin else [],

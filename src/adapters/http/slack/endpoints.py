@@ -12,17 +12,20 @@ from adapters.http.dependencies import always
 from adapters.http.slack.events import slack_events
 from adapters.http.slack.interactivity import slack_interactivity
 from adapters.http.slack.oauth_callback import oauth_callback
+from adapters.slack.actions.dispatch import Interactions
 from adapters.slack.slack_app import SlackApp
 from application.reactions import Reactions
 
 
-def slack_endpoints(*, slack: SlackApp, reactions: Reactions) -> list[ControllerRouterHandler]:
+def slack_endpoints(
+    *, slack: SlackApp, reactions: Reactions, interactions: Interactions
+) -> list[ControllerRouterHandler]:
     """`slack` is our app's signing secret and OAuth URLs; `reactions` run what follows an
-    install once the browser has its answer."""
+    install once the browser has its answer; `interactions` answer clicks and submissions."""
     events = Router(
         path="/",
         route_handlers=[slack_events, slack_interactivity],
-        dependencies={"slack": always(slack)},
+        dependencies={"slack": always(slack), "interactions": always(interactions)},
     )
     callback = page_router([oauth_callback], slack=always(slack), reactions=always(reactions))
     return [events, callback]
