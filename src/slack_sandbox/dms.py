@@ -82,6 +82,7 @@ def edit(state: SandboxState, message: Message, *, text: str | None,
     if metadata is not None:
         message.metadata = metadata
     message.edited_ts = f"{state.now():.6f}"
+    message.picks = {}  # new content, new inputs
     state.changed()
     return message
 

@@ -76,15 +76,20 @@ async def click(sandbox: Sandbox, *, team_id: str, user_id: str, action_id: str,
                            created_at=state.now())
         state.response_urls[hook.id] = hook
         ephemeral = message.visible_to is not None
+        action = ip.action_json(element, found_block, value, state.now())
+        if element.get("type") != "button":
+            entry = {k: v for k, v in action.items()
+                     if k in ("type", "selected_option", "selected_options", "selected_date")}
+            message.picks.setdefault(found_block, {})[action_id] = entry
         payload = {"type": "block_actions", **ip.common(state, install, team_id, user_id),
                    "container": {"type": "message", "message_ts": ts, "channel_id": channel,
                                  "is_ephemeral": ephemeral},
                    "trigger_id": trigger.id,
                    "channel": {"id": channel, "name": "directmessage"},
                    "message": message.as_slack(state.config.app_id),
-                   "state": {"values": {}},
+                   "state": {"values": message.picks},
                    "response_url": f"{state.config.base_url}/hooks/actions/{team_id}/{hook.id}",
-                   "actions": [ip.action_json(element, found_block, value, state.now())]}
+                   "actions": [action]}
     delivery, response = await sandbox.deliverer.send_interaction(payload, team_id, user_id)
     return {"ok": delivery.outcome == "delivered", "delivery_id": delivery.id,
             "trigger_id": trigger.id, "status": response.status_code if response else None,

@@ -66,6 +66,9 @@ class Message:
     thread_ts: str | None = None
     visible_to: str | None = None
     deleted: bool = False
+    # What the reader picked in the message's selects (block id -> action id -> entry): Slack
+    # keeps it and sends it as `state.values` with every later click on the message.
+    picks: JSON = attrs.field(factory=dict)
 
     def as_slack(self, app_id: str) -> JSON:
         """The message as Slack returns it from chat.postMessage / chat.update."""

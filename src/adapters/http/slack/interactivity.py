@@ -16,9 +16,14 @@ from litestar import MediaType, Request, Response, post
 from litestar.background_tasks import BackgroundTask, BackgroundTasks
 
 from adapters.http.dependencies import CurrentSlackApp, Runner, SlackInteractions
+from adapters.slack.actions.dispatch import Later
 from adapters.slack.actions.payloads import read_interaction
 from adapters.slack.inbound import MalformedEnvelope
 from adapters.slack.signing import verify_slack_request
+
+
+async def _after(step: Later) -> None:
+    await step()
 
 
 @post("/slack/interactivity", status_code=200, include_in_schema=False)
@@ -39,7 +44,7 @@ async def slack_interactivity(
     if asked is None:
         return Response(b"", status_code=200)
     answer = await interactions.handle(asked)
-    steps = [BackgroundTask(step) for step in answer.later]
+    steps = [BackgroundTask(_after, step) for step in answer.later]
     later = BackgroundTasks(steps) if steps else None
     if answer.body is None:
         return Response(b"", status_code=200, background=later)
