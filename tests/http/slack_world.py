@@ -27,6 +27,7 @@ import attrs
 import httpx
 import pytest
 import uvicorn
+from aiohttp import web as aioweb
 from dependency_injector import providers
 
 from adapters.persistence.memory import MemoryStore
@@ -95,6 +96,8 @@ class World:
     worker: DeliveryWorker
     acme: Org
     globex: Org
+    hook: str = ""  # a response_url for crafted payloads; what the app posts there is kept
+    answered: list[dict[str, Any]] = attrs.field(factory=list)
 
     # The platform, as the JSON API sees it
 
@@ -150,7 +153,7 @@ class World:
 
     async def dm(self, user: str, has: str) -> dict[str, Any]:
         """The latest DM to `user` whose text or blocks mention `has`."""
-        found = [m for m in await self.messages(user) if has in json.dumps(m)]
+        found = [m for m in await self.messages(user) if has in json.dumps(m, ensure_ascii=False)]
         assert found, f"no DM to {user} mentions {has!r}"
         return found[-1]
 
@@ -204,7 +207,7 @@ class World:
 
         async def probe() -> list[dict[str, Any]]:
             return [m for m in await self.messages(user)
-                    if m.get("visible_to") and has in json.dumps(m)]  # fmt: skip
+                    if m.get("visible_to") and has in json.dumps(m, ensure_ascii=False)]  # fmt: skip
 
         found: list[dict[str, Any]] = await self.eventually(probe, f"a note with {has!r}")
         return found[-1]
@@ -221,6 +224,15 @@ class World:
                    "Content-Type": "application/x-www-form-urlencoded"}  # fmt: skip
         return await self.http.post(f"{self.app_url}/slack/interactivity", content=raw,
                                     headers=headers)  # fmt: skip
+
+    async def answer(self, has: str) -> dict[str, Any]:
+        """What the app posted to `hook` mentioning `has` (it arrives after the 200)."""
+
+        async def probe() -> list[dict[str, Any]]:
+            return [a for a in self.answered if has in json.dumps(a, ensure_ascii=False)]
+
+        found: list[dict[str, Any]] = await self.eventually(probe, f"an answer with {has!r}")
+        return found[-1]
 
     def snapshot(self) -> tuple[Any, int]:
         return copy.deepcopy(self.store.tables), len(self.store.outbox)
@@ -280,6 +292,23 @@ async def _identities(world: World) -> list[str]:
         return [i.slack_user_id for i in found]
 
 
+async def _response_url(world: World) -> aioweb.AppRunner:
+    """A stand-in for a click's `response_url` that keeps what it was sent."""
+
+    async def receive(request: aioweb.Request) -> aioweb.Response:
+        world.answered.append(await request.json())
+        return aioweb.Response(text="ok")
+
+    app = aioweb.Application()
+    app.router.add_post("/hooks/T0ACMEENG/1/abc", receive)
+    runner = aioweb.AppRunner(app)
+    await runner.setup()
+    port = free_port()
+    await aioweb.TCPSite(runner, "127.0.0.1", port).start()
+    world.hook = f"http://127.0.0.1:{port}/hooks/T0ACMEENG/1/abc"
+    return runner
+
+
 @pytest.fixture(name="world")
 async def world_fixture(sandbox_server: Sandbox) -> AsyncIterator[World]:
     port = free_port()
@@ -314,6 +343,7 @@ async def world_fixture(sandbox_server: Sandbox) -> AsyncIterator[World]:
         world = World(app_url=app_url, sandbox=sandbox_server.url, http=http, store=store,
                       clock=clock, runner=runner, worker=container.delivery_worker(),
                       acme=acme, globex=globex)  # fmt: skip
+        hook = await _response_url(world)
         try:
             await world.ok("PUT", f"/organizations/{acme.id}/slack", "support",
                            json={"enabled": True})  # fmt: skip
@@ -326,5 +356,6 @@ async def world_fixture(sandbox_server: Sandbox) -> AsyncIterator[World]:
             await world.deliver()  # their welcomes
             yield world
         finally:
+            await hook.cleanup()
             server.should_exit = True
             await serving
