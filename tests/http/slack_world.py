@@ -174,8 +174,8 @@ class World:
         return result
 
     async def submit(self, user: str, values: dict[str, Any]) -> dict[str, Any]:
-        answer = await self.http.post(f"{self.sandbox}/_sandbox/actions/submit",
-                                      json={"team_id": TEAM, "user_id": user, "values": values})  # fmt: skip
+        body = {"team_id": TEAM, "user_id": user, "values": values}
+        answer = await self.http.post(f"{self.sandbox}/_sandbox/actions/submit", json=body)
         assert answer.status_code in (200, 201), answer.text
         result: dict[str, Any] = answer.json()
         return result
@@ -207,7 +207,7 @@ class World:
 
         async def probe() -> list[dict[str, Any]]:
             return [m for m in await self.messages(user)
-                    if m.get("visible_to") and has in json.dumps(m, ensure_ascii=False)]  # fmt: skip
+                    if m.get("visible_to") and has in _text(m)]  # fmt: skip
 
         found: list[dict[str, Any]] = await self.eventually(probe, f"a note with {has!r}")
         return found[-1]
@@ -215,7 +215,8 @@ class World:
     # Crafted payloads, signed for real, straight to the app
 
     async def signed(self, payload: dict[str, Any], *, secret: str = SECRET,
-                     timestamp: int | None = None, signature: str | None = None) -> httpx.Response:  # fmt: skip
+                     timestamp: int | None = None,
+                     signature: str | None = None) -> httpx.Response:  # fmt: skip
         raw = urllib.parse.urlencode({"payload": json.dumps(payload)}).encode()
         ts = str(int(self.clock.now().timestamp()) if timestamp is None else timestamp)
         digest = hmac.new(secret.encode(), f"v0:{ts}:".encode() + raw, hashlib.sha256)
@@ -236,6 +237,10 @@ class World:
 
     def snapshot(self) -> tuple[Any, int]:
         return copy.deepcopy(self.store.tables), len(self.store.outbox)
+
+
+def _text(found: Any) -> str:
+    return json.dumps(found, ensure_ascii=False)
 
 
 def click_payload(action_id: str, value: str, *, user: str = MARIA, team: str | None = TEAM,
@@ -265,8 +270,8 @@ async def _install(world: World, admin_token: str) -> None:
         page = await admin.get("/admin/sign-in")
         token = _CSRF.search(page.text)
         assert token is not None
-        signed = await admin.post("/admin/sign-in",
-                                  data={"token": admin_token, "_csrf_token": token.group(1)})  # fmt: skip
+        form = {"token": admin_token, "_csrf_token": token.group(1)}
+        signed = await admin.post("/admin/sign-in", data=form)
         assert signed.status_code == 303, signed.text
         page = await admin.get(SLACK_PAGE)
         token = _CSRF.search(page.text)
@@ -335,8 +340,9 @@ async def world_fixture(sandbox_server: Sandbox) -> AsyncIterator[World]:
                 organization = await uow.organizations.get(OrganizationId(org.id))
                 organization.set_working_window(ALL_WEEK, timezone="UTC")
             await uow.commit()
-        server = uvicorn.Server(uvicorn.Config(create_app(container=container), host="127.0.0.1",
-                                               port=port, log_level="warning", lifespan="off"))  # fmt: skip
+        config = uvicorn.Config(create_app(container=container), host="127.0.0.1", port=port,
+                                log_level="warning", lifespan="off")  # fmt: skip
+        server = uvicorn.Server(config)
         serving = asyncio.create_task(server.serve())
         while not server.started:
             await asyncio.sleep(0.02)

@@ -38,7 +38,7 @@ async def test_a_message_sent_from_slack_reaches_the_partner_and_the_history(
 
 
 async def test_a_blank_message_is_refused_inline(world: World) -> None:
-    connection_id, dm = await _connected(world)
+    _connection_id, dm = await _connected(world)
     await world.click(SAM, "connection.send_message", message=dm)
     before = world.snapshot()
     refused = await world.submit(SAM, {"body": {"value": "   "}})
@@ -86,7 +86,7 @@ async def test_a_task_is_added_from_the_connection_modal(world: World) -> None:
 
 
 async def test_a_task_due_in_the_past_is_refused_inline(world: World) -> None:
-    connection_id, dm = await _connected(world)
+    _connection_id, dm = await _connected(world)
     await world.click(SAM, "connection.open", message=dm)
     [opened] = await world.modals(SAM)
     await world.click(SAM, "task.add", view_id=opened["id"])

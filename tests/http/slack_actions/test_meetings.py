@@ -20,9 +20,13 @@ async def _proposal(world: World, *slots: dict[str, Any]) -> tuple[str, str, dic
 async def _meeting(world: World, connection_id: str, meeting_id: str) -> dict[str, Any]:
     area = await world.ok("GET", "/me/connections", "maria")
     [connection] = [c for c in area["connections"] if c["id"] == connection_id]
-    meetings = connection.get("pending_meetings", []) + [connection.get("next_meeting")]
+    meetings = [*connection.get("pending_meetings", []), connection.get("next_meeting")]
     found = [m for m in meetings if m and m["id"] == meeting_id]
     return found[0] if found else {}
+
+
+def _at(iso: str) -> datetime:
+    return datetime.fromisoformat(iso)
 
 
 def _options(dm: dict[str, Any]) -> list[str]:
@@ -38,7 +42,7 @@ async def test_the_invitee_picks_the_second_slot_and_accepts(world: World) -> No
     await world.click(MARIA, "meeting.accept", message=dm)
     accepted = await _meeting(world, connection_id, meeting_id)
     assert accepted["status"] == "accepted", accepted
-    assert datetime.fromisoformat(accepted["accepted_slot"]["start"]) == datetime.fromisoformat(second)
+    assert _at(accepted["accepted_slot"]["start"]) == _at(second)
 
     async def in_place() -> bool:
         return "Accepted by you" in str((await world.dm(MARIA, dm["ts"]))["blocks"])
@@ -61,12 +65,12 @@ async def test_accept_without_a_pick_opens_the_open_slots_in_the_readers_timezon
     done = await world.submit(MARIA, {"slot": {"value": third}})
     assert done["ok"], done
     accepted = await _meeting(world, connection_id, meeting_id)
-    assert datetime.fromisoformat(accepted["accepted_slot"]["start"]) == datetime.fromisoformat(third)
+    assert _at(accepted["accepted_slot"]["start"]) == _at(third)
     await world.ephemeral(MARIA, "You accepted the meeting")
 
 
 async def test_a_slot_that_has_passed_cannot_be_picked(world: World) -> None:
-    connection_id, meeting_id, dm = await _proposal(world, world.slot(2), world.slot(60 * 24))
+    _connection_id, _meeting_id, dm = await _proposal(world, world.slot(2), world.slot(60 * 24))
     world.clock.advance(minutes=3)  # the first slot has started (signatures still fresh)
     first, second = _options(dm)
     # Without a pick, only the slot still open is offered.

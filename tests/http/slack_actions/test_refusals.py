@@ -142,7 +142,34 @@ async def test_a_modal_refusal_shows_inline_on_its_input(world: World) -> None:
 
 async def test_a_closed_modal_gets_an_empty_200(world: World) -> None:
     payload = {"type": "view_closed", "team": {"id": TEAM}, "user": {"id": MARIA},
-               "view": {"id": "V1", "callback_id": "survey.page", "private_metadata": "{}"}}  # fmt: skip
+               "view": {"id": "V1", "callback_id": "survey.page",
+                        "private_metadata": "{}"}}  # fmt: skip
     response = await world.signed(payload)
     assert (response.status_code, response.content) == (200, b"")
     assert json.dumps(world.answered) == "[]"
+
+
+@pytest.mark.parametrize("payload", [
+    {"type": "block_actions", "actions": [{"action_id": "survey.back"}], "view": "oops",
+     "user": {"id": MARIA}, "team": {"id": TEAM}},
+    {"type": "block_actions", "actions": [{"action_id": "survey.back", "value": "0"}],
+     "view": {"type": "modal", "id": "V1", "private_metadata": "not json"},
+     "user": {"id": MARIA}, "team": {"id": TEAM}},
+    {"type": "view_submission", "user": {"id": MARIA}, "team": {"id": TEAM},
+     "view": {"callback_id": "survey.page", "blocks": 7, "private_metadata": "[1, 2]"}},
+    {"type": "view_submission", "user": {"id": MARIA}, "team": {"id": TEAM},
+     "view": {"callback_id": "meeting.pick", "private_metadata": '{"meeting_id": 5}',
+              "state": {"values": {"slot": {"value": {"selected_option": {"value": "x"}}}}}}},
+    {"type": "view_submission", "user": {"id": MARIA}, "team": {"id": TEAM},
+     "view": {"callback_id": "connection.task", "private_metadata": '{"connection_id": "c"}',
+              "blocks": [{"type": "input", "block_id": "title"}],
+              "state": {"values": {"title": {"value": {"value": "x"}},
+                                   "due": {"value": {"selected_date": "31/12"}}}}}},
+    {"type": "view_closed", "user": None, "view": None},
+    {"type": "block_actions", "user": "W1", "team": 3, "actions": [{"action_id": 1}]},
+])  # fmt: skip
+async def test_odd_payloads_are_answered_never_a_500(world: World, payload: dict[str, Any]) -> None:
+    before = world.snapshot()
+    response = await world.signed(payload)
+    assert response.status_code == 200, response.text
+    assert world.snapshot() == before

@@ -72,7 +72,8 @@ class Answer:
 
 def outcome_in_place(message: JSON, block_id: str, line: str) -> list[JSON]:
     """The clicked message's blocks with the clicked buttons replaced by `line`."""
-    blocks = [b for b in message.get("blocks") or [] if isinstance(b, dict)]
+    found = message.get("blocks")
+    blocks = [b for b in found if isinstance(b, dict)] if isinstance(found, list) else []
     said = {"type": "context", "elements": [{"type": "mrkdwn", "text": line}]}
     if not any(b.get("block_id") == block_id and b.get("type") == "actions" for b in blocks):
         return [b for b in blocks if b.get("type") != "actions"] + [said]
@@ -80,11 +81,12 @@ def outcome_in_place(message: JSON, block_id: str, line: str) -> list[JSON]:
             for b in blocks]  # fmt: skip
 
 
-def _first_input(view: JSON) -> str | None:
-    for block in view.get("blocks") or []:
-        if isinstance(block, dict) and block.get("type") == "input":
-            return str(block.get("block_id"))
-    return None
+def _input_blocks(view: JSON) -> list[str]:
+    blocks = view.get("blocks")
+    if not isinstance(blocks, list):
+        return []
+    return [str(b.get("block_id")) for b in blocks
+            if isinstance(b, dict) and b.get("type") == "input"]  # fmt: skip
 
 
 class Interactions:
@@ -104,11 +106,14 @@ class Interactions:
             return await self._closed(asked)
         except Exception:  # a bug must not become Slack's "something went wrong" page
             log.exception("Interaction failed")
-            if isinstance(asked, Submission):
-                return self._refuse_in_modal(asked, TROUBLE)
-            if isinstance(asked, Click) and asked.response_url:
-                return Answer(later=[self._say(asked.response_url, TROUBLE)])
-            return Answer()
+            return self._trouble(asked)
+
+    def _trouble(self, asked: Interaction) -> Answer:
+        if isinstance(asked, Submission):
+            return self._refuse_in_modal(asked, TROUBLE)
+        if isinstance(asked, Click) and asked.response_url:
+            return Answer(later=[self._say(asked.response_url, TROUBLE)])
+        return Answer()
 
     async def _identify(self, origin: Origin) -> SlackCaller:
         command = IdentifySlackUser(
@@ -222,10 +227,9 @@ class Interactions:
     def _refuse_in_modal(self, sub: Submission, text: str) -> Answer:
         """The words under the modal's main input; a modal without inputs becomes a notice."""
         block = self.registry.main_blocks.get(sub.callback_id)
-        inputs = {str(b.get("block_id")) for b in sub.view.get("blocks") or []
-                  if isinstance(b, dict) and b.get("type") == "input"}  # fmt: skip
+        inputs = _input_blocks(sub.view)
         if block not in inputs:
-            block = _first_input(sub.view)
+            block = inputs[0] if inputs else None
         if block is None:
             view = notice("mentorlink", f"⚠️ {text}")
             return Answer({"response_action": "update", "view": view})
