@@ -165,8 +165,10 @@ class Interactions:
             later: list[Later] = []
             if click.response_url and click.message is not None:
                 later.append(self._replace(click, reply.line))
-            if reply.note:
-                later += self._note(click, caller, reply.note).later
+                if reply.note:
+                    later += self._note(click, caller, reply.note).later
+            else:  # the Home tab or a modal: no message to rewrite, so say it
+                later += self._note(click, caller, reply.note or reply.line).later
             return Answer(later=later)
         return self._note(click, caller, reply.text)
 
