@@ -1,4 +1,4 @@
-# Over 300 lines: one harness (the app and the sandbox over real HTTP) and the steps every in-Slack action test shares.
+# Over 300 lines: one harness (app + sandbox over real HTTP) and the steps its tests share.
 """The app and the Slack sandbox talking to each other over real HTTP, for the in-Slack
 actions: the app (composition root, in-memory store, a clock that follows real time so the
 sandbox's signatures verify, and can be moved a few minutes ahead) is served by uvicorn on
