@@ -1,6 +1,6 @@
 """Answering a person in Slack while they act: modals (`views.open` / `views.push` /
-`views.update`), a note only they see (`response_url`, else `chat.postEphemeral`) and the
-clicked message's outcome in place (`response_url` with `replace_original`).
+`views.update`), a note only they see and the clicked message's outcome in place (both
+through the click's `response_url`).
 
 slack-sdk's AsyncWebClient and AsyncWebhookClient do the talking. Nothing here raises: the
 click was acknowledged already, so a failure is logged (method and Slack's error code only,
@@ -58,15 +58,6 @@ class SlackSurfaces:
     async def update_modal(self, token: str, view_id: str, view: Mapping[str, Any]) -> bool:
         """`views.update` of an open modal (a block action inside it)."""
         return await self._call("views.update", token, view_id=view_id, view=dict(view)) is not None
-
-    async def ephemeral(
-        self, token: str, *, channel: str, user: str, text: str, team_id: str | None = None
-    ) -> bool:
-        """`chat.postEphemeral` in the bot's DM with `user`."""
-        args: JSON = {"channel": channel, "user": user, "text": text}
-        if team_id:
-            args["team_id"] = team_id
-        return await self._call("chat.postEphemeral", token, **args) is not None
 
     async def respond(
         self,
