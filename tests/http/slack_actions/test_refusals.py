@@ -173,3 +173,13 @@ async def test_odd_payloads_are_answered_never_a_500(world: World, payload: dict
     response = await world.signed(payload)
     assert response.status_code == 200, response.text
     assert world.snapshot() == before
+
+
+async def test_a_modal_slack_would_not_open_is_said_not_lost(world: World) -> None:
+    request_id = await world.request()
+    await world.deliver()
+    dm = await world.dm(MARIA, request_id)
+    await world.http.post(f"{world.sandbox}/_sandbox/config", json={"trigger_ttl_seconds": 0})
+    await world.click(MARIA, "mentor_request.decline", message=dm)
+    await world.ephemeral(MARIA, "Please click again")
+    assert await world.modals(MARIA) == []

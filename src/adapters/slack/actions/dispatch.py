@@ -44,6 +44,7 @@ ALREADY_ANSWERED = (
     "Already answered: someone acted on this a moment before you, so nothing was changed."
 )
 UNKNOWN_BUTTON = "This button is from an older version of mentorlink and does nothing any more."
+NOT_OPENED = "Sorry, Slack didn't let us open that window in time. Please click again."
 TROUBLE = "Sorry, something went wrong on our side and nothing was changed. Please try again."
 
 
@@ -154,9 +155,11 @@ class Interactions:
             return Answer()
         if isinstance(reply, OpenModal):
             if in_modal:
-                await self.surfaces.push_modal(token, click.trigger_id, reply.view)
+                opened = await self.surfaces.push_modal(token, click.trigger_id, reply.view)
             else:
-                await self.surfaces.open_modal(token, click.trigger_id, reply.view)
+                opened = bool(await self.surfaces.open_modal(token, click.trigger_id, reply.view))
+            if not opened and click.response_url:  # Slack refused it (a trigger too old...)
+                return Answer(later=[self._say(click.response_url, NOT_OPENED)])
             return Answer()
         if isinstance(reply, UpdateModal):
             await self.surfaces.update_modal(token, str((click.view or {}).get("id")), reply.view)
