@@ -107,3 +107,19 @@ async def test_the_mentee_withdraws_a_pending_request(world: World) -> None:
     await world.answer("Withdrawn by you")
     mine = await world.ok("GET", "/me/mentor-requests", "sam")
     assert request_id not in json.dumps(mine)
+
+
+async def test_the_mentor_accepting_while_the_mentee_withdraws_one_wins(world: World) -> None:
+    request_id = await world.request()
+    await world.deliver()
+    dm = await world.dm(MARIA, request_id)
+    withdraw = click_payload("mentor_request.withdraw", request_id, user=SAM,
+                             response_url=world.hook)  # fmt: skip
+    await asyncio.gather(world.click(MARIA, "mentor_request.accept", message=dm),
+                         world.signed(withdraw))  # fmt: skip
+    connected = len(await _connections(world, "maria")) == 1
+    if connected:  # the mentor won: the mentee is told
+        await world.answer("lready")
+    else:  # the mentee won: the mentor is told
+        await world.ephemeral(MARIA, "lready")
+        assert request_id not in json.dumps(await world.ok("GET", "/me/mentor-requests", "sam"))
