@@ -9,6 +9,7 @@ never a token) and reported as False."""
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -17,6 +18,13 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 log = logging.getLogger(__name__)
+_DATE_TOKEN = re.compile(r"<!date\^[^|>]*\|([^>]*)>")
+
+
+def plain(text: str) -> str:
+    """The notification text of a note: Slack's date tokens as their fallback words."""
+    return _DATE_TOKEN.sub(r"\1", text)
+
 
 JSON = dict[str, Any]
 
@@ -69,10 +77,12 @@ class SlackSurfaces:
     ) -> bool:
         """A post to a click's `response_url`: a note only the clicker sees, or (with
         `replace_original`) the clicked message rewritten."""
+        if blocks is None:  # mrkdwn in a section, so that date tokens show in local time
+            blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}}]
         try:
             response = await AsyncWebhookClient(response_url, timeout=self._timeout).send(
-                text=text,
-                blocks=[dict(b) for b in blocks] if blocks is not None else None,
+                text=plain(text),
+                blocks=[dict(b) for b in blocks],
                 response_type="ephemeral",
                 replace_original=replace_original,
             )
