@@ -6,7 +6,8 @@ connected through the consent form. In the sandbox's UI, as each person:
   "Accepted by you", and the platform has the connection;
 - Sam chooses a time for the proposed meeting (a modal of the open slots in his timezone),
   picks the second, and the meeting is accepted for it;
-- Sam takes the connection survey over two pages (Next, Submit) and is thanked.
+- Sam takes the connection survey over two pages (Next, Submit) and is thanked;
+- each time the welcome DM's buttons give way to the outcome, in place.
 
 A screenshot of each step is saved in `SHOTS`."""
 
@@ -117,6 +118,8 @@ async def _sam_chooses_a_time(page: Page, stack: Stack, welcome: dict[str, Any])
     await expect(page.locator("#sb-modal")).to_be_hidden()
     await expect(page.locator("#sb-surface")).to_contain_text("You accepted the meeting")
     await expect(page.locator("#sb-surface")).not_to_contain_text("<!date")  # local time
+    await expect(message).to_contain_text("Accepted by you for")  # the welcome, in place
+    await expect(message.get_by_role("button", name="Choose a time")).to_have_count(0)
     await _shot(page, "sam-accepted-the-second-time")
 
 
@@ -136,4 +139,6 @@ async def _sam_answers_the_survey(page: Page, stack: Stack, welcome: dict[str, A
     await modal.locator(".sb-modal-submit").click()
     await expect(page.locator("#sb-modal")).to_be_hidden()
     await expect(page.locator("#sb-surface")).to_contain_text("Thanks, answered")
+    await expect(message).to_contain_text("Answered: thank you!")
+    await expect(message.get_by_role("button", name="Take survey")).to_have_count(0)
     await _shot(page, "survey-answered")

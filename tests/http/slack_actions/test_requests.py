@@ -44,6 +44,11 @@ async def test_decline_asks_for_an_optional_reason_in_a_modal(world: World) -> N
     assert done["ok"] and done["response_action"] is None, done
     assert await world.modals(MARIA) == []
     await world.ephemeral(MARIA, "You declined the mentoring request")
+
+    async def in_place() -> bool:  # at once, before the message sync runs
+        return "Declined by you" in str((await world.dm(MARIA, dm["ts"]))["blocks"])
+
+    await world.eventually(in_place, "the DM shows the outcome in place")
     await world.deliver()
     told = await world.dm(SAM, "fully booked until June")
     assert "can't take on your mentoring request" in told["text"] + str(told["blocks"])

@@ -15,7 +15,7 @@ from typing import Any
 
 import attrs
 
-from adapters.slack.actions.modals import metadata_of, notice
+from adapters.slack.actions.modals import message_of, metadata_of, notice
 from adapters.slack.actions.payloads import Click, Closed, Interaction, Origin, Submission
 from adapters.slack.actions.registry import (
     Acting,
@@ -221,13 +221,22 @@ class Interactions:
             return Answer({"response_action": "push" if reply.push else "update",
                            "view": reply.view})  # fmt: skip
         body = {"response_action": "clear"} if reply.clear_all else None
-        response_url = metadata_of(sub.private_metadata).get("response_url")
-        if reply.note and response_url:
-            note, blocks = reply.note, reply.blocks
-            return Answer(
-                body, later=[lambda: self.surfaces.respond(response_url, text=note, blocks=blocks)]
-            )
-        return Answer(body)
+        metadata = metadata_of(sub.private_metadata)
+        response_url = metadata.get("response_url")
+        if not response_url:
+            return Answer(body)
+        later: list[Later] = []
+        origin = message_of(metadata) if reply.line else None
+        if origin is not None and reply.line:
+            message, block_id = origin
+            blocks = outcome_in_place(message, block_id, reply.line)
+            text = str(message["text"] or reply.line)
+            later.append(lambda: self.surfaces.respond(
+                response_url, text=text, replace_original=True, blocks=blocks))  # fmt: skip
+        if reply.note:
+            note, extra = reply.note, reply.blocks
+            later.append(lambda: self.surfaces.respond(response_url, text=note, blocks=extra))
+        return Answer(body, later=later)
 
     def _refuse_in_modal(self, sub: Submission, text: str) -> Answer:
         """The words under the modal's main input; a modal without inputs becomes a notice."""

@@ -9,7 +9,14 @@ from datetime import datetime
 from slack_sdk.models.blocks import InputBlock, Option, RadioButtonsElement
 
 from adapters.slack.actions.dispatch import Forged
-from adapters.slack.actions.modals import local_time, metadata_of, modal, section, text_input
+from adapters.slack.actions.modals import (
+    local_time,
+    metadata_of,
+    modal,
+    origin_of,
+    section,
+    text_input,
+)
 from adapters.slack.actions.payloads import Click, Submission
 from adapters.slack.actions.registry import (
     Acting,
@@ -72,13 +79,15 @@ async def accept(click: Click, acting: Acting) -> ClickReply:
     if chosen is None and len(meeting.slots) == 1:
         chosen = meeting.slots[0].start.isoformat()
     if chosen is None:
-        return OpenModal(_pick_modal(meeting, acting, click.response_url or ""))
+        return OpenModal(_pick_modal(meeting, acting, origin_of(click)))
     start = _start(chosen)
     await acting.run(accept_meeting, AcceptMeeting(meeting_id=meeting_id, slot_start=start))
     return Outcome(f"✅ Accepted by you for {when(start.isoformat())}.")
 
 
-def _pick_modal(meeting: MeetingProposal, acting: Acting, response_url: str) -> dict[str, object]:
+def _pick_modal(
+    meeting: MeetingProposal, acting: Acting, origin: dict[str, str]
+) -> dict[str, object]:
     if not meeting.is_pending:
         raise IllegalTransition(f"This meeting was already {meeting.status.value}.")
     slots = meeting.open_slots(acting.now())
@@ -91,8 +100,7 @@ def _pick_modal(meeting: MeetingProposal, acting: Acting, response_url: str) -> 
         section(f"*{esc(meeting.title)}*: pick the time that suits you."),
         InputBlock(block_id=SLOT, label="Proposed times (your timezone)",
                    element=RadioButtonsElement(action_id="value", options=options[:10])),
-    ], submit="Accept", metadata={"meeting_id": meeting.id,
-                                  "response_url": response_url})  # fmt: skip
+    ], submit="Accept", metadata={"meeting_id": meeting.id, **origin})  # fmt: skip
 
 
 async def accept_picked(sub: Submission, acting: Acting) -> SubmitReply:
@@ -105,13 +113,14 @@ async def accept_picked(sub: Submission, acting: Acting) -> SubmitReply:
         await acting.run(accept_meeting, command)
     except DomainError as refused:
         return ModalErrors({SLOT: refused.message})
-    return CloseModal(note=f"✅ You accepted the meeting for {when(chosen)}.")
+    return CloseModal(note=f"✅ You accepted the meeting for {when(chosen)}.",
+                      line=f"✅ Accepted by you for {when(chosen)}.")
 
 
 async def open_decline(click: Click, acting: Acting) -> ClickReply:
     meeting = await acting.run(meeting_to_answer,
                                MeetingToAnswer(meeting_id=_meeting_id(click.value)))  # fmt: skip
-    metadata = {"meeting_id": meeting.id, "response_url": click.response_url or ""}
+    metadata = {"meeting_id": meeting.id, **origin_of(click)}
     return OpenModal(modal(DECLINE, "Decline meeting", [
         section(f"*{esc(meeting.title)}*: none of the times work for you?"),
         text_input(REASON, "Reason (optional)", multiline=True, optional=True, max_length=1000,
@@ -123,7 +132,8 @@ async def decline(sub: Submission, acting: Acting) -> SubmitReply:
     meeting_id = _meeting_id(metadata_of(sub.private_metadata).get("meeting_id") or "")
     reason = sub.text(REASON, "value").strip()
     await acting.run(decline_meeting, DeclineMeeting(meeting_id=meeting_id, reason=reason))
-    return CloseModal(note="You declined the meeting. The other person will be told.")
+    return CloseModal(note="You declined the meeting. The other person will be told.",
+                      line="✖️ Declined by you.")
 
 
 async def cancel(click: Click, acting: Acting) -> ClickReply:

@@ -4,7 +4,10 @@ the reader's own timezone for the places Slack's date tokens cannot go (option l
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
+import zlib
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, tzinfo
 from typing import Any
@@ -20,11 +23,13 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from adapters.slack.actions.payloads import Click
 from adapters.slack.blocks.parts import clip
 
 JSON = dict[str, Any]
 TITLE = 24  # characters of a modal's title, submit and close labels
 METADATA = 3000
+ORIGIN = 1400  # characters of metadata the clicked message may take (compressed)
 
 
 def modal(
@@ -37,7 +42,11 @@ def modal(
     metadata: Mapping[str, str] | None = None,
 ) -> JSON:
     """A modal view as Slack takes it; `metadata` (ids only) comes back on submit."""
-    packed = json.dumps(dict(metadata or {}), ensure_ascii=False, separators=(",", ":"))
+    carried = dict(metadata or {})
+    packed = json.dumps(carried, ensure_ascii=False, separators=(",", ":"))
+    if len(packed) > METADATA and "origin" in carried:  # the outcome in place is a nicety
+        carried.pop("origin")
+        packed = json.dumps(carried, ensure_ascii=False, separators=(",", ":"))
     if len(packed) > METADATA:
         raise ValueError("private_metadata is over Slack's 3,000 characters")
     view = View(
@@ -67,6 +76,38 @@ def metadata_of(raw: str) -> dict[str, str]:
     if not isinstance(found, dict):
         return {}
     return {str(k): v for k, v in found.items() if isinstance(v, str)}
+
+
+def origin_of(click: Click) -> dict[str, str]:
+    """What a modal opened from a message carries so that, once submitted, the message can
+    show the outcome in place: the click's `response_url` and, when it fits, the message
+    itself (compressed; Slack's `replace_original` needs all of it)."""
+    carried = {"response_url": click.response_url or ""}
+    if click.response_url and click.message is not None:
+        message = {"b": click.block_id, "t": click.message.get("text") or "",
+                   "m": click.message.get("blocks") or []}  # fmt: skip
+        raw = json.dumps(message, separators=(",", ":")).encode()
+        squeezed = base64.b64encode(zlib.compress(raw, 9)).decode()
+        if len(squeezed) <= ORIGIN:
+            carried["origin"] = squeezed
+    return carried
+
+
+def carried_origin(metadata: Mapping[str, str]) -> dict[str, str]:
+    """The origin keys of a modal's metadata, to hand on to its next page."""
+    return {k: metadata[k] for k in ("response_url", "origin") if k in metadata}
+
+
+def message_of(metadata: Mapping[str, str]) -> tuple[JSON, str] | None:
+    """The message a modal came from and the clicked block's id, when it was carried."""
+    try:
+        raw = zlib.decompress(base64.b64decode(metadata.get("origin", ""), validate=True))
+        found = json.loads(raw)
+    except (ValueError, binascii.Error, zlib.error):
+        return None
+    if not isinstance(found, dict) or not isinstance(found.get("m"), list):
+        return None
+    return {"text": str(found.get("t") or ""), "blocks": found["m"]}, str(found.get("b") or "")
 
 
 def section(text: str) -> SectionBlock:

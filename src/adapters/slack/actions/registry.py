@@ -106,6 +106,7 @@ class CloseModal:
     note: str | None = None
     clear_all: bool = False
     blocks: Sequence[JSON] | None = None  # the note with buttons (Withdraw...), when it has some
+    line: str | None = None  # the outcome, in place of the buttons of the message it came from
 
 
 @attrs.frozen

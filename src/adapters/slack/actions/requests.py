@@ -4,7 +4,14 @@ reason (a modal); the mentee withdraws; the mentor looks at the mentee's profile
 from __future__ import annotations
 
 from adapters.slack.actions.dispatch import Forged
-from adapters.slack.actions.modals import metadata_of, modal, note, section, text_input
+from adapters.slack.actions.modals import (
+    metadata_of,
+    modal,
+    note,
+    origin_of,
+    section,
+    text_input,
+)
 from adapters.slack.actions.payloads import Click, Submission
 from adapters.slack.actions.registry import (
     Acting,
@@ -46,7 +53,7 @@ async def accept(click: Click, acting: Acting) -> ClickReply:
 
 
 async def open_decline(click: Click, acting: Acting) -> ClickReply:
-    metadata = {"request_id": _id(click.value), "response_url": click.response_url or ""}
+    metadata = {"request_id": _id(click.value), **origin_of(click)}
     return OpenModal(modal(DECLINE, "Decline request", [
         section("No problem: the mentee will be told kindly and pointed to other mentors."),
         text_input(REASON, "Reason (optional)", multiline=True, optional=True,
@@ -61,7 +68,8 @@ async def decline(sub: Submission, acting: Acting) -> SubmitReply:
         request_id=MentorRequestId(_id(request_id)), reason=sub.text(REASON, "value").strip()
     )
     await acting.run(decline_mentor_request, command)
-    return CloseModal(note="You declined the mentoring request. The mentee will be told.")
+    return CloseModal(note="You declined the mentoring request. The mentee will be told.",
+                      line="✖️ Declined by you.")
 
 
 async def withdraw(click: Click, acting: Acting) -> ClickReply:

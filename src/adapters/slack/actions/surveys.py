@@ -22,7 +22,14 @@ from slack_sdk.models.blocks import (
 )
 
 from adapters.slack.actions.dispatch import Forged
-from adapters.slack.actions.modals import metadata_of, modal, note, section
+from adapters.slack.actions.modals import (
+    carried_origin,
+    metadata_of,
+    modal,
+    note,
+    origin_of,
+    section,
+)
 from adapters.slack.actions.payloads import Click, Submission
 from adapters.slack.actions.registry import (
     Acting,
@@ -105,7 +112,7 @@ def _question(question: Question, kept: object, text_limit: int) -> InputBlock:
 
 
 def page_view(survey: Survey, assignment_id: str, page: int, answers: Mapping[str, object],
-              response_url: str) -> dict[str, Any]:  # fmt: skip
+              origin: Mapping[str, str]) -> dict[str, Any]:  # fmt: skip
     """Page `page` of the survey's modal, with the answers given so far filled in."""
     pages = pages_of(survey)
     last = page == len(pages) - 1
@@ -122,7 +129,7 @@ def page_view(survey: Survey, assignment_id: str, page: int, answers: Mapping[st
         blocks.append(ActionsBlock(block_id="survey.nav", elements=[back_button]))
     metadata = {"assignment_id": assignment_id, "page": str(page),
                 "answers": json.dumps(dict(answers), ensure_ascii=False, separators=(",", ":")),
-                "response_url": response_url}  # fmt: skip
+                **origin}  # fmt: skip
     return modal(PAGE, clip(survey.title, 24), blocks, submit="Submit" if last else "Next",
                  metadata=metadata)  # fmt: skip
 
@@ -180,7 +187,7 @@ def _assignment(metadata: Mapping[str, str]) -> AssignmentId:
 async def take(click: Click, acting: Acting) -> ClickReply:
     assignment_id = _assignment({"assignment_id": click.value})
     survey = await acting.run(survey_to_answer, SurveyToAnswer(assignment_id=assignment_id))
-    return OpenModal(page_view(survey, assignment_id, 0, {}, click.response_url or ""))
+    return OpenModal(page_view(survey, assignment_id, 0, {}, origin_of(click)))
 
 
 async def submit_page(sub: Submission, acting: Acting) -> SubmitReply:
@@ -196,7 +203,7 @@ async def submit_page(sub: Submission, acting: Acting) -> SubmitReply:
         return ModalErrors({block_of(by_id[q]): text for q, text in problems.items()})
     answers = {**{k: v for k, v in kept.items() if k not in {q.id for q in questions}},
                **current}  # fmt: skip
-    url = metadata.get("response_url", "")
+    url = carried_origin(metadata)
     if page < len(pages_of(survey)) - 1:
         return NextView(page_view(survey, assignment_id, page + 1, answers, url))
     try:
@@ -204,7 +211,7 @@ async def submit_page(sub: Submission, acting: Acting) -> SubmitReply:
         await acting.run(submit_survey_response, command)
     except InvalidInput as wrong:  # an answer kept from an earlier page no longer fits
         return ModalErrors({block_of(questions[0]): wrong.message})
-    return CloseModal(note=THANKS)
+    return CloseModal(note=THANKS, line="✅ Answered: thank you!")
 
 
 async def back(click: Click, acting: Acting) -> ClickReply:
@@ -216,7 +223,7 @@ async def back(click: Click, acting: Acting) -> ClickReply:
     if page == 0:
         raise Forged()
     answers = {**kept, **read_page(click.state, pages_of(survey)[page])}
-    url = metadata.get("response_url", "")
+    url = carried_origin(metadata)
     return UpdateModal(page_view(survey, assignment_id, page - 1, answers, url))
 
 
