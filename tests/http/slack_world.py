@@ -153,9 +153,18 @@ class World:
         return messages
 
     async def dm(self, user: str, has: str) -> dict[str, Any]:
-        """The latest DM to `user` whose text or blocks mention `has`."""
-        found = [m for m in await self.messages(user) if has in json.dumps(m, ensure_ascii=False)]
-        assert found, f"no DM to {user} mentions {has!r}"
+        """The latest DM to `user` whose text or blocks mention `has`. The app paces its
+        posts to one DM channel (about one a second, as Slack asks), so the worker may have
+        to run again a moment later."""
+
+        async def probe() -> list[dict[str, Any]]:
+            found = [m for m in await self.messages(user) if has in _text(m)]
+            if not found:
+                await self.deliver()
+            return found
+
+        found: list[dict[str, Any]] = await self.eventually(probe, f"a DM to {user} with {has!r}",
+                                                            within=10)  # fmt: skip
         return found[-1]
 
     async def click(self, user: str, action_id: str, *, message: dict[str, Any] | None = None,

