@@ -17,8 +17,10 @@ from application.running import UseCaseRunner
 from domain.people import Role
 
 Connect = Callable[[Settings], AbstractAsyncContextManager[UseCaseRunner]]
-Work = Callable[[Settings, int, asyncio.Event], Awaitable[None]]
+Work = Callable[[Settings, int, asyncio.Event, int | None], Awaitable[None]]
+"""Deliver with `int` loops until the event is set; serve `/metrics` on the port if given."""
 T = TypeVar("T")
+METRICS_HOST = "127.0.0.1"  # a scrape target: not for the public internet
 
 
 def settings_from_env() -> Settings:
@@ -48,9 +50,11 @@ def deliver(args: argparse.Namespace) -> int:
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, stop.set)
-        await args.work(settings, args.concurrency, stop)
+        await args.work(settings, args.concurrency, stop, args.metrics_port)
 
     print(f"delivering notifications ({args.concurrency} loop(s)); Ctrl-C stops", flush=True)
+    if args.metrics_port:
+        print(f"metrics at http://{METRICS_HOST}:{args.metrics_port}/metrics", flush=True)
     asyncio.run(run())
     return 0
 

@@ -4,8 +4,8 @@ scrape), and the Slack calls and 429s the sender made, by method (counted as the
 
 One registry per composition root, never prometheus_client's global one: tests build many
 apps in one process. The Slack counters count this process's sender only: a separate
-`mentorlink worker` process keeps its own (the figures read from the store cover every
-process)."""
+`mentorlink worker` process keeps its own and serves them with `--metrics-port` (the figures
+read from the store cover every process)."""
 
 from __future__ import annotations
 

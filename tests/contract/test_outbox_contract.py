@@ -101,6 +101,19 @@ async def test_retry_keeps_the_error_and_makes_the_row_due_again(backend: Backen
     assert (again.id, again.attempts, again.last_error) == (claimed.id, 2, "ratelimited")
 
 
+async def test_a_released_row_is_due_at_once_and_its_attempt_not_counted(
+    backend: Backend,
+) -> None:
+    outbox = await rows(backend, 1)
+    (claimed,) = await outbox.claim(NOW, 1, LEASE)
+    back = NOW + timedelta(seconds=3)
+    assert await outbox.release(claimed.id, back) is True
+    assert await outbox.release(claimed.id, back) is False  # not claimed any more
+    assert await outbox.claim(back - timedelta(seconds=1), 1, LEASE) == []
+    (again,) = await outbox.claim(back, 1, LEASE)
+    assert (again.id, again.attempts) == (claimed.id, 1)
+
+
 async def test_a_row_is_dead_after_its_last_attempt_with_the_reason_kept(backend: Backend) -> None:
     outbox = await rows(backend, 1)
     now = NOW

@@ -48,6 +48,10 @@ async def test_people_queries(uow_factory: Factory) -> None:
         ids = {m.id for m in await uow.members.list_for_program(g.program.id)}
         assert ids == {g.mentor.id, g.mentor2.id, g.mentee.id}
         assert [m.id for m in await uow.members.list_for_user(g.users[1].id)] == [g.mentor2.id]
+        mentors = {m.id for m in await uow.members.list_mentors(g.program.id)}
+        assert mentors == {m.id for m in (g.mentor, g.mentor2, g.mentee) if m.is_mentor}
+        assert mentors and g.mentee.id not in mentors
+        assert await uow.members.list_mentors("other-program") == []  # type: ignore[arg-type]
         many = await uow.members.get_many([g.mentee.id, "nope", g.mentor.id, g.mentee.id])  # type: ignore[list-item]
         assert sorted(m.id for m in many) == sorted([g.mentee.id, g.mentor.id])
         assert [p.id for p in await uow.programs.list_for_organization(g.organization.id)] == [

@@ -20,6 +20,7 @@ from adapters.http.dependencies import Authenticate, always
 from adapters.http.landing import landing_page
 from adapters.http.metrics_endpoint import Exposition, metrics_endpoint
 from adapters.http.slack.endpoints import slack_endpoints
+from adapters.http.traffic import RequestTraffic
 from adapters.settings import SLACK_API
 from adapters.slack.actions import default_registry
 from adapters.slack.actions.dispatch import Interactions
@@ -27,6 +28,7 @@ from adapters.slack.slack_app import SlackApp
 from adapters.slack.surfaces import SlackSurfaces
 from application.reactions import Reactions
 from application.running import UseCaseRunner
+from application.slack.home_publishing import HomePublisher
 
 MAX_BODY_BYTES = 1_000_000
 
@@ -47,6 +49,8 @@ def build_app(
     sandbox_url: str | None = None,
     metrics: Exposition | None = None,
     interactions: Interactions | None = None,
+    traffic: RequestTraffic | None = None,
+    homes: HomePublisher | None = None,
 ) -> Litestar:
     """The web app: every /api/v1 route needs a bearer token that `authenticate` accepts.
 
@@ -54,9 +58,11 @@ def build_app(
     Events API endpoint; without them it is the JSON API alone. `reactions` run what follows
     an install once the browser has its answer (by default, through `runner`). `sandbox_url`,
     when the app talks to the local Slack sandbox, is linked from the landing page `/`.
-    `metrics` gives `/metrics` its figures (no such route without it). `interactions` answer
-    Slack's clicks and modal submissions (by default: every handler of `default_registry`,
-    answering through Slack's own Web API)."""
+    `metrics` gives `/metrics` its figures (no such route without it). `traffic` counts the
+    requests in flight (the in-process delivery worker works between them). `homes` publishes
+    people's Home tabs when they open them. `interactions` answer Slack's clicks and modal
+    submissions (by default: every handler of `default_registry`, answering through Slack's
+    own Web API)."""
 
     with_admin = security is not None and slack is not None
     routes: list[ControllerRouterHandler] = [
@@ -76,12 +82,13 @@ def build_app(
         routes += slack_endpoints(
             slack=slack,
             reactions=reactions or Reactions(runner),
+            homes=homes,
             interactions=interactions
             or Interactions(runner, default_registry(), SlackSurfaces(SLACK_API)),
         )
     return Litestar(
         route_handlers=routes,
-        middleware=admin.middleware if admin else [],
+        middleware=([traffic.middleware] if traffic else []) + (admin.middleware if admin else []),
         plugins=admin.plugins if admin else [],
         template_config=admin.template_config if admin else None,
         dependencies={"runner": always(runner)},

@@ -13,6 +13,7 @@ from adapters.slack.actions.dispatch import Interactions
 from adapters.slack.slack_app import SlackApp
 from application.actors import Actor
 from application.running import UseCaseRunner
+from application.slack.home_publishing import HomePublisher
 
 T = TypeVar("T")
 
@@ -27,6 +28,9 @@ SlackInteractions = NamedDependency[Interactions]
 
 CurrentSlackApp = NamedDependency[SlackApp]
 """Our Slack app's credentials and OAuth URLs, as the composition root handed them over."""
+
+Homes = NamedDependency[HomePublisher | None]
+"""Publishes people's Home tabs (None: an app without Slack's Home)."""
 
 
 def always(value: T) -> Provide:

@@ -5,9 +5,12 @@ target."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import asyncio
+import contextlib
+from collections.abc import Awaitable, Callable, Iterator
 
-from litestar import Response, get
+import uvicorn
+from litestar import Litestar, Response, get
 from litestar.handlers import HTTPRouteHandler
 
 from adapters.metrics import CONTENT_TYPE
@@ -22,3 +25,24 @@ def metrics_endpoint(exposition: Exposition) -> HTTPRouteHandler:
         return Response(await exposition(), media_type=CONTENT_TYPE)
 
     return metrics
+
+
+async def serve_metrics(exposition: Exposition, host: str, port: int, stop: asyncio.Event) -> None:
+    """`/metrics` alone on `host:port` until `stop`: a delivery worker process's scrape target
+    (its Slack counters are its own; the store's figures are everyone's)."""
+    app = Litestar(route_handlers=[metrics_endpoint(exposition)], openapi_config=None)
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off")
+    server = _WorkerOwnsSignals(config)
+    serving = asyncio.create_task(server.serve())
+    await stop.wait()
+    server.should_exit = True
+    await serving
+
+
+class _WorkerOwnsSignals(uvicorn.Server):
+    """uvicorn's server without its signal handling: SIGTERM and Ctrl-C stop the worker (which
+    then stops this server), not only the metrics."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield

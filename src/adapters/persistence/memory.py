@@ -13,6 +13,7 @@ import attrs
 
 from adapters.persistence.memory_repositories import MemoryRepositories
 from adapters.persistence.memory_store import MemorySession, MemoryStore
+from adapters.persistence.outbox_bell import OutboxBell
 from adapters.persistence.sealing import TokenSealer
 from adapters.persistence.tracking import Seen
 from application.ports import OutboxMessage
@@ -40,8 +41,11 @@ _UNIQUE: dict[str, Callable[[dict[str, Any]], tuple[Any, ...]]] = {
 class MemoryUnitOfWork(MemoryRepositories):
     """A transaction over a MemoryStore: nothing is visible to others until `commit()`."""
 
-    def __init__(self, store: MemoryStore, sealer: TokenSealer | None = None) -> None:
+    def __init__(
+        self, store: MemoryStore, sealer: TokenSealer | None = None, bell: OutboxBell | None = None
+    ) -> None:
         self.store = store
+        self._bell = bell
         self.session = MemorySession(store=store, sealer=sealer or _test_sealer())
         super().__init__(self.session)
 
@@ -99,7 +103,8 @@ class MemoryUnitOfWork(MemoryRepositories):
         for name, key, version, state in writes:
             self.store.table(name)[key] = (version, tables[name].encode(state))
         self.store.slack_events.update(pending.new_events)
-        for row in pending.outbox_rows():
+        outbox_rows = pending.outbox_rows()
+        for row in outbox_rows:
             self.store.outbox.append(OutboxMessage(id=len(self.store.outbox) + 1, **row))
         pending.events_published()
         for name, key, version, _ in writes:
@@ -113,6 +118,8 @@ class MemoryUnitOfWork(MemoryRepositories):
             revoked = attrs.evolve(self.store.tokens[token_hash], revoked=True)
             self.store.tokens[token_hash] = revoked
         await self.rollback()
+        if outbox_rows and self._bell is not None:
+            self._bell.ring()
 
     def _check_unique(self, writes: list[tuple[str, str, int, dict[str, Any]]]) -> None:
         for name, key, _, state in writes:
@@ -131,10 +138,10 @@ class MemoryUnitOfWork(MemoryRepositories):
 
 
 def memory_uow_factory(
-    store: MemoryStore, sealer: TokenSealer | None = None
+    store: MemoryStore, sealer: TokenSealer | None = None, bell: OutboxBell | None = None
 ) -> Callable[[], MemoryUnitOfWork]:
     """A factory of units of work sharing one store (what bootstrap and tests hand to use cases)."""
-    return lambda: MemoryUnitOfWork(store, sealer)
+    return lambda: MemoryUnitOfWork(store, sealer, bell)
 
 
 @functools.cache

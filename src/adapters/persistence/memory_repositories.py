@@ -120,6 +120,9 @@ class MemoryMembers(MemoryTable[Member]):
     async def list_for_user(self, user_id: str) -> Sequence[Member]:
         return self._where(lambda m: m.user_id == user_id)
 
+    async def list_mentors(self, program_id: str) -> Sequence[Member]:
+        return self._where(lambda m: m.program_id == program_id and m.is_mentor)
+
     def guard(self, member: Member) -> None:
         self._session.seen.guard(self.name, member)
 

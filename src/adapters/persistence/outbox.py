@@ -54,6 +54,11 @@ class MemoryOutbox:
         status = "dead" if dead else "pending"
         return self._settle(id, status=status, last_error=error, available_at=available_at)
 
+    async def release(self, id: int, now: datetime) -> bool:
+        message = self._claimed(id)
+        attempts = 0 if message is None else max(message.attempts - 1, 0)
+        return self._settle(id, status="pending", available_at=now, attempts=attempts)
+
     def _claimed(self, id: int) -> OutboxMessage | None:
         if not 0 < id <= len(self._store.outbox):
             return None
@@ -103,6 +108,16 @@ class SqlOutbox:
         )
     )
 
+    _release = (
+        update(t.outbox)
+        .where(_O.id == bindparam("row_id"), _O.status == "sending")
+        .values(
+            status="pending",
+            available_at=bindparam("at", type_=_AT),
+            attempts=case((_O.attempts > 0, _O.attempts - 1), else_=0),
+        )
+    )
+
     def __init__(self, engine: AsyncEngine, max_attempts: int = MAX_ATTEMPTS) -> None:
         self._engine = engine
         self._max_attempts = max_attempts
@@ -126,6 +141,9 @@ class SqlOutbox:
             "max_attempts": self._max_attempts,
         }
         return await self._settle(self._retry, values)
+
+    async def release(self, id: int, now: datetime) -> bool:
+        return await self._settle(self._release, {"row_id": id, "at": now})
 
     async def _settle(self, statement: Any, values: dict[str, Any]) -> bool:
         async with writers_turn(self._engine), self._engine.begin() as conn:

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, select, union_all
+from sqlalchemy import and_, bindparam, func, select, true, union_all
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.persistence import tables as t
@@ -118,6 +118,11 @@ class SqlMembers(SqlTable[Member]):
     table, kind, noun = t.members, Member, "member"
     _in_program = rows_of(t.members, t.members.c.program_id == bindparam("program_id"))
     _of_user = rows_of(t.members, t.members.c.user_id == bindparam("user_id"))
+    _mentors_in_program = rows_of(
+        t.members,
+        t.members.c.program_id == bindparam("program_id"),
+        t.members.c.is_mentor == true(),
+    )
     _by_program_user = rows_of(
         t.members,
         t.members.c.program_id == bindparam("program_id"),
@@ -125,7 +130,11 @@ class SqlMembers(SqlTable[Member]):
     )
 
     def columns(self, aggregate: Member) -> dict[str, Any]:
-        return {"program_id": aggregate.program_id, "user_id": aggregate.user_id}
+        return {
+            "program_id": aggregate.program_id,
+            "user_id": aggregate.user_id,
+            "is_mentor": aggregate.is_mentor,
+        }
 
     async def find(self, program_id: str, user_id: str) -> Member | None:
         return await self._first(self._by_program_user, program_id=program_id, user_id=user_id)
@@ -135,6 +144,9 @@ class SqlMembers(SqlTable[Member]):
 
     async def list_for_user(self, user_id: str) -> Sequence[Member]:
         return await self._fetch(self._of_user, user_id=user_id)
+
+    async def list_mentors(self, program_id: str) -> Sequence[Member]:
+        return await self._fetch(self._mentors_in_program, program_id=program_id)
 
     def guard(self, member: Member) -> None:
         self._session.seen.guard(self.name, member)

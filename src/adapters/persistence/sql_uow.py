@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from adapters.persistence import tables as t
+from adapters.persistence.outbox_bell import NOTIFY, OutboxBell
 from adapters.persistence.sealing import TokenSealer
 from adapters.persistence.sql_repositories import SqlRepositories
 from adapters.persistence.sql_session import SqlSession
@@ -33,8 +34,11 @@ _REVOKE = (
 class SqlUnitOfWork(SqlRepositories):
     """Rolls back unless `commit()` is called. Updates check the version they loaded."""
 
-    def __init__(self, engine: AsyncEngine, sealer: TokenSealer) -> None:
+    def __init__(
+        self, engine: AsyncEngine, sealer: TokenSealer, bell: OutboxBell | None = None
+    ) -> None:
         self._engine = engine
+        self._bell = bell
         self.session = SqlSession(sealer=sealer)
         super().__init__(self.session)
         self._tables = self.tables()
@@ -104,6 +108,8 @@ class SqlUnitOfWork(SqlRepositories):
             outbox_rows = pending.outbox_rows()
             if outbox_rows:
                 await conn.execute(t.outbox.insert(), outbox_rows)
+                if conn.dialect.name == "postgresql":
+                    await conn.execute(NOTIFY)  # delivered at commit: other processes' workers
             await conn.commit()
         except IntegrityError as error:
             await self.rollback()
@@ -122,6 +128,8 @@ class SqlUnitOfWork(SqlRepositories):
             tracked.aggregate.version = version
         pending.events_published()
         pending.forget()
+        if outbox_rows and self._bell is not None:
+            self._bell.ring()  # this process's workers
 
     async def _write(self, conn: AsyncConnection, tracked: Tracked) -> int | None:
         repo = self._tables[tracked.table]

@@ -3,6 +3,7 @@ rows it expands), shared Slack pacing, the two channels and their renderers."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -152,6 +153,21 @@ class NotCounted:
 
     def called(self, method: str, *, rate_limited: bool = False) -> None:
         return None
+
+
+class Turns(Protocol):
+    """When the worker may start its next unit of work (one outbox row, one delivery): at
+    once in a worker process of its own; inside the web server, when no request waits."""
+
+    async def wait_turn(self) -> None: ...
+
+
+class EveryTurn:
+    """Turns for a worker with a process of its own: only lets the event loop run between
+    units (a stop is noticed between any two)."""
+
+    async def wait_turn(self) -> None:
+        await asyncio.sleep(0)
 
 
 class SlackPacing(Protocol):

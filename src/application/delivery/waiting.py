@@ -43,7 +43,7 @@ async def recommendations_for(
     )
     ranked = recommend_mentors(
         mentee,
-        await uow.members.list_for_program(program.id),
+        await uow.members.list_mentors(program.id),
         loads=await uow.connections.active_mentee_counts(program.id),
         default_capacity=program.mentees_per_mentor,
         excluded=ties.connected | ties.requested | {MemberId(m) for m in besides},

@@ -35,7 +35,7 @@ async def recommended_mentors(
         )
         return recommend_mentors(
             mentee,
-            await uow.members.list_for_program(program.id),
+            await uow.members.list_mentors(program.id),
             loads=await uow.connections.active_mentee_counts(program.id),
             default_capacity=program.mentees_per_mentor,
             excluded=ties.connected | ties.requested,

@@ -5,6 +5,7 @@ up to date, latest state winning."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from typing import Any
@@ -26,7 +27,7 @@ from application.delivery.model import (
     NotificationKind,
     Subject,
 )
-from application.delivery.ports import MailContent, SlackContent
+from application.delivery.ports import EveryTurn, MailContent, SlackContent
 from application.delivery.sender import RetryPolicy, Sender
 from application.ports import OutboxMessage
 from application.slack.gateway import SlackError, SlackRateLimited, SlackUnavailable
@@ -34,6 +35,8 @@ from domain.ids import InstallationId, OrganizationId, UserId, new_id
 from domain.slack.identity import SlackIdentity
 from domain.slack.installation import BotCredentials, SlackWorkspace, WorkspaceInstallation
 from tests.unit.world import FixedClock, Scene, fresh
+
+LEASE = timedelta(seconds=60)
 
 # 2026-03-02 09:00 UTC is a Monday: inside the default window (Mon-Fri 08:00-19:00) in UTC.
 
@@ -272,3 +275,45 @@ async def test_a_crashed_workers_lease_is_taken_over(post: Post) -> None:
     post.clock.advance(seconds=61)
     assert await post.sender.send_due() == 1
     assert (await post.status(orphan)).status is DeliveryStatus.SENT
+
+
+class StopAfterFirst:
+    """Turns that let one unit of work run, then the worker is asked to stop."""
+
+    def __init__(self, stop: asyncio.Event) -> None:
+        self.stop, self.turns = stop, 0
+
+    async def wait_turn(self) -> None:
+        self.turns += 1
+        if self.turns == 2:
+            self.stop.set()
+
+
+async def test_a_stopping_worker_finishes_the_one_in_hand_and_gives_the_rest_back(
+    post: Post,
+) -> None:
+    queued = [await post.queue(to=post.scene.maria.actor.user_id) for _ in range(3)]
+    stop = asyncio.Event()
+    post.sender.turns = StopAfterFirst(stop)
+    assert await post.sender.send_due(stop=stop) == 3
+    after = [await post.status(d) for d in queued]
+    assert sorted(d.status.value for d in after) == ["pending", "pending", "sent"]
+    for given_back in (d for d in after if d.status is DeliveryStatus.PENDING):
+        assert (given_back.attempts, given_back.lease_until) == (0, None)
+    post.sender.turns = EveryTurn()
+    assert await post.sender.send_due() == 2  # another worker takes them at once, no lease wait
+    assert len(post.dms_to_maria()) == 3
+
+
+async def test_a_delivery_that_ended_every_worker_that_tried_it_is_dead_with_the_reason(
+    post: Post,
+) -> None:
+    poison = await post.queue()
+    for _ in range(3):  # max_attempts: each time, the worker dies while sending it
+        assert [d.id for d in await post.deliveries.claim(post.clock.now(), 1, LEASE)] == [poison]
+        post.clock.advance(seconds=61)
+    assert await post.sender.send_due() == 1
+    dead = await post.status(poison)
+    assert dead.status is DeliveryStatus.DEAD
+    assert dead.last_error is not None and "abandoned 3 times" in dead.last_error
+    assert post.dms_to_maria() == []

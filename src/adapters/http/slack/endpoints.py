@@ -15,17 +15,27 @@ from adapters.http.slack.oauth_callback import oauth_callback
 from adapters.slack.actions.dispatch import Interactions
 from adapters.slack.slack_app import SlackApp
 from application.reactions import Reactions
+from application.slack.home_publishing import HomePublisher
 
 
 def slack_endpoints(
-    *, slack: SlackApp, reactions: Reactions, interactions: Interactions
+    *,
+    slack: SlackApp,
+    reactions: Reactions,
+    interactions: Interactions,
+    homes: HomePublisher | None = None,
 ) -> list[ControllerRouterHandler]:
     """`slack` is our app's signing secret and OAuth URLs; `reactions` run what follows an
-    install once the browser has its answer; `interactions` answer clicks and submissions."""
+    install once the browser has its answer; `interactions` answer clicks and submissions;
+    `homes` publishes Home tabs."""
     events = Router(
         path="/",
         route_handlers=[slack_events, slack_interactivity],
-        dependencies={"slack": always(slack), "interactions": always(interactions)},
+        dependencies={
+            "slack": always(slack),
+            "homes": always(homes),
+            "interactions": always(interactions),
+        },
     )
     callback = page_router([oauth_callback], slack=always(slack), reactions=always(reactions))
     return [events, callback]

@@ -133,7 +133,8 @@ def _values(container: JSON) -> JSON:
 
 
 def _click(payload: JSON) -> Click | None:
-    actions = [a for a in payload.get("actions") or [] if isinstance(a, dict)]
+    found = payload.get("actions")
+    actions = [a for a in found if isinstance(a, dict)] if isinstance(found, list) else []
     if not actions:
         return None
     action = actions[0]

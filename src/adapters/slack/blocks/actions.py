@@ -8,11 +8,11 @@ Buttons carry only ids in their `value` (never names or text); the handlers in
 | mentor_request.accept | button | mentor request id |
 | mentor_request.decline | button | mentor request id (opens a modal for the reason) |
 | mentor_request.view_profile | button | the mentee's member id |
-| mentor_request.withdraw | button | mentor request id (the mentee who sent it) |
+| mentor_request.withdraw | button | mentor request id (the mentee's own: App Home, the sent note) |
 | meeting.pick_slot | static select | option: the slot's ISO start; block_id `meeting:<id>` |
 | meeting.accept | button | meeting id (the picked slot comes with the block's state) |
 | meeting.decline | button | meeting id (opens a modal for the reason) |
-| meeting.cancel | button | meeting id (the proposer) |
+| meeting.cancel | button | meeting id (the proposer's, from App Home) |
 | connection.open | button | connection id (App Home's connection area) |
 | connection.send_message | button | connection id (opens a modal) |
 | task.mark_done | button | `connection_id:task_id` |

@@ -1,0 +1,60 @@
+"""Requests first: the in-process delivery worker's turn waits while an HTTP request is in
+flight, comes at once when none is, and never waits longer than `longest_wait`."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+from adapters.http.traffic import RequestTraffic
+
+
+class SlowApp:
+    """An ASGI app whose requests finish when the test says so."""
+
+    def __init__(self) -> None:
+        self.finish = asyncio.Event()
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        await self.finish.wait()
+
+
+async def test_a_turn_comes_at_once_when_no_request_is_in_flight() -> None:
+    traffic = RequestTraffic(longest_wait=5.0)
+    started = time.monotonic()
+    await traffic.wait_turn()
+    assert time.monotonic() - started < 0.5
+
+
+async def test_a_turn_waits_for_the_request_in_flight_to_finish() -> None:
+    traffic, app = RequestTraffic(longest_wait=5.0), SlowApp()
+    counted = traffic.middleware(app)
+    request = asyncio.create_task(counted({"type": "http"}, None, None))
+    await asyncio.sleep(0)
+    assert traffic.in_flight == 1
+    turn = asyncio.create_task(traffic.wait_turn())
+    await asyncio.sleep(0.05)
+    assert not turn.done()
+    app.finish.set()
+    await asyncio.wait_for(turn, 1.0)
+    await request
+    assert traffic.in_flight == 0
+
+
+async def test_sustained_traffic_cannot_starve_the_worker() -> None:
+    traffic, app = RequestTraffic(longest_wait=0.1), SlowApp()
+    request = asyncio.create_task(traffic.middleware(app)({"type": "http"}, None, None))
+    await asyncio.sleep(0)
+    started = time.monotonic()
+    await asyncio.wait_for(traffic.wait_turn(), 1.0)
+    assert time.monotonic() - started >= 0.09
+    app.finish.set()
+    await request
+
+
+async def test_websockets_and_lifespan_are_not_counted() -> None:
+    traffic, app = RequestTraffic(), SlowApp()
+    app.finish.set()
+    await traffic.middleware(app)({"type": "lifespan"}, None, None)
+    assert traffic.in_flight == 0
