@@ -42,9 +42,12 @@ from adapters.persistence.sql_deliveries import SqlDeliveryStore
 from adapters.persistence.sql_uow import SqlUnitOfWork
 from adapters.persistence.sqlite_checkpoints import WalCheckpointer, sqlite_file
 from adapters.settings import SLACK_API, Settings
+from adapters.slack.actions import default_registry
+from adapters.slack.actions.dispatch import Interactions
 from adapters.slack.blocks.renderer import BlockKitRenderer
 from adapters.slack.home.view import HomeView
 from adapters.slack.slack_app import SlackApp
+from adapters.slack.surfaces import SlackSurfaces
 from adapters.slack.web_gateway import SlackWebGateway
 from application.actors import Actor
 from application.browser_sessions import BrowserSessions, SessionPolicy
@@ -203,6 +206,9 @@ class Container(containers.DeclarativeContainer):
         providers.Singleton(_slack_pacing, settings, engine.provider, memory_store),
     )  # fmt: skip
     reactions = providers.Singleton(Reactions, runner)
+    slack_surfaces = providers.Singleton(lambda s: SlackSurfaces(s.slack_api_url), settings)
+    interactions = providers.Singleton(Interactions, runner, providers.Factory(default_registry),
+                                       slack_surfaces)  # fmt: skip
     browser_sessions = providers.Singleton(_browser_sessions, settings, engine.provider)
     session_policy = providers.Singleton(_session_policy, settings)
     delivery_worker = providers.Singleton(
@@ -237,6 +243,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         ),
         sandbox_url=_sandbox_url(config),
         metrics=container.metrics().exposition,
+        interactions=container.interactions(),
         traffic=container.traffic() if config.runs_worker_in_process else None,
         homes=container.home_publisher(),
         slack=SlackApp(

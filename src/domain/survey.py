@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import ClassVar
 
@@ -47,6 +47,14 @@ class Question:
         if self.kind is QuestionKind.RATING and not 2 <= self.scale <= 10:
             raise InvalidInput(f"Question {self.id!r} needs a rating scale of 2 to 10.")
 
+    def take(self, raw: object) -> Answer | None:
+        """The answer in its canonical form; None when left blank and optional."""
+        if raw is None or raw == "" or raw == [] or raw == ():
+            if self.required:
+                raise InvalidInput(f"Question {self.prompt!r} needs an answer.")
+            return None
+        return self.check(raw)
+
     def check(self, raw: object) -> Answer:
         """The answer in its canonical form, or InvalidInput saying what is wrong with it."""
         where = f"Question {self.prompt!r}"
@@ -88,19 +96,35 @@ class Survey(Aggregate):
 
     def validate(self, answers: Mapping[str, object]) -> dict[str, Answer]:
         """Check every answer against its question; required ones must be there."""
-        known = {q.id for q in self.questions}
-        stray = sorted(set(answers) - known)
-        if stray:
-            raise InvalidInput(f"This survey has no question {stray[0]!r}.")
+        self._ensure_no_stray(answers)
         clean: dict[str, Answer] = {}
         for question in self.questions:
-            raw = answers.get(question.id)
-            if raw is None or raw == "" or raw == []:
-                if question.required:
-                    raise InvalidInput(f"Question {question.prompt!r} needs an answer.")
-                continue
-            clean[question.id] = question.check(raw)
+            answer = question.take(answers.get(question.id))
+            if answer is not None:
+                clean[question.id] = answer
         return clean
+
+    def problems(
+        self, answers: Mapping[str, object], *, only: Iterable[str] | None = None
+    ) -> dict[str, str]:
+        """What is wrong with each answer (of the questions in `only`, or all), by question
+        id: for forms that show each problem next to its question."""
+        self._ensure_no_stray(answers)
+        wanted = None if only is None else set(only)
+        found: dict[str, str] = {}
+        for question in self.questions:
+            if wanted is not None and question.id not in wanted:
+                continue
+            try:
+                question.take(answers.get(question.id))
+            except InvalidInput as wrong:
+                found[question.id] = wrong.message
+        return found
+
+    def _ensure_no_stray(self, answers: Mapping[str, object]) -> None:
+        stray = sorted(set(answers) - {q.id for q in self.questions})
+        if stray:
+            raise InvalidInput(f"This survey has no question {stray[0]!r}.")
 
 
 @attrs.frozen(kw_only=True)
@@ -180,13 +204,16 @@ class SurveyAssignment(Aggregate):
     def is_due_for(self, member: MemberId) -> bool:
         return member in self.respondent_ids and member not in self.responses
 
+    def ensure_answerable_by(self, member: MemberId) -> None:
+        if member not in self.respondent_ids:
+            raise NotAllowed("This survey was not sent to you.")
+        if member in self.responses:
+            raise IllegalTransition("You already answered this survey for this connection.")
+
     def submit(
         self, survey: Survey, answers: Mapping[str, object], *, by: MemberId, now: datetime
     ) -> SurveyResponse:
-        if by not in self.respondent_ids:
-            raise NotAllowed("This survey was not sent to you.")
-        if by in self.responses:
-            raise IllegalTransition("You already answered this survey for this connection.")
+        self.ensure_answerable_by(by)
         if survey.id != self.survey_id:
             raise InvalidInput("Those answers belong to another survey.")
         response = SurveyResponse(

@@ -21,7 +21,11 @@ from adapters.http.landing import landing_page
 from adapters.http.metrics_endpoint import Exposition, metrics_endpoint
 from adapters.http.slack.endpoints import slack_endpoints
 from adapters.http.traffic import RequestTraffic
+from adapters.settings import SLACK_API
+from adapters.slack.actions import default_registry
+from adapters.slack.actions.dispatch import Interactions
 from adapters.slack.slack_app import SlackApp
+from adapters.slack.surfaces import SlackSurfaces
 from application.reactions import Reactions
 from application.running import UseCaseRunner
 from application.slack.home_publishing import HomePublisher
@@ -44,6 +48,7 @@ def build_app(
     reactions: Reactions | None = None,
     sandbox_url: str | None = None,
     metrics: Exposition | None = None,
+    interactions: Interactions | None = None,
     traffic: RequestTraffic | None = None,
     homes: HomePublisher | None = None,
 ) -> Litestar:
@@ -55,7 +60,9 @@ def build_app(
     when the app talks to the local Slack sandbox, is linked from the landing page `/`.
     `metrics` gives `/metrics` its figures (no such route without it). `traffic` counts the
     requests in flight (the in-process delivery worker works between them). `homes` publishes
-    people's Home tabs when they open them."""
+    people's Home tabs when they open them. `interactions` answer Slack's clicks and modal
+    submissions (by default: every handler of `default_registry`, answering through Slack's
+    own Web API)."""
 
     with_admin = security is not None and slack is not None
     routes: list[ControllerRouterHandler] = [
@@ -73,7 +80,11 @@ def build_app(
         )
         routes += admin.route_handlers
         routes += slack_endpoints(
-            slack=slack, reactions=reactions or Reactions(runner), homes=homes
+            slack=slack,
+            reactions=reactions or Reactions(runner),
+            homes=homes,
+            interactions=interactions
+            or Interactions(runner, default_registry(), SlackSurfaces(SLACK_API)),
         )
     return Litestar(
         route_handlers=routes,

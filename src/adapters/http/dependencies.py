@@ -9,6 +9,7 @@ from typing import TypeVar
 
 from litestar.di import NamedDependency, Provide
 
+from adapters.slack.actions.dispatch import Interactions
 from adapters.slack.slack_app import SlackApp
 from application.actors import Actor
 from application.running import UseCaseRunner
@@ -21,6 +22,9 @@ Authenticate = Callable[[str], Awaitable[Actor | None]]
 
 Runner = NamedDependency[UseCaseRunner]
 """Runs one use case in its own unit of work."""
+
+SlackInteractions = NamedDependency[Interactions]
+"""Answers Slack interactions (clicks, modal submissions) as the person who acted."""
 
 CurrentSlackApp = NamedDependency[SlackApp]
 """Our Slack app's credentials and OAuth URLs, as the composition root handed them over."""

@@ -1,6 +1,6 @@
 """What Slack sends us, read into what the app does with it.
 
-`read_interaction` reads an interactivity request (see its docstring).
+Interactivity requests are read by `adapters.slack.actions.payloads`.
 `read_event_request` takes the raw body of an Events API request (already verified with
 `signing.verify_slack_request`) and says what it asks for: a `UrlVerification` to answer with
 its challenge, a use case command (`app_uninstalled`, or `tokens_revoked` naming bot tokens,
@@ -13,7 +13,6 @@ event, which only needs a fast 200. A body that is not a Slack envelope raises
 from __future__ import annotations
 
 import json
-import urllib.parse
 from typing import Any
 
 import attrs
@@ -104,37 +103,3 @@ def home_opened(envelope: dict[str, Any]) -> HomeOpened | None:
 
 def _text(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
-
-
-@attrs.frozen
-class BlockActions:
-    """Someone clicked a button or picked an option in one of our messages or views."""
-
-    action_ids: tuple[str, ...]
-    values: tuple[str, ...]
-    user_id: str | None
-    response_url: str | None  # messages only: where to answer the clicker
-
-
-def read_interaction(raw_body: bytes) -> BlockActions | None:
-    """What an interactivity request (form-encoded `payload=<json>`, already verified) asks
-    for: `BlockActions`, or None for the other kinds (a view submitted or closed...), which
-    need only an empty 200. Raises `MalformedEnvelope` when it carries no payload."""
-    try:
-        form = urllib.parse.parse_qs(raw_body.decode(), strict_parsing=False)
-        (raw,) = form.get("payload", [None])
-        payload = json.loads(raw) if raw is not None else None
-        if not isinstance(payload, dict):
-            raise ValueError("no interaction payload")
-    except (ValueError, TypeError) as malformed:
-        raise MalformedEnvelope(str(malformed)) from malformed
-    if payload.get("type") != "block_actions":
-        return None
-    found = [a for a in payload.get("actions") or [] if isinstance(a, dict)]
-    user = payload.get("user")
-    return BlockActions(
-        action_ids=tuple(str(a.get("action_id", "")) for a in found),
-        values=tuple(str(a.get("value", "")) for a in found),
-        user_id=_text(user.get("id")) if isinstance(user, dict) else None,
-        response_url=_text(payload.get("response_url")),
-    )

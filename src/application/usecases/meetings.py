@@ -38,6 +38,13 @@ class CancelMeeting:
     meeting_id: MeetingId
 
 
+@attrs.frozen(kw_only=True)
+class MeetingToAnswer:
+    """A meeting proposal as one of its two people sees it (to pick a slot, say)."""
+
+    meeting_id: MeetingId
+
+
 async def propose_meeting(
     cmd: ProposeMeeting, actor: Actor, uow: UnitOfWork, clock: Clock
 ) -> MeetingProposal:
@@ -98,4 +105,12 @@ async def cancel_meeting(
         meeting, member = await _meeting_and_member(uow, actor, cmd.meeting_id)
         meeting.cancel(by=member, now=clock.now())
         await uow.commit()
+        return meeting
+
+
+async def meeting_to_answer(
+    query: MeetingToAnswer, actor: Actor, uow: UnitOfWork, clock: Clock
+) -> MeetingProposal:
+    async with uow:
+        meeting, _ = await _meeting_and_member(uow, actor, query.meeting_id)
         return meeting

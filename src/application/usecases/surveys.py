@@ -34,6 +34,13 @@ class SubmitSurveyResponse:
     answers: Mapping[str, object]
 
 
+@attrs.frozen(kw_only=True)
+class SurveyToAnswer:
+    """A survey the actor is about to answer, with its questions."""
+
+    assignment_id: AssignmentId
+
+
 async def create_survey(cmd: CreateSurvey, actor: Actor, uow: UnitOfWork, clock: Clock) -> Survey:
     actor.require_admin()
     async with uow:
@@ -86,3 +93,16 @@ async def submit_survey_response(
         response = assignment.submit(survey, cmd.answers, by=member.id, now=clock.now())
         await uow.commit()
         return response
+
+
+async def survey_to_answer(
+    query: SurveyToAnswer, actor: Actor, uow: UnitOfWork, clock: Clock
+) -> Survey:
+    """The survey of an assignment the actor still has to answer; refused, with the reason,
+    when it was not sent to them or they already answered it."""
+    async with uow:
+        assignment = await uow.survey_assignments.get(query.assignment_id)
+        ensure_same_organization(actor, assignment.organization_id, "survey")
+        _, member = await connection_of(uow, actor, assignment.connection_id)
+        assignment.ensure_answerable_by(member.id)
+        return await uow.surveys.get(assignment.survey_id)

@@ -164,6 +164,34 @@ def test_an_optional_question_still_checks_a_given_answer() -> None:
         survey(optional_rating).validate({"r": True})
 
 
+def test_problems_name_each_wrong_answer_by_its_question() -> None:
+    answers = {"q-rate": 9, "q-many": ["nope"], "q-text": "fine"}
+    assert survey().problems(answers) == {
+        "q-rate": "Question 'How useful?' takes a whole number from 1 to 5.",
+        "q-one": "Question 'How often?' needs an answer.",
+        "q-many": "Question 'Topics?' has no option 'nope'.",
+    }
+    assert survey().problems(answers, only=["q-one", "q-text"]) == {
+        "q-one": "Question 'How often?' needs an answer."
+    }
+    good = {"q-rate": 4, "q-one": "weekly", "q-many": ["code"]}
+    assert survey().problems(good) == {}
+    with pytest.raises(InvalidInput, match="has no question"):
+        survey().problems({"q-zzz": 1})
+
+
+def test_problems_and_validate_agree_on_every_answer() -> None:
+    for answers in ({}, {"q-rate": 0}, {"q-rate": 3, "q-one": "weekly", "q-many": ("code",)},
+                    {"q-rate": 3, "q-one": "daily", "q-many": ["code"], "q-text": ""}):  # fmt: skip
+        problems = survey().problems(answers)
+        if problems:
+            with pytest.raises(InvalidInput) as refused:
+                survey().validate(answers)
+            assert refused.value.message in problems.values()
+        else:
+            survey().validate(answers)
+
+
 def assignment(due: object = None) -> SurveyAssignment:
     return SurveyAssignment.assign(
         id=AssignmentId("a"),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 from typing import Any
 
@@ -146,26 +145,3 @@ def test_any_json_is_read_or_refused_as_malformed(value: Any) -> None:
     except MalformedEnvelope:
         return
     assert asked is None or isinstance(asked, UrlVerification | WorkspaceRemovedInSlack)
-
-
-def test_an_interaction_payload_is_read_into_its_clicks() -> None:
-    import urllib.parse
-
-    from adapters.slack.inbound import BlockActions, read_interaction
-
-    payload = {"type": "block_actions", "user": {"id": "U1"}, "response_url": "https://r",
-               "actions": [{"action_id": "task.mark_done", "value": "c:t"}]}  # fmt: skip
-    raw = urllib.parse.urlencode({"payload": json.dumps(payload)}).encode()
-    assert read_interaction(raw) == BlockActions(
-        action_ids=("task.mark_done",), values=("c:t",), user_id="U1", response_url="https://r"
-    )
-    closed = urllib.parse.urlencode({"payload": json.dumps({"type": "view_closed"})}).encode()
-    assert read_interaction(closed) is None
-
-
-@given(st.binary(max_size=200))
-def test_any_interaction_body_is_read_or_refused_as_malformed(raw: bytes) -> None:
-    from adapters.slack.inbound import read_interaction
-
-    with contextlib.suppress(MalformedEnvelope):
-        read_interaction(raw)

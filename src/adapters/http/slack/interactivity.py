@@ -1,12 +1,13 @@
-"""`POST /slack/interactivity`: clicks in our DMs (and, later, modal submissions).
+"""`POST /slack/interactivity`: clicks in our DMs, Home tab and modals, and modal submissions.
 
 The signature is checked on the raw body first (401, nothing read, when it is missing, wrong
-or older than 5 minutes). Until the in-Slack actions issue wires the buttons, every
-`block_actions` gets a 200 at once and an ephemeral "coming soon" through its
-`response_url` (after the answer is sent); other interaction kinds get an empty 200 (a
-modal closes). The Home tab's preference elements get an empty 200 and the change is
-applied right after (`adapters.slack.preference_actions`). A signed body that is not an
-interaction payload is a 400. Never a 404/500.
+or older than 5 minutes). The Home tab's preference elements get an empty 200 and the change
+is applied right after (`adapters.slack.preference_actions`). Everything else is read by
+`adapters.slack.actions.payloads` and answered by the `Interactions` dispatcher (who acted,
+which handler, which use case); this handler verifies, calls, answers: an empty 200 or a
+`response_action`, then what follows the acknowledgement (notes and the clicked message's
+outcome through the `response_url`). A signed body that is not an interaction payload is a
+400. Never a 404/500.
 """
 
 from __future__ import annotations
@@ -14,18 +15,27 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import MediaType, Request, Response, post
-from litestar.background_tasks import BackgroundTask
+from litestar.background_tasks import BackgroundTask, BackgroundTasks
 
-from adapters.http.dependencies import CurrentSlackApp, Homes, Runner
-from adapters.slack.inbound import BlockActions, MalformedEnvelope, read_interaction
+from adapters.http.dependencies import CurrentSlackApp, Homes, Runner, SlackInteractions
+from adapters.slack.actions.dispatch import Later
+from adapters.slack.actions.payloads import read_interaction
+from adapters.slack.inbound import MalformedEnvelope
 from adapters.slack.preference_actions import handle_preference_action, read_preference_action
-from adapters.slack.responses import COMING_SOON, answer_coming_soon
 from adapters.slack.signing import verify_slack_request
+
+
+async def _after(step: Later) -> None:
+    await step()
 
 
 @post("/slack/interactivity", status_code=200, include_in_schema=False)
 async def slack_interactivity(
-    request: Request[Any, Any, Any], runner: Runner, slack: CurrentSlackApp, homes: Homes
+    request: Request[Any, Any, Any],
+    runner: Runner,
+    slack: CurrentSlackApp,
+    homes: Homes,
+    interactions: SlackInteractions,
 ) -> Response[Any]:
     raw = await request.body()
     if not verify_slack_request(slack.signing_secret, request.headers, raw, runner.clock.now()):
@@ -35,7 +45,7 @@ async def slack_interactivity(
     except MalformedEnvelope:
         return Response({"error": "malformed_interaction"}, status_code=400,
                         media_type=MediaType.JSON)  # fmt: skip
-    if not isinstance(asked, BlockActions):
+    if asked is None:
         return Response(b"", status_code=200)
     # -- Home tab preferences (issue 11, point 6): until the actions registry routes them ----
     chosen = read_preference_action(raw)
@@ -43,6 +53,9 @@ async def slack_interactivity(
         applied = BackgroundTask(handle_preference_action, chosen, runner, homes)
         return Response(b"", status_code=200, background=applied)
     # -- end of Home tab preferences ---------------------------------------------------------
-    later = BackgroundTask(answer_coming_soon, asked.response_url) if asked.response_url else None
-    body = {"response_type": "ephemeral", "replace_original": False, "text": COMING_SOON}
-    return Response(body, status_code=200, media_type=MediaType.JSON, background=later)
+    answer = await interactions.handle(asked)
+    steps = [BackgroundTask(_after, step) for step in answer.later]
+    later = BackgroundTasks(steps) if steps else None
+    if answer.body is None:
+        return Response(b"", status_code=200, background=later)
+    return Response(answer.body, status_code=200, media_type=MediaType.JSON, background=later)
