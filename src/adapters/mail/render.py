@@ -136,7 +136,7 @@ RENDERERS: Mapping[NotificationKind, Callable[[Notification], Lines]] = {
         lambda f: f"Survey: {f['title']}",
         lambda n: [f"Please answer the survey {n.facts['title']}"
                    + (f" by {_at(n.facts['due'], n.facts)}" if n.facts.get("due") else "") + ".",
-                   *(["Answered — thank you."] if n.refresh else [])]),
+                   *(["Thanks, answered."] if n.refresh else [])]),
     K.MEETING_PROPOSED: _meeting_proposed,
     K.MEETING_ANSWERED: _meeting_answered,
     K.ANNOUNCEMENT: _simple(

@@ -87,7 +87,7 @@ def survey_assigned(n: Notification) -> Rendered:
     blocks: list[Block] = [section(f"📋 *{esc(f['title'])}*: a short survey about your "
                                    f"mentoring with {with_whom}.{due}")]  # fmt: skip
     if n.refresh:
-        blocks.append(outcome("✅", "Answered — thank you", f["at"]))
+        blocks.append(outcome("✅", "Thanks, answered", f["at"]))
         return Rendered(fallback(f"Survey answered: {f['title']}"), blocks)
     blocks.append(buttons(button("Take survey", actions.SURVEY_TAKE, f["assignment_id"],
                                  "primary")))  # fmt: skip
