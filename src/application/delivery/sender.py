@@ -97,7 +97,10 @@ class Sender:
         claimed = await self.store.claim(self.clock.now(), limit, self.lease)
         for index, delivery in enumerate(claimed):
             await self.turns.wait_turn()
-            if stop is not None and stop.is_set():
+            late = delivery.lease_until is not None and (
+                self.clock.now() >= delivery.lease_until - self.lease / 4
+            )  # a slow batch gives the rest back rather than let its leases run out
+            if late or (stop is not None and stop.is_set()):
                 for untouched in claimed[index:]:
                     await self.store.release(
                         untouched.id, now=self.clock.now(), lease_until=untouched.lease_until

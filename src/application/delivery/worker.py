@@ -44,7 +44,8 @@ class Expander:
         rows = await self.outbox.claim(self.clock.now(), limit, self.lease)
         for index, row in enumerate(rows):
             await self.turns.wait_turn()
-            if stop is not None and stop.is_set():
+            late = self.clock.now() >= row.available_at - self.lease / 4  # its lease ends then
+            if late or (stop is not None and stop.is_set()):
                 for untouched in rows[index:]:
                     await self.outbox.release(untouched.id, self.clock.now())
                 break

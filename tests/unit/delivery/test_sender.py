@@ -317,3 +317,22 @@ async def test_a_delivery_that_ended_every_worker_that_tried_it_is_dead_with_the
     assert dead.status is DeliveryStatus.DEAD
     assert dead.last_error is not None and "abandoned 3 times" in dead.last_error
     assert post.dms_to_maria() == []
+
+
+class SlowTurns:
+    """Turns on a starved machine: each one takes 20 s."""
+
+    def __init__(self, clock: FixedClock) -> None:
+        self.clock = clock
+
+    async def wait_turn(self) -> None:
+        self.clock.advance(seconds=20)
+
+
+async def test_a_slow_batch_gives_back_what_its_lease_would_not_cover(post: Post) -> None:
+    queued = [await post.queue(to=post.scene.maria.actor.user_id) for _ in range(4)]
+    post.sender.turns = SlowTurns(post.clock)
+    assert await post.sender.send_due() == 4  # lease 60 s: 20 s and 40 s in, then too late
+    after = [await post.status(d) for d in queued]
+    assert sorted(d.status.value for d in after) == ["pending", "pending", "sent", "sent"]
+    assert all(d.attempts == 0 for d in after if d.status is DeliveryStatus.PENDING)
