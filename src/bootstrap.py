@@ -129,7 +129,7 @@ def _delivery_worker(
 
 
 def _checkpointer(settings: Settings) -> WalCheckpointer | None:
-    """The server's WAL checkpoints, for a file-based SQLite database only."""
+    """The server's WAL checkpoints and group commit, for a file-based SQLite database only."""
     path = None if settings.uses_memory else sqlite_file(settings.database_url)
     return WalCheckpointer(path) if path else None
 
@@ -147,8 +147,10 @@ class Container(containers.DeclarativeContainer):
 
     settings = providers.Dependency(instance_of=Settings)
     clock = providers.Singleton(SystemClock)
-    engine = providers.Singleton(lambda s: create_engine(s.database_url), settings)
     checkpointer = providers.Singleton(_checkpointer, settings)
+    engine = providers.Singleton(
+        lambda s, wal: create_engine(s.database_url, wal=wal), settings, checkpointer
+    )
     memory_store = providers.Singleton(MemoryStore)
     secret_keys = providers.Singleton(lambda s: s.checked_secret_keys(), settings)
     sealer = providers.Singleton(TokenSealer, secret_keys)

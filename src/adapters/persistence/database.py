@@ -10,8 +10,11 @@ from sqlalchemy.dialects import registry
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.pool import PoolResetState
+from sqlalchemy.util import await_
+from sqlalchemy.util.concurrency import in_greenlet
 
-from adapters.persistence.sqlite_checkpoints import SAFETY_NET_PAGES
+from adapters.persistence.sqlite_checkpoints import WalCheckpointer
 
 # How long a SQLite statement waits for another *process's* write lock (this process's writers
 # take turns on an asyncio lock). Statements run on the event loop, so keep it short: write
@@ -32,15 +35,27 @@ def async_url(url: str) -> str:
 
 
 def create_engine(
-    url: str, *, pool_size: int = 10, idle_ping_seconds: float = IDLE_PING_SECONDS
+    url: str,
+    *,
+    pool_size: int = 10,
+    idle_ping_seconds: float = IDLE_PING_SECONDS,
+    wal: WalCheckpointer | None = None,
 ) -> AsyncEngine:
     """An async engine; SQLite gets WAL, a busy timeout and foreign keys on every connection;
-    PostgreSQL connections are checked before reuse when they sat idle in the pool."""
+    PostgreSQL connections are checked before reuse when they sat idle in the pool.
+
+    SQLite commits are durable before they are acknowledged either way: without `wal` each
+    commit syncs the log itself (`synchronous=FULL`: commands, tests); with it (the server)
+    `wal` syncs and checkpoints on its threads, and a connection that committed waits for that
+    sync before it returns to the pool, i.e. before the unit of work lets its caller answer."""
     full = async_url(url)
     if full.startswith("sqlite"):
         registry.register("sqlite.inloop", "adapters.persistence.sqlite_inloop", "dialect")
         engine = create_async_engine(full, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
-        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas(wal))
+        if wal is not None:
+            event.listen(engine.sync_engine, "checkout", _follow_keeper)
+            event.listen(engine.sync_engine, "reset", _durable_before_reuse(wal))
         return engine
     engine = create_async_engine(full, pool_size=pool_size, max_overflow=pool_size)
     _ping_when_idle(engine, idle_ping_seconds)
@@ -73,13 +88,35 @@ def _ping_when_idle(engine: AsyncEngine, idle_seconds: float) -> None:
     event.listen(engine.sync_engine, "checkout", taken)
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    for pragma in (
-        "PRAGMA journal_mode=WAL",
-        "PRAGMA foreign_keys=ON",
-        "PRAGMA synchronous=NORMAL",
-        f"PRAGMA wal_autocheckpoint={SAFETY_NET_PAGES}",
-    ):
-        cursor.execute(pragma)
-    cursor.close()
+def _sqlite_pragmas(wal: WalCheckpointer | None) -> Any:
+    def pragmas(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.keeper = wal
+        cursor = dbapi_connection.cursor()
+        for pragma in ("PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON"):
+            cursor.execute(pragma)
+        cursor.close()
+        dbapi_connection.follow_keeper()
+
+    return pragmas
+
+
+def _follow_keeper(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+    # While `wal` runs (the server), neither syncs nor checkpoints happen on this, the event
+    # loop's, connection: `wal` does both on its threads.
+    dbapi_connection.follow_keeper()
+
+
+def _durable_before_reuse(wal: WalCheckpointer) -> Any:
+    """A connection that committed goes back to the pool (the end of a unit of work) only once
+    the group commit has synced the log: the request waits, the event loop does not."""
+
+    def durable(dbapi_connection: Any, _record: Any, state: PoolResetState) -> None:
+        if not getattr(dbapi_connection, "unsynced", False):
+            return
+        dbapi_connection.unsynced = False
+        if state.asyncio_safe and in_greenlet():
+            await_(wal.group_commit.durable())
+        else:  # garbage collection, outside any request: nothing waits, sync here
+            wal.group_commit.sync()
+
+    return durable

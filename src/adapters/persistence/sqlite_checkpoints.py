@@ -3,10 +3,18 @@
 In WAL mode every commit appends to the `-wal` file, and a checkpoint copies those pages back
 into the database file and syncs it to disk. SQLite runs one automatically inside whichever
 commit crosses `wal_autocheckpoint` pages; since our statements run on the event loop
-(`sqlite_inloop`), that commit would stall every request for the length of a disk sync. The
-server therefore checkpoints here, on its own connection and thread, a few times a second
-(PASSIVE: never waits for readers or writers). The automatic checkpoint stays on with a
-higher threshold as a safety net for when this thread is not running (CLI commands, tests).
+(`sqlite_inloop`), that commit would stall every request for the length of a disk sync. While
+the server runs, its connections therefore never checkpoint (`wal_autocheckpoint=0`); this
+thread does, on its own connection, a few times a second.
+
+Copying pages back is not enough to keep the log short: SQLite starts the log over from its
+beginning only when a writer begins while *every* frame has been copied back. A checkpoint
+that runs beside the writers (PASSIVE, which never waits for them) almost always sees a commit
+land while it copies, so under steady load the log was never started over and grew until the
+old safety net (4,000 pages) made a request's own commit checkpoint it. So each round copies
+the bulk beside the writers, and when the log is long, copies the last few frames with this
+process's writers held back at the `WriteGate` (reads go on): the next writer then starts the
+log over. The same object runs the group commit (`sqlite_group_commit`).
 """
 
 from __future__ import annotations
@@ -17,9 +25,12 @@ import threading
 
 from sqlalchemy.engine import make_url
 
+from adapters.persistence.sqlite_group_commit import GroupCommit, WriteGate
+
 log = logging.getLogger(__name__)
 
-SAFETY_NET_PAGES = 4000  # wal_autocheckpoint on the app's connections (16 MB of 4 kB pages)
+RESTART_PAGES = 256  # a log this long (1 MB of 4 kB pages) is started over at the next round
+GATE_TIMEOUT_S = 0.05  # how long the last copy waits for a write transaction in progress
 
 
 def sqlite_file(database_url: str) -> str | None:
@@ -31,20 +42,30 @@ def sqlite_file(database_url: str) -> str | None:
 
 
 class WalCheckpointer:
-    """Checkpoints `path`'s write-ahead log every `interval` seconds until stopped."""
+    """Checkpoints `path`'s write-ahead log every `interval` seconds until stopped, and makes
+    the server's commits durable (`group_commit`); writers pass its `gate`."""
 
-    def __init__(self, path: str, *, interval: float = 0.25):
+    def __init__(self, path: str, *, interval: float = 0.25, restart_pages: int = RESTART_PAGES):
         self.path = path
         self.interval = interval
+        self.restart_pages = restart_pages
+        self.group_commit = GroupCommit(path)
+        self.gate = WriteGate()
         self.checkpoints = 0
+        self.restarts = 0  # rounds that copied the log's last frames with writers held back
         self.failures = 0
         self._failing = 0  # consecutive failures
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
+    @property
+    def running(self) -> bool:
+        return self._thread is not None
+
     def start(self) -> None:
         if self._thread is not None:
             return
+        self.group_commit.start()
         self._stop.clear()
         self._thread = threading.Thread(target=self._run, name="sqlite-checkpoints", daemon=True)
         self._thread.start()
@@ -56,6 +77,7 @@ class WalCheckpointer:
         self._stop.set()
         self._thread.join(timeout=10)
         self._thread = None
+        self.group_commit.stop()
 
     def checkpoint(self, connection: sqlite3.Connection) -> tuple[int, int, int]:
         """One passive checkpoint: (busy, pages in the WAL, pages copied back)."""
@@ -65,6 +87,9 @@ class WalCheckpointer:
 
     def _run(self) -> None:
         connection = sqlite3.connect(self.path, timeout=1.0, isolation_level=None)
+        # The app's connections commit without syncing (the group commit syncs the log): a
+        # checkpoint must sync the log before it copies and the database file after.
+        connection.execute("PRAGMA synchronous=FULL")
         try:
             while not self._stop.wait(self.interval):
                 self._attempt(connection)
@@ -76,7 +101,11 @@ class WalCheckpointer:
         """One checkpoint; a failure is logged when it starts and when it ends, not each time
         (the next round tries again, and the automatic checkpoint remains as a safety net)."""
         try:
-            self.checkpoint(connection)
+            _, logged, _ = self.checkpoint(connection)
+            if logged >= self.restart_pages:
+                with self.gate.closed(GATE_TIMEOUT_S):
+                    self.checkpoint(connection)
+                self.restarts += 1
         except sqlite3.Error as error:
             self.failures += 1
             self._failing += 1

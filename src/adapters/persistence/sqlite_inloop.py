@@ -14,21 +14,29 @@ queries on a local file, and the two slow things SQLite can do are kept off the 
   lock (see `sql_uow`), and `busy_timeout` bounds the wait for another process (a CLI
   command) to one second. For the same reason `mentorlink serve` refuses several workers on
   SQLite: they would stall each other's event loops;
-* WAL checkpoints (which fsync): while the server runs, a background thread checkpoints
-  (`sqlite_checkpoints`); the automatic checkpoint only remains as a high safety net.
+* disk syncs: while the server runs, a commit only writes to the log and a background thread
+  makes it durable before the request is answered (`sqlite_group_commit`); another one
+  checkpoints the log (`sqlite_checkpoints`). A write transaction starts at the keeper's gate.
 
 URL: `sqlite+inloop:///path.db` (registered by `database.create_engine`).
 """
 
 from __future__ import annotations
 
+import re
 import sqlite3
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from sqlalchemy import pool
 from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
 from sqlalchemy.engine import URL
 from sqlalchemy.util import await_
+
+if TYPE_CHECKING:
+    from adapters.persistence.sqlite_checkpoints import WalCheckpointer
+
+# Statements before which the sqlite3 module opens a write transaction (its implicit BEGIN).
+_WRITES = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
 
 
 async def _done() -> None:
@@ -40,12 +48,16 @@ class _Cursor(sqlite3.Cursor):
 
     # The engine insists that running a statement awaited something (its guard against
     # blocking drivers): await a coroutine that is already finished.
+    connection: _Connection
+
     def execute(self, sql: str, parameters: Any = (), /) -> Self:
+        self.connection.before(sql)
         super().execute(sql, parameters)
         await_(_done())
         return self
 
     def executemany(self, sql: str, parameters: Any, /) -> Self:
+        self.connection.before(sql)
         super().executemany(sql, parameters)
         await_(_done())
         return self
@@ -55,8 +67,66 @@ class _Cursor(sqlite3.Cursor):
 
 
 class _Connection(sqlite3.Connection):
+    """With a `keeper` (the server's) that is running, the connection neither syncs nor
+    checkpoints: a write transaction starts at the keeper's gate, and a commit that wrote
+    leaves `unsynced` set until the group commit has made it durable. Without a running keeper
+    (a command, a test), every commit syncs the log itself (`synchronous=FULL`)."""
+
+    keeper: WalCheckpointer | None = None
+    unsynced = False
+    _served: bool | None = None  # the keeper was running when the connection was checked out
+    _writing = False  # a write transaction is open
+    _gated = False  # ... and passed the keeper's gate
+
     def cursor(self, factory: Any = _Cursor) -> Any:  # type: ignore[override]
         return super().cursor(factory)
+
+    def follow_keeper(self) -> None:
+        """On checkout: sync and checkpoint here only when no keeper does it."""
+        served = self.keeper is not None and self.keeper.running
+        if served == self._served or self.in_transaction:
+            return
+        self._served = served
+        for pragma in _SERVED if served else _ALONE:
+            super().execute(pragma)
+
+    def before(self, sql: str) -> None:
+        """Called before each statement: a write that opens a transaction waits while the
+        gate is closed (on the event loop, not blocking it)."""
+        keeper = self.keeper
+        if keeper is None or self._writing or self.in_transaction or not _WRITES.match(sql):
+            return
+        self._writing = True
+        if self._served:
+            while (closed := keeper.gate.enter()) is not None:
+                await_(closed)
+            self._gated = True
+
+    def commit(self) -> None:
+        super().commit()
+        self._ended(wrote=self._writing)
+
+    def rollback(self) -> None:
+        super().rollback()
+        self._ended(wrote=False)
+
+    def _ended(self, *, wrote: bool) -> None:
+        if wrote and self._served:
+            self.unsynced = True
+        if self._gated and self.keeper is not None:
+            self.keeper.gate.leave()
+        self._writing = self._gated = False
+
+    def close(self) -> None:
+        if self._served and not self.in_transaction:
+            # If this is the last connection, closing checkpoints the log and removes it:
+            # that checkpoint must sync, as the keeper's own do.
+            super().execute("PRAGMA synchronous=FULL")
+        super().close()
+
+
+_SERVED = ("PRAGMA synchronous=OFF", "PRAGMA wal_autocheckpoint=0")
+_ALONE = ("PRAGMA synchronous=FULL", "PRAGMA wal_autocheckpoint=1000")
 
 
 class InLoopSQLiteDialect(SQLiteDialect_pysqlite):

@@ -1,0 +1,148 @@
+"""SQLite durability while the server runs: a commit is answered only once the log is on disk,
+the event loop's connections leave syncs and checkpoints to the keeper's threads, and the
+keeper can hold writers back (never readers) while it copies the log's last frames."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import threading
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from adapters.persistence.database import create_engine
+from adapters.persistence.sqlite_checkpoints import WalCheckpointer
+from adapters.persistence.sqlite_group_commit import WriteGate
+
+
+@pytest.fixture
+def keeper(tmp_path: Path) -> WalCheckpointer:
+    # Rounds far apart: these tests decide when the gate closes, not the keeper's clock.
+    return WalCheckpointer(str(tmp_path / "durable.db"), interval=3600)
+
+
+@pytest.fixture
+async def engine(keeper: WalCheckpointer) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(f"sqlite:///{keeper.path}", wal=keeper)
+    async with engine.begin() as connection:
+        await connection.execute(text("CREATE TABLE notes (body TEXT)"))
+    keeper.start()
+    try:
+        yield engine
+    finally:
+        keeper.stop()
+        await engine.dispose()
+
+
+async def _write(engine: AsyncEngine, body: str = "x") -> None:
+    async with engine.connect() as connection:
+        await connection.execute(text("INSERT INTO notes VALUES (:b)"), {"b": body})
+        await connection.commit()
+
+
+async def _count(engine: AsyncEngine) -> int:
+    async with engine.connect() as connection:
+        return int((await connection.execute(text("SELECT count(*) FROM notes"))).scalar_one())
+
+
+async def _turns(count: int = 20) -> None:
+    """Let the event loop run other tasks (and the keeper's threads answer) for a while."""
+    for _ in range(count):
+        await asyncio.sleep(0.01)
+
+
+async def test_a_commit_is_answered_only_once_the_log_is_synced(
+    engine: AsyncEngine, keeper: WalCheckpointer
+) -> None:
+    syncs_before = keeper.group_commit.syncs
+    with keeper.group_commit._syncing:  # the sync thread cannot sync until this is released
+        write = asyncio.create_task(_write(engine))
+        await _turns()
+        assert not write.done()
+        assert await _count(engine) == 1  # committed (readers see it), not yet acknowledged
+    await write
+    assert keeper.group_commit.syncs > syncs_before
+
+
+async def test_only_the_group_commit_thread_syncs_and_one_sync_covers_many_commits(
+    engine: AsyncEngine, keeper: WalCheckpointer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    synced_on: list[str] = []
+    real = os.fdatasync
+
+    def traced(fd: int) -> None:
+        synced_on.append(threading.current_thread().name)
+        real(fd)
+
+    monkeypatch.setattr(os, "fdatasync", traced)
+    with keeper.group_commit._syncing:  # twenty commits pile up behind one sync
+        writes = [asyncio.create_task(_write(engine, str(i))) for i in range(20)]
+        await _turns()
+    await asyncio.gather(*writes)
+    assert synced_on and set(synced_on) == {"sqlite-group-commit"}
+    assert len(synced_on) < 20
+
+
+async def test_the_servers_connections_neither_sync_nor_checkpoint_but_alone_they_do(
+    engine: AsyncEngine, keeper: WalCheckpointer
+) -> None:
+    async def pragmas() -> tuple[int, int]:
+        async with engine.connect() as connection:
+            sync = (await connection.execute(text("PRAGMA synchronous"))).scalar_one()
+            auto = (await connection.execute(text("PRAGMA wal_autocheckpoint"))).scalar_one()
+        return int(sync), int(auto)
+
+    served = await pragmas()
+    keeper.stop()
+    alone = await pragmas()
+    assert served == (0, 0)  # OFF, never: the keeper's threads do both
+    assert alone == (2, 1000)  # FULL, SQLite's default checkpoints
+    await _write(engine)  # without the keeper, a commit still works (and syncs itself)
+    assert await _count(engine) == 1
+
+
+async def test_a_writer_waits_at_the_closed_gate_while_readers_go_on(
+    engine: AsyncEngine, keeper: WalCheckpointer
+) -> None:
+    closed, reopen = threading.Event(), threading.Event()
+
+    def hold_the_gate() -> None:
+        with keeper.gate.closed(timeout=5):
+            closed.set()
+            reopen.wait(5)
+
+    holder = threading.Thread(target=hold_the_gate)
+    holder.start()
+    try:
+        assert await asyncio.to_thread(closed.wait, 5)
+        write = asyncio.create_task(_write(engine))
+        await _turns()
+        assert not write.done()
+        assert await _count(engine) == 0
+    finally:
+        reopen.set()
+        await asyncio.to_thread(holder.join)
+    await write
+    assert await _count(engine) == 1
+
+
+async def test_closing_the_gate_waits_for_the_write_in_progress() -> None:
+    gate = WriteGate()
+    assert gate.enter() is None  # a write transaction is open
+    order: list[str] = []
+
+    def close() -> None:
+        with gate.closed(timeout=5) as quiet:
+            order.append(f"closed, quiet={quiet}")
+
+    closer = threading.Thread(target=close)
+    closer.start()
+    await _turns()
+    order.append("write ended")
+    gate.leave()
+    await asyncio.to_thread(closer.join)
+    assert order == ["write ended", "closed, quiet=True"]
