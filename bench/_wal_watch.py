@@ -7,6 +7,14 @@ taking a lock: `mxFrame` (frames in the log, i.e. its length in pages) at byte 1
 `nBackfill` (frames already checkpointed into the database) at byte 96
 (https://www.sqlite.org/walformat.html#the_wal_index_file_format).
 
+The sampler runs in a process of its own (`python -m bench._wal_watch DATABASE`), never in the
+benchmark's: SQLite's locks are POSIX advisory locks, which belong to a process, and closing
+*any* descriptor of a file drops all of that process's locks on it. The benchmark seeds the
+database through its own SQLite connections while the server runs; a sampler thread beside
+them that opened and closed the `-shm` file released the seeder's WAL write lock in the middle
+of its transaction, the server's writer took it too, and two writers appending to one log left
+"database disk image is malformed" (tests/unit/persistence/test_sqlite_other_processes.py).
+
 Tracing: the server runs under `strace -f --seccomp-bpf -e trace=fsync,fdatasync -y`, which
 stops the process only for those two calls and names the file of each. The event loop runs on
 the server's main thread, whose thread id is the process id.
@@ -14,8 +22,11 @@ the server's main thread, whose thread id is the process id.
 
 from __future__ import annotations
 
+import json
 import re
 import struct
+import subprocess
+import sys
 import threading
 import time
 from collections import Counter
@@ -25,6 +36,7 @@ from typing import Any
 
 SAMPLE_EVERY_S = 0.02
 PAGE = 4096
+Samples = list[tuple[float, int, int, int]]
 
 
 def strace_prefix(trace: Path) -> list[str]:
@@ -78,38 +90,48 @@ def wal_index(shm: Path) -> tuple[int, int] | None:
     return max_frame, backfilled
 
 
+def sample(database: Path, until: threading.Event, every: float = SAMPLE_EVERY_S) -> Samples:
+    """(seconds, frames in the WAL, frames checkpointed, -wal bytes) every `every` seconds
+    until `until` is set. Call it only in a process with no SQLite connection to `database`."""
+    shm = database.with_name(database.name + "-shm")
+    wal = database.with_name(database.name + "-wal")
+    samples: Samples = []
+    start = time.monotonic()
+    while not until.wait(every):
+        index = wal_index(shm)
+        if index is None:
+            continue
+        try:
+            size = wal.stat().st_size
+        except FileNotFoundError:
+            size = 0
+        samples.append((time.monotonic() - start, index[0], index[1], size))
+    return samples
+
+
 @dataclass
 class WalSampler:
-    """Samples the WAL of `database` every 20 ms on a thread of its own while running."""
+    """Samples the WAL of `database` every 20 ms in a child process while the block runs (the
+    child stops when its stdin closes and prints its samples as JSON)."""
 
     database: Path
-    samples: list[tuple[float, int, int, int]] = field(default_factory=list)
-    _stop: threading.Event = field(default_factory=threading.Event)
-    _thread: threading.Thread | None = None
+    samples: Samples = field(default_factory=list)
+    _child: subprocess.Popen[str] | None = None
 
     def __enter__(self) -> WalSampler:
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
+        self._child = subprocess.Popen(
+            [sys.executable, "-m", "bench._wal_watch", str(self.database)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+            cwd=Path(__file__).resolve().parent.parent,
+        )  # fmt: skip
         return self
 
     def __exit__(self, *_: object) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join()
-
-    def _run(self) -> None:
-        shm = self.database.with_name(self.database.name + "-shm")
-        wal = self.database.with_name(self.database.name + "-wal")
-        start = time.monotonic()
-        while not self._stop.wait(SAMPLE_EVERY_S):
-            index = wal_index(shm)
-            if index is None:
-                continue
-            try:
-                size = wal.stat().st_size
-            except FileNotFoundError:
-                size = 0
-            self.samples.append((time.monotonic() - start, index[0], index[1], size))
+        if self._child is None:
+            return
+        output, _ = self._child.communicate(timeout=30)  # closes its stdin: it stops
+        self.samples = [(t, f, b, w) for t, f, b, w in json.loads(output or "[]")]
+        self._child = None
 
     def summary(self, last_s: float) -> dict[str, Any]:
         """Peak and p99 of the WAL's length and of its part not yet checkpointed (pages),
@@ -133,3 +155,19 @@ class WalSampler:
             "not_checkpointed_pages_max": behind[-1],
             "wal_file_mb_max": round(max(s[3] for s in window) / 2**20, 1),
         }
+
+
+def _sample_until_stdin_closes(database: Path) -> None:
+    """The child's side of `WalSampler`."""
+    until = threading.Event()
+
+    def wait_for_eof() -> None:
+        sys.stdin.read()
+        until.set()
+
+    threading.Thread(target=wait_for_eof, daemon=True).start()
+    json.dump(sample(database, until), sys.stdout)
+
+
+if __name__ == "__main__":
+    _sample_until_stdin_closes(Path(sys.argv[1]))

@@ -13,8 +13,12 @@ that runs beside the writers (PASSIVE, which never waits for them) almost always
 land while it copies, so under steady load the log was never started over and grew until the
 old safety net (4,000 pages) made a request's own commit checkpoint it. So each round copies
 the bulk beside the writers, and when the log is long, copies the last few frames with this
-process's writers held back at the `WriteGate` (reads go on): the next writer then starts the
-log over. The same object runs the group commit (`sqlite_group_commit`).
+process's writers held back at the `WriteGate` (reads go on), and starts the log over itself
+with an empty write of its own (it rewrites `user_version` unchanged), so that the sync of the
+new log's header, which SQLite makes whenever a writer starts the log over, happens on this
+thread and not in a request's commit on the event loop. (Another process may start the log
+over first; it syncs the header itself.) The same object runs the group commit
+(`sqlite_group_commit`).
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ log = logging.getLogger(__name__)
 
 RESTART_PAGES = 256  # a log this long (1 MB of 4 kB pages) is started over at the next round
 GATE_TIMEOUT_S = 0.05  # how long the last copy waits for a write transaction in progress
+RESTART_WAIT_S = 0.05  # how long starting the log over waits for another process's writer
 
 
 def sqlite_file(database_url: str) -> str | None:
@@ -52,7 +57,7 @@ class WalCheckpointer:
         self.group_commit = GroupCommit(path)
         self.gate = WriteGate()
         self.checkpoints = 0
-        self.restarts = 0  # rounds that copied the log's last frames with writers held back
+        self.restarts = 0  # times this thread started the log over
         self.failures = 0
         self._failing = 0  # consecutive failures
         self._stop = threading.Event()
@@ -85,11 +90,33 @@ class WalCheckpointer:
         self.checkpoints += 1
         return int(busy), int(logged), int(copied)
 
+    def restart(self, connection: sqlite3.Connection) -> bool:
+        """Start the log over from its beginning by committing a write that changes nothing
+        (SQLite restarts the log at a transaction's first write once every frame was copied
+        back, and no read snapshot in any process still needs it). False if another process
+        was writing: it will start the log over itself."""
+        try:
+            connection.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError:  # busy: the connection waits RESTART_WAIT_S at most
+            return False
+        try:
+            (version,) = connection.execute("PRAGMA user_version").fetchone()
+            connection.execute(f"PRAGMA user_version={int(version)}")
+            connection.execute("COMMIT")
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        self.restarts += 1
+        return True
+
     def _run(self) -> None:
-        connection = sqlite3.connect(self.path, timeout=1.0, isolation_level=None)
-        # The app's connections commit without syncing (the group commit syncs the log): a
-        # checkpoint must sync the log before it copies and the database file after.
-        connection.execute("PRAGMA synchronous=FULL")
+        # A short busy timeout: this connection waits for another process only while this
+        # process's writers are held back at the gate.
+        connection = sqlite3.connect(self.path, timeout=RESTART_WAIT_S, isolation_level=None)
+        # NORMAL, as the app's connections: a checkpoint syncs the log before it copies and the
+        # database file after, and a writer that starts the log over syncs its header; its own
+        # commits need no sync (`restart` writes nothing anyone waits for).
+        connection.execute("PRAGMA synchronous=NORMAL")
         try:
             while not self._stop.wait(self.interval):
                 self._attempt(connection)
@@ -104,8 +131,9 @@ class WalCheckpointer:
             _, logged, _ = self.checkpoint(connection)
             if logged >= self.restart_pages:
                 with self.gate.closed(GATE_TIMEOUT_S):
-                    self.checkpoint(connection)
-                self.restarts += 1
+                    busy, logged, copied = self.checkpoint(connection)
+                    if not busy and copied == logged:
+                        self.restart(connection)
         except sqlite3.Error as error:
             self.failures += 1
             self._failing += 1

@@ -1,7 +1,7 @@
 """Durable commits on SQLite without a disk sync on the event loop: group commit.
 
-While the server runs, the app's connections commit with `synchronous=OFF`: a commit writes its
-frames to the `-wal` file (the OS page cache) and returns at once. Before the request that
+While the server runs, the app's connections commit with `synchronous=NORMAL`: a commit writes
+its frames to the `-wal` file (the OS page cache) and returns at once. Before the request that
 committed is answered, it waits for `GroupCommit.durable()`: a thread of its own fdatasyncs the
 `-wal` file, and one sync covers every commit that returned before it began (fsync works on
 the file, whichever descriptor asks). So a commit is acknowledged only once it is on disk, the

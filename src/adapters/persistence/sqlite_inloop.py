@@ -67,9 +67,10 @@ class _Cursor(sqlite3.Cursor):
 
 
 class _Connection(sqlite3.Connection):
-    """With a `keeper` (the server's) that is running, the connection neither syncs nor
-    checkpoints: a write transaction starts at the keeper's gate, and a commit that wrote
-    leaves `unsynced` set until the group commit has made it durable. Without a running keeper
+    """With a `keeper` (the server's) that is running, the connection's commits do not sync and
+    it never checkpoints (`synchronous=NORMAL`, `wal_autocheckpoint=0`): a write transaction
+    starts at the keeper's gate, and a commit that wrote leaves `unsynced` set until the group
+    commit has made it durable. Without a running keeper
     (a command, a test), every commit syncs the log itself (`synchronous=FULL`)."""
 
     keeper: WalCheckpointer | None = None
@@ -125,7 +126,13 @@ class _Connection(sqlite3.Connection):
         super().close()
 
 
-_SERVED = ("PRAGMA synchronous=OFF", "PRAGMA wal_autocheckpoint=0")
+# NORMAL, not OFF, while served: a commit still does not sync (the group commit does), but a
+# writer that starts the log over syncs the new header before it writes frames after it. With
+# OFF, a power cut between that write and the group commit's sync could leave the old header
+# with a frame of the previous log that was overwritten out of order: recovery would copy that
+# stale page over a newer one in the database file (SQLite ticket ff5be73dee), and an
+# acknowledged write would be lost or the file corrupted.
+_SERVED = ("PRAGMA synchronous=NORMAL", "PRAGMA wal_autocheckpoint=0")
 _ALONE = ("PRAGMA synchronous=FULL", "PRAGMA wal_autocheckpoint=1000")
 
 

@@ -99,7 +99,7 @@ async def test_the_servers_connections_neither_sync_nor_checkpoint_but_alone_the
     served = await pragmas()
     keeper.stop()
     alone = await pragmas()
-    assert served == (0, 0)  # OFF, never: the keeper's threads do both
+    assert served == (1, 0)  # NORMAL (no sync at commit), never: the keeper's threads do
     assert alone == (2, 1000)  # FULL, SQLite's default checkpoints
     await _write(engine)  # without the keeper, a commit still works (and syncs itself)
     assert await _count(engine) == 1
