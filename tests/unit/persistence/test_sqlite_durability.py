@@ -5,7 +5,9 @@ keeper can hold writers back (never readers) while it copies the log's last fram
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
+import sqlite3
 import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -99,7 +101,7 @@ async def test_the_servers_connections_neither_sync_nor_checkpoint_but_alone_the
     served = await pragmas()
     keeper.stop()
     alone = await pragmas()
-    assert served == (1, 0)  # NORMAL (no sync at commit), never: the keeper's threads do
+    assert served == (1, 0)  # NORMAL (a commit does not sync), never: the keeper's threads
     assert alone == (2, 1000)  # FULL, SQLite's default checkpoints
     await _write(engine)  # without the keeper, a commit still works (and syncs itself)
     assert await _count(engine) == 1
@@ -146,3 +148,28 @@ async def test_closing_the_gate_waits_for_the_write_in_progress() -> None:
     gate.leave()
     await asyncio.to_thread(closer.join)
     assert order == ["write ended", "closed, quiet=True"]
+
+
+async def test_the_keeper_starts_a_long_log_over_itself(tmp_path: Path) -> None:
+    """So the sync of the new log's header (SQLite makes one whenever a writer starts the log
+    over) happens on the keeper's thread, not in a request's commit on the event loop."""
+    keeper = WalCheckpointer(str(tmp_path / "restarts.db"), interval=0.01, restart_pages=8)
+    engine = create_engine(f"sqlite:///{keeper.path}", wal=keeper)
+    async with engine.begin() as connection:
+        await connection.execute(text("CREATE TABLE notes (body TEXT)"))
+    try:
+        for i in range(20):  # a page or more each: past restart_pages (before the keeper runs)
+            await _write(engine, str(i) * 4000)
+        keeper.start()
+        for _ in range(200):
+            if keeper.restarts:
+                break
+            await asyncio.sleep(0.01)
+        with contextlib.closing(sqlite3.connect(keeper.path)) as probe:
+            _, logged, _ = probe.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        assert keeper.restarts >= 1
+        assert logged == 1  # the log holds only the keeper's own empty write
+        assert await _count(engine) == 20
+    finally:
+        keeper.stop()
+        await engine.dispose()
