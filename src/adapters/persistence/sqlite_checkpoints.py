@@ -13,12 +13,13 @@ that runs beside the writers (PASSIVE, which never waits for them) almost always
 land while it copies, so under steady load the log was never started over and grew until the
 old safety net (4,000 pages) made a request's own commit checkpoint it. So each round copies
 the bulk beside the writers, and when the log is long, copies the last few frames with this
-process's writers held back at the `WriteGate` (reads go on), and starts the log over itself
-with an empty write of its own (it rewrites `user_version` unchanged), so that the sync of the
-new log's header, which SQLite makes whenever a writer starts the log over, happens on this
-thread and not in a request's commit on the event loop. (Another process may start the log
-over first; it syncs the header itself.) The same object runs the group commit
-(`sqlite_group_commit`).
+process's writers held back at the `WriteGate` (reads go on). Whenever a round has copied
+everything (under the gate, or beside the writers when the log is short), it starts the log
+over itself with an empty write of its own (`user_version` rewritten unchanged), so that the
+sync of the new log's header, which SQLite makes whenever a writer starts the log over,
+happens on this thread rather than in a request's commit on the event loop. (A writer may
+still get there first and make that one sync: another process, or rarely the event loop.)
+The same object runs the group commit (`sqlite_group_commit`).
 """
 
 from __future__ import annotations
@@ -128,12 +129,16 @@ class WalCheckpointer:
         """One checkpoint; a failure is logged when it starts and when it ends, not each time
         (the next round tries again, and the automatic checkpoint remains as a safety net)."""
         try:
-            _, logged, _ = self.checkpoint(connection)
+            busy, logged, copied = self.checkpoint(connection)
             if logged >= self.restart_pages:
                 with self.gate.closed(GATE_TIMEOUT_S):
                     busy, logged, copied = self.checkpoint(connection)
                     if not busy and copied == logged:
                         self.restart(connection)
+            elif not busy and copied == logged > 1:
+                # Everything was copied beside the writers: start over now, before one of them
+                # does it (and syncs the header) on the event loop. (1 frame: our own restart.)
+                self.restart(connection)
         except sqlite3.Error as error:
             self.failures += 1
             self._failing += 1

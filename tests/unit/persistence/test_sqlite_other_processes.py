@@ -161,7 +161,10 @@ async def test_closing_the_shm_file_in_a_writing_process_lets_the_server_write_b
     writer.wait(30)
     keeper.stop()
     assert outcome == "committed"
-    assert _integrity(keeper.path) != "ok" or _count(keeper.path, "sampled %") != 20
+    # Two writers appended to one log from the same frame: one's commit overwrote the other's,
+    # or the file is malformed. Either way both were told their write was committed.
+    both = _count(keeper.path, "sampled %") == 20 and _count(keeper.path, "served") == 1
+    assert _integrity(keeper.path) != "ok" or not both
 
 
 async def test_the_wal_sampler_leaves_a_writing_process_its_lock(
