@@ -227,10 +227,10 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     async def dispose() -> None:
         if delivering is not None:
             await delivering.stop()
-        if checkpointer is not None:
-            checkpointer.stop()
         if not config.uses_memory:
             await container.engine().dispose()
+        if checkpointer is not None:  # last: its connection's close makes the final checkpoint
+            checkpointer.stop()
 
     app.on_startup.append(start)
     app.on_shutdown.append(dispose)

@@ -130,15 +130,14 @@ class WalCheckpointer:
         (the next round tries again, and the automatic checkpoint remains as a safety net)."""
         try:
             busy, logged, copied = self.checkpoint(connection)
-            if logged >= self.restart_pages:
+            # A log of 1 frame is our own last restart: nothing to start over.
+            if logged >= self.restart_pages or (not busy and copied == logged > 1):
+                # Held back, this process's writers cannot start the log over before us (and
+                # sync its header on the event loop).
                 with self.gate.closed(GATE_TIMEOUT_S):
                     busy, logged, copied = self.checkpoint(connection)
-                    if not busy and copied == logged:
+                    if not busy and copied == logged > 1:
                         self.restart(connection)
-            elif not busy and copied == logged > 1:
-                # Everything was copied beside the writers: start over now, before one of them
-                # does it (and syncs the header) on the event loop. (1 frame: our own restart.)
-                self.restart(connection)
         except sqlite3.Error as error:
             self.failures += 1
             self._failing += 1
