@@ -118,32 +118,48 @@ class WalCheckpointer:
         # database file after, and a writer that starts the log over syncs its header; its own
         # commits need no sync (`restart` writes nothing anyone waits for).
         connection.execute("PRAGMA synchronous=NORMAL")
+        pin = sqlite3.connect(self.path, isolation_level=None)
         try:
             while not self._stop.wait(self.interval):
-                self._attempt(connection)
-            self._attempt(connection)
+                self._attempt(connection, pin)
+            self._attempt(connection, pin)
         finally:
+            pin.close()
             connection.close()
 
-    def _attempt(self, connection: sqlite3.Connection) -> None:
-        """One checkpoint; a failure is logged when it starts and when it ends, not each time
-        (the next round tries again, and the automatic checkpoint remains as a safety net)."""
+    def _attempt(self, connection: sqlite3.Connection, pin: sqlite3.Connection) -> None:
+        """One round; a failure is logged when it starts and when it ends, not each time (the
+        next round tries again)."""
         try:
-            busy, logged, copied = self.checkpoint(connection)
-            # A log of 1 frame is our own last restart: nothing to start over.
-            if logged >= self.restart_pages or (not busy and copied == logged > 1):
-                # Held back, this process's writers cannot start the log over before us (and
-                # sync its header on the event loop).
-                with self.gate.closed(GATE_TIMEOUT_S):
-                    busy, logged, copied = self.checkpoint(connection)
-                    if not busy and copied == logged > 1:
-                        self.restart(connection)
+            self._round(connection, pin)
         except sqlite3.Error as error:
             self.failures += 1
             self._failing += 1
             if self._failing == 1:
                 log.warning("SQLite WAL checkpoints are failing: %s", error)
             return
+        finally:
+            if pin.in_transaction:
+                pin.execute("COMMIT")
         if self._failing:
             log.warning("SQLite WAL checkpoints work again after %d failures", self._failing)
             self._failing = 0
+
+    def _round(self, connection: sqlite3.Connection, pin: sqlite3.Connection) -> None:
+        """Copy the bulk beside the writers, then, with this process's writers held back, the
+        rest, and start the log over. Only under the gate may a copy leave nothing behind:
+        the first writer to find the log all copied starts it over (and syncs its header on
+        the event loop, if it is a request's). So the bulk copy stops at the snapshot of a read
+        transaction held on `pin` (a checkpoint never copies past a reader's snapshot), and a
+        reader also keeps any writer from starting the log over meanwhile."""
+        pin.execute("BEGIN")
+        pin.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
+        busy, logged, copied = self.checkpoint(connection)
+        # A log of 1 frame is our own last restart: nothing to start over.
+        if logged < self.restart_pages and not (not busy and copied == logged > 1):
+            return
+        with self.gate.closed(GATE_TIMEOUT_S):
+            pin.execute("COMMIT")
+            busy, logged, copied = self.checkpoint(connection)
+            if not busy and copied == logged > 1:
+                self.restart(connection)
