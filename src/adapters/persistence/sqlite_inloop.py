@@ -70,8 +70,8 @@ class _Connection(sqlite3.Connection):
     """With a `keeper` (the server's) that is running, the connection's commits do not sync and
     it never checkpoints (`synchronous=NORMAL`, `wal_autocheckpoint=0`): a write transaction
     starts at the keeper's gate, and a commit that wrote leaves `unsynced` set until the group
-    commit has made it durable. Without a running keeper
-    (a command, a test), every commit syncs the log itself (`synchronous=FULL`)."""
+    commit has made it durable. Without a running keeper (a command, a test), every commit
+    syncs the log itself (`synchronous=FULL`)."""
 
     keeper: WalCheckpointer | None = None
     unsynced = False
