@@ -7,8 +7,8 @@ fdatasync are traced, with `--seccomp-bpf`, so the rest of the server runs untou
 it at a fixed rate with the open-loop generator of `api_load`, and meanwhile samples the WAL
 every 20 ms from its `-shm` index, in a process of its own (bench/_wal_watch.py says why).
 Reports the WAL's length and the part of it not yet checkpointed (p50 / p99 / max, in 4 kB
-pages), and every sync per thread and file: the event loop thread (the main thread) must sync nothing, since a sync there stalls
-every request in flight. Results: bench/results/sqlite_wal.json.
+pages), and every sync per thread and file: the event loop thread (the main thread) must sync
+nothing, since a sync there stalls every request in flight. Results: bench/results/sqlite_wal.json.
 """
 
 from __future__ import annotations
