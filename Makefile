@@ -42,5 +42,5 @@ sandbox: $(STAMP) ## Start only the Slack sandbox
 bench: $(STAMP) ## Benchmarks (not part of the test run)
 	$(BIN)/python -m bench
 
-clean: ## Remove the venv, local databases and the .env run-local wrote
-	rm -rf $(VENV) mentorlink.db mentorlink.db-* .env .pytest_cache .mypy_cache .ruff_cache
+clean: ## Remove the venv, local databases, the sandbox state and the .env run-local wrote
+	rm -rf $(VENV) mentorlink.db mentorlink.db-* mentorlink.sandbox.json* .env .pytest_cache .mypy_cache .ruff_cache

@@ -5,7 +5,9 @@ Run it as its own process (so its CPU is not the server's):
     python bench/_open_loop.py --url http://127.0.0.1:8000 --plan plan.json \\
         --rate 200 --warmup 3 --duration 15 --out result.json
 
-`plan.json` is `{"requests": [[kind, method, path, bearer_token], ...]}` with at least
+`plan.json` is `{"requests": [[kind, method, path, bearer_token], ...]}` (an entry may add a
+body and a headers object: `[kind, method, path, "", body, {header: value}]`, as Slack's
+signed form posts need) with at least
 `rate * (warmup + duration)` entries; entry i is sent at `start + i / rate`. Latency is
 measured from that *scheduled* time, so a stalled server cannot hide its queue (no
 coordinated omission). Requests in the warm-up are sent but not counted. The result file
@@ -45,12 +47,15 @@ class Outcome:
 
 
 async def _send(session: aiohttp.ClientSession, entry: Sequence[str], scheduled: float) -> Outcome:
-    kind, method, path, token = entry
+    kind, method, path, token = entry[:4]
+    body: Any = entry[4] if len(entry) > 4 else None
+    headers: dict[str, str] = dict(entry[5]) if len(entry) > 5 else {}  # type: ignore[arg-type]
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
     loop = asyncio.get_running_loop()
     started = loop.time()
-    headers = {"Authorization": f"Bearer {token}"}
     try:
-        async with session.request(method, path, headers=headers) as response:
+        async with session.request(method, path, headers=headers, data=body) as response:
             await response.read()
             status = response.status
     except (aiohttp.ClientError, TimeoutError, OSError) as error:

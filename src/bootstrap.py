@@ -1,3 +1,4 @@
+# Over 300 lines: the composition root, the one module that knows every concrete class.
 """The composition root: the only module that knows every concrete class.
 
 `create_app()` is what `mentorlink serve` (uvicorn --factory) runs; tests call
@@ -34,6 +35,7 @@ from adapters.persistence.memory import MemoryStore, MemoryUnitOfWork, memory_uo
 from adapters.persistence.memory_deliveries import MemoryDeliveryStore
 from adapters.persistence.outbox import MemoryOutbox, SqlOutbox
 from adapters.persistence.outbox_bell import OutboxBell, listen_for_outbox
+from adapters.persistence.preferences import MemoryPreferenceStore, SqlPreferenceStore
 from adapters.persistence.sealing import TokenSealer
 from adapters.persistence.slack_pacing import MemorySlackPacing, SqlSlackPacing
 from adapters.persistence.sql_deliveries import SqlDeliveryStore
@@ -41,17 +43,21 @@ from adapters.persistence.sql_uow import SqlUnitOfWork
 from adapters.persistence.sqlite_checkpoints import WalCheckpointer, sqlite_file
 from adapters.settings import SLACK_API, Settings
 from adapters.slack.blocks.renderer import BlockKitRenderer
+from adapters.slack.home.view import HomeView
 from adapters.slack.slack_app import SlackApp
 from adapters.slack.web_gateway import SlackWebGateway
 from application.actors import Actor
 from application.browser_sessions import BrowserSessions, SessionPolicy
 from application.delivery.notifications import MentoringNotifications
 from application.delivery.ports import DeliveryStore, SlackPacing
+from application.delivery.preferences import FollowingPreferences, PersonalTiming
 from application.delivery.sender import Sender
 from application.delivery.worker import DeliveryWorker, Expander
 from application.ports import Outbox, UnitOfWork
+from application.preferences import PreferenceStore
 from application.reactions import Reactions
 from application.running import UseCaseRunner
+from application.slack.home_publishing import HomePublisher
 from application.usecases.access_tokens import authenticate
 
 
@@ -101,6 +107,8 @@ def _delivery_worker(
     gateway: SlackWebGateway,
     metrics: DeliveryMetrics,
     bell: OutboxBell,
+    preferences: PreferenceStore,
+    homes: HomePublisher,
 ) -> DeliveryWorker:
     """The outbox -> deliveries -> Slack DM or e-mail pipeline, on this root's stores."""
     if settings.uses_memory:
@@ -118,14 +126,33 @@ def _delivery_worker(
         store=deliveries, pacing=pacing, slack=gateway, slack_renderer=BlockKitRenderer(),
         mailer=mailer, mail_renderer=PlainMailRenderer(settings.public_url),
         uow_factory=uow_factory, clock=clock, calls=metrics,
+        timing=PersonalTiming(store=preferences),
     )  # fmt: skip
+    # Each person's muted kinds, and their Home tab published again when their area changes.
+    policy = FollowingPreferences(
+        inner=MentoringNotifications(), preferences=preferences, homes=homes
+    )
     expander = Expander(
-        outbox=outbox, store=deliveries, policy=MentoringNotifications(),
-        uow_factory=uow_factory, clock=clock,
+        outbox=outbox, store=deliveries, policy=policy, uow_factory=uow_factory, clock=clock,
     )  # fmt: skip
     worker = DeliveryWorker(expander=expander, sender=sender)
     bell.listen(worker.wake.set)  # commit to DM without waiting for the next poll
     return worker
+
+
+def _preference_store(settings: Settings, engine: Callable[[], AsyncEngine]) -> PreferenceStore:
+    if settings.uses_memory:
+        return MemoryPreferenceStore()
+    return SqlPreferenceStore(engine())
+
+
+def _slack_pacing(
+    settings: Settings, engine: Callable[[], AsyncEngine], store: MemoryStore
+) -> SlackPacing:
+    """Slack's pace per workspace and method, in the store every process shares."""
+    if settings.uses_memory:
+        return MemorySlackPacing(store)
+    return SqlSlackPacing(engine())
 
 
 def _checkpointer(settings: Settings) -> WalCheckpointer | None:
@@ -164,15 +191,25 @@ class Container(containers.DeclarativeContainer):
     )
     delivery_store = providers.Singleton(_delivery_store, settings, engine.provider, memory_store)
     metrics = providers.Singleton(DeliveryMetrics, delivery_store, clock)
+    preference_store = providers.Singleton(_preference_store, settings, engine.provider)
     runner = providers.Singleton(
-        UseCaseRunner, uow_factory, clock, gateway=slack_gateway, deliveries=delivery_store
-    )
+        UseCaseRunner, uow_factory, clock, gateway=slack_gateway, deliveries=delivery_store,
+        preferences=preference_store,
+    )  # fmt: skip
+    home_publisher = providers.Singleton(
+        lambda s, uows, gateway, store, clock, pacing: HomePublisher(
+            uow_factory=uows, gateway=gateway, renderer=HomeView(s.public_url),
+            preferences=store, clock=clock, pacing=pacing,
+        ),
+        settings, uow_factory, slack_gateway, preference_store, clock,
+        providers.Singleton(_slack_pacing, settings, engine.provider, memory_store),
+    )  # fmt: skip
     reactions = providers.Singleton(Reactions, runner)
     browser_sessions = providers.Singleton(_browser_sessions, settings, engine.provider)
     session_policy = providers.Singleton(_session_policy, settings)
     delivery_worker = providers.Singleton(
         _delivery_worker, settings, engine.provider, memory_store, delivery_store, uow_factory,
-        clock, slack_gateway, metrics, outbox_bell,
+        clock, slack_gateway, metrics, outbox_bell, preference_store, home_publisher,
     )  # fmt: skip
     traffic = providers.Singleton(RequestTraffic)
 
@@ -203,6 +240,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         sandbox_url=_sandbox_url(config),
         metrics=container.metrics().exposition,
         traffic=container.traffic() if config.runs_worker_in_process else None,
+        homes=container.home_publisher(),
         slack=SlackApp(
             client_id=config.slack_client_id,
             signing_secret=config.slack_signing_secret,
@@ -213,7 +251,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
 
     checkpointer = container.checkpointer()
     delivering = (
-        InProcessWorker(container.delivery_worker, container.traffic())
+        InProcessWorker(container.delivery_worker, container.traffic(), container.home_publisher)
         if config.runs_worker_in_process
         else None
     )
@@ -255,13 +293,14 @@ async def run_worker(
     until `stop` is set (SIGTERM, Ctrl-C); each finishes the delivery in hand and gives back
     the rest of its batch. With `metrics_port`, this process's `/metrics` is served there."""
     container = create_container(settings)
-    worker = container.delivery_worker()
+    worker, homes = container.delivery_worker(), container.home_publisher()
     listening = [] if settings.uses_memory else [
         listen_for_outbox(container.engine(), container.outbox_bell(), stop)
     ]  # fmt: skip
     if metrics_port:
         exposition = container.metrics().exposition
         listening.append(serve_metrics(exposition, METRICS_HOST, metrics_port, stop))
+    listening.append(homes.run(stop))  # Home tabs published again as areas change
     try:
         await asyncio.gather(*(worker.run(stop) for _ in range(max(concurrency, 1))), *listening)
     finally:
@@ -275,19 +314,24 @@ class InProcessWorker:
 
     make: Callable[[], DeliveryWorker]
     traffic: RequestTraffic  # requests go first: the worker works between them
+    homes: Callable[[], HomePublisher] | None = None  # Home tabs published as areas change
     _stop: asyncio.Event = attrs.field(factory=asyncio.Event)
     _task: asyncio.Task[None] | None = None
+    _homes_task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
         worker = self.make()
         worker.poll_every = 0.25  # the safety net: a commit rings the worker awake at once
         worker.expander.turns = worker.sender.turns = self.traffic
         self._task = asyncio.create_task(worker.run(self._stop), name="delivery-worker")
+        if self.homes is not None:
+            self._homes_task = asyncio.create_task(self.homes().run(self._stop), name="homes")
 
     async def stop(self) -> None:
         self._stop.set()
-        if self._task is not None:
-            await self._task
+        for task in (self._task, self._homes_task):
+            if task is not None:
+                await task
 
 
 def main(argv: Sequence[str] | None = None) -> int:

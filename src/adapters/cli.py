@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TypeAlias
 
 from adapters import cli_commands as commands
@@ -218,6 +219,17 @@ def sandbox_smtp(smtp_url: str, sandbox_port: int) -> tuple[int, str]:
     return port, f"smtp://127.0.0.1:{port}"
 
 
+def sandbox_state_file(database_url: str) -> Path:
+    """Where `run-local`'s sandbox keeps its state: beside the SQLite database
+    (`mentorlink.db` -> `mentorlink.sandbox.json`), else in the working directory."""
+    from adapters.persistence.sqlite_checkpoints import sqlite_file
+
+    database = sqlite_file(database_url)
+    if database is None:
+        return Path("mentorlink.sandbox.json").resolve()
+    return Path(database).resolve().with_suffix(".sandbox.json")
+
+
 def _free(port: int) -> int:
     """`port` when nothing listens there, else any free one (a busy port would stop the
     sandbox from starting at all)."""
@@ -258,7 +270,8 @@ def _run_local(args: argparse.Namespace) -> int:
         sandbox = subprocess.Popen(
             [sys.executable, "-m", "slack_sandbox", "--port", str(args.sandbox_port),
              "--app-url", app_url, "--signing-secret", secret, "--smtp-port", str(smtp_port),
-             "--client-id", client_id, "--client-secret", client_secret],
+             "--client-id", client_id, "--client-secret", client_secret,
+             "--state-file", str(sandbox_state_file(settings.database_url))],
             env=env,
         )  # fmt: skip
         lines.append(f"Slack sandbox  {sandbox_url}")

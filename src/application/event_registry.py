@@ -39,6 +39,7 @@ from domain.program import AnnouncementMade, ProgramSlackOptInChanged
 from domain.slack.identity import SlackIdentityFound
 from domain.slack.installation import (
     InstallationAdded,
+    InstallationNeedsReconnecting,
     InstallationReactivated,
     InstallationRefreshed,
     InstallationRemoved,
@@ -50,6 +51,7 @@ EVENT_TYPES: Mapping[str, type[DomainEvent]] = {
     for kind in (
         ConnectionPublished, ConnectionClosed, TaskAdded, TaskCompleted, MessageSent,
         InstallationAdded, InstallationRefreshed, InstallationReactivated, InstallationRemoved,
+        InstallationNeedsReconnecting,
         MeetingProposed, MeetingAccepted, MeetingDeclined, MeetingCancelled, MeetingExpired,
         MentorRequested, MentorRequestAccepted, MentorRequestDeclined, MentorRequestWithdrawn,
         MentorRequestExpired,

@@ -1,8 +1,8 @@
 """Runs a use case and hands it the dependencies it declares: the one way adapters call the core.
 
 A handler is `async def name(cmd, actor, <dependencies>)`; the dependencies are named by its
-parameters (`uow`, `clock`, `gateway`, `deliveries`), read once per handler, the way cosmicpython's
-`bootstrap.inject_dependencies` does. Each call gets a fresh unit of work."""
+parameters (`uow`, `clock`, `gateway`, `deliveries`, `preferences`), read once per handler,
+the way cosmicpython's `bootstrap.inject_dependencies` does. Each call gets a fresh unit of work."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar, cast
 from application.actors import Actor
 from application.delivery.ports import DeliveryStore
 from application.ports import Clock, UnitOfWorkFactory
+from application.preferences import PreferenceStore
 from application.slack.gateway import SlackGateway
 
 C = TypeVar("C")
@@ -31,6 +32,7 @@ class UseCaseRunner:
         clock: Clock,
         gateway: SlackGateway | None = None,
         deliveries: DeliveryStore | None = None,
+        preferences: PreferenceStore | None = None,
     ) -> None:
         self.uow_factory = uow_factory
         self.clock = clock
@@ -39,6 +41,8 @@ class UseCaseRunner:
             self._shared["gateway"] = gateway
         if deliveries is not None:
             self._shared["deliveries"] = deliveries
+        if preferences is not None:
+            self._shared["preferences"] = preferences
         self._needs: dict[Callable[..., Any], tuple[str, ...]] = {}
 
     async def __call__(self, handler: Handler[C, P, R], command: C, actor: Actor) -> R:

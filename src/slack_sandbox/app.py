@@ -37,8 +37,12 @@ def create_app(config: SandboxConfig | None = None, sandbox: Sandbox | None = No
         await sandbox.deliverer.start()
         if sandbox.smtp is not None:
             await sandbox.smtp.start()
+        if sandbox.keeper is not None:
+            await sandbox.keeper.start()
 
     async def stop() -> None:
+        if sandbox.keeper is not None:
+            await sandbox.keeper.stop()
         if sandbox.smtp is not None:
             await sandbox.smtp.stop()
         await sandbox.deliverer.close()

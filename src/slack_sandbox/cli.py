@@ -44,6 +44,9 @@ def parser() -> argparse.ArgumentParser:
                    help="the workspace --generate-users fills (default: the first one)")
     p.add_argument("--public-url", default=None,
                    help="the sandbox's own URL when it is behind a proxy")
+    p.add_argument("--state-file", type=Path, default=None, metavar="FILE",
+                   help="keep installs, tokens, messages, views and mail in FILE, so a "
+                        "restart is the same demo (default: in memory only)")
     p.add_argument("--log-level", default="warning")
     return p
 
@@ -61,7 +64,7 @@ def config_from(args: argparse.Namespace) -> SandboxConfig:
                          client_id=args.client_id, client_secret=args.client_secret,
                          time_scale=args.time_scale, rate_limits=not args.no_rate_limits,
                          public_url=args.public_url, generated_users=generated,
-                         smtp_port=args.smtp_port)
+                         smtp_port=args.smtp_port, state_file=args.state_file)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -83,7 +86,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Slack sandbox on {config.base_url} — {len(state.directory.workspaces)} workspaces, "
           f"{len(state.directory.users)} users; app at {config.app_url}; "
           f"time scale {config.time_scale}; rate limits {'on' if config.rate_limits else 'off'}"
-          + (f"; SMTP on {config.host}:{config.smtp_port}" if config.smtp_port else ""),
+          + (f"; SMTP on {config.host}:{config.smtp_port}" if config.smtp_port else "")
+          + (f"; state kept in {config.state_file}" if config.state_file else ""),
           flush=True)
     uvicorn.run(create_app(config, sandbox), host=config.host, port=config.port,
                 log_level=args.log_level, access_log=False)

@@ -45,6 +45,8 @@ class SandboxConfig:
     smtp_port: int = 0
     #: Extra generated users per workspace id (`--generate-users N` applies to the first one).
     generated_users: dict[str, int] = attrs.field(factory=dict)
+    #: Where installs, tokens, DMs, views and mail are kept between runs; None: in memory.
+    state_file: Path | None = None
 
     @property
     def base_url(self) -> str:

@@ -79,6 +79,7 @@ def edit(state: SandboxState, message: Message, *, text: str | None,
         message.text = text
     if blocks is not None:
         message.blocks = blocks
+        message.picked = {}  # the new blocks start from their own initial values
     if metadata is not None:
         message.metadata = metadata
     message.edited_ts = f"{state.now():.6f}"

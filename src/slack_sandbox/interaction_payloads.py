@@ -101,6 +101,53 @@ def action_json(element: JSON, block_id: str, value: Any, now: float) -> JSON:
     return action
 
 
+_STATEFUL = {"static_select", "external_select", "users_select", "conversations_select",
+             "channels_select", "radio_buttons", "checkboxes", "datepicker", "timepicker"}
+
+
+def _entry(element: JSON, action: JSON | None) -> JSON:
+    """A stateful element's `state.values` entry: what `action` chose, else its initial."""
+    kind = element.get("type")
+    if kind == "checkboxes":
+        initial = [{"text": o.get("text"), "value": o.get("value")}
+                   for o in element.get("initial_options") or ()]
+        chosen = action.get("selected_options") if action else initial
+        return {"type": kind, "selected_options": chosen or []}
+    if kind == "datepicker":
+        return {"type": kind, "selected_date": action.get("selected_date") if action
+                else element.get("initial_date")}
+    if kind == "timepicker":
+        return {"type": kind, "selected_time": action.get("selected_time") if action
+                else element.get("initial_time")}
+    first = element.get("initial_option")
+    option = {"text": first.get("text"), "value": first.get("value")} if first else None
+    return {"type": kind, "selected_option": action.get("selected_option") if action
+            else option}
+
+
+def live_values(blocks: list[JSON], chosen: JSON) -> JSON:
+    """Slack's `state.values` for the stateful elements outside input blocks (selects,
+    checkboxes, radio buttons... in actions blocks and accessories): what the user picked
+    there (`chosen`: block id -> action id -> action), else the element's initial value."""
+    out: JSON = {}
+    for block in blocks:
+        if block.get("type") == "input":
+            continue
+        for element in _elements(block):
+            if element.get("type") not in _STATEFUL:
+                continue
+            block_id, action_id = str(block.get("block_id")), str(element.get("action_id"))
+            picked = chosen.get(block_id, {}).get(action_id)
+            out.setdefault(block_id, {})[action_id] = _entry(element, picked)
+    return out
+
+
+def remember(chosen: JSON, element: JSON, block_id: str, action: JSON) -> None:
+    """Keep what the user picked in a stateful element, for the next payloads' state."""
+    if element.get("type") in _STATEFUL:
+        chosen.setdefault(block_id, {})[str(element.get("action_id"))] = action
+
+
 def input_value(element: JSON, raw: Any) -> JSON:
     """The `view.state.values` entry for one input element and the raw value typed/chosen."""
     kind = element.get("type")

@@ -56,13 +56,17 @@ async def click(sandbox: Sandbox, *, team_id: str, user_id: str, action_id: str,
         if view is None or view.user_id != user_id:
             raise SlackError("view_not_found", status=404)
         install = _active(sandbox, view.install_id)
-        element, found_block = ip.find_element(view.definition.get("blocks", []), action_id,
-                                               block_id)
+        blocks = view.definition.get("blocks", [])
+        element, found_block = ip.find_element(blocks, action_id, block_id)
         trigger = _issue_trigger(sandbox, install, view.team_id, user_id, view.id)
+        action = ip.action_json(element, found_block, value, state.now())
+        ip.remember(view.picked, element, found_block, action)
+        view_body = modals.view_json(state, view)
+        view_body["state"] = {"values": {**ip.live_values(blocks, view.picked),
+                                         **view.state_values}}
         payload = {"type": "block_actions", **ip.common(state, install, view.team_id, user_id),
                    "container": {"type": "view", "view_id": view.id},
-                   "trigger_id": trigger.id, "view": modals.view_json(state, view),
-                   "actions": [ip.action_json(element, found_block, value, state.now())]}
+                   "trigger_id": trigger.id, "view": view_body, "actions": [action]}
         team_id = view.team_id
     else:
         if channel is None or ts is None:
@@ -76,15 +80,17 @@ async def click(sandbox: Sandbox, *, team_id: str, user_id: str, action_id: str,
                            created_at=state.now())
         state.response_urls[hook.id] = hook
         ephemeral = message.visible_to is not None
+        action = ip.action_json(element, found_block, value, state.now())
+        ip.remember(message.picked, element, found_block, action)
         payload = {"type": "block_actions", **ip.common(state, install, team_id, user_id),
                    "container": {"type": "message", "message_ts": ts, "channel_id": channel,
                                  "is_ephemeral": ephemeral},
                    "trigger_id": trigger.id,
                    "channel": {"id": channel, "name": "directmessage"},
                    "message": message.as_slack(state.config.app_id),
-                   "state": {"values": {}},
+                   "state": {"values": ip.live_values(message.blocks, message.picked)},
                    "response_url": f"{state.config.base_url}/hooks/actions/{team_id}/{hook.id}",
-                   "actions": [ip.action_json(element, found_block, value, state.now())]}
+                   "actions": [action]}
     delivery, response = await sandbox.deliverer.send_interaction(payload, team_id, user_id)
     return {"ok": delivery.outcome == "delivered", "delivery_id": delivery.id,
             "trigger_id": trigger.id, "status": response.status_code if response else None,

@@ -104,6 +104,7 @@ def replace(state: SandboxState, view: View, definition: JSON) -> View:
     view.hash = _new_hash(state)
     view.errors = {}
     view.state_values = {}
+    view.picked = {}
     state.changed()
     return view
 

@@ -75,7 +75,9 @@ def _consent_page(sandbox: Sandbox, query: dict[str, str], *, problem: str = "",
     scopes = [s for s in query["scope"].split(",") if s]
     hidden = "".join(f"<input type='hidden' name='{k}' value='{escape(v)}'>"
                      for k, v in query.items() if k in _FIELDS)
-    wanted = target or (f"team:{query['team']}" if query["team"] else "")
+    grids = sandbox.state.directory.grids
+    kind = "grid" if query["team"] in grids else "team"  # `team` may name a Grid (org-wide)
+    wanted = target or (f"{kind}:{query['team']}" if query["team"] else "")
     options = "".join(
         f"<label><input type='radio' name='target' value='{value}'"
         f"{' checked' if value == wanted or (not wanted and i == 0) else ''}> "

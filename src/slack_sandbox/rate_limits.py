@@ -26,6 +26,7 @@ TIERS: dict[int, int] = {1: 1, 2: 20, 3: 50, 4: 100}
 #: chat.postMessage is "special" and handled by its own buckets.
 METHOD_TIERS: dict[str, int] = {
     "apps.uninstall": 1,
+    "auth.teams.list": 2,
     "users.list": 2,
     "auth.revoke": 3,
     "chat.update": 3,

@@ -66,6 +66,7 @@ class Message:
     thread_ts: str | None = None
     visible_to: str | None = None
     deleted: bool = False
+    picked: JSON = attrs.field(factory=dict)  # stateful elements' choices, for state.values
 
     def as_slack(self, app_id: str) -> JSON:
         """The message as Slack returns it from chat.postMessage / chat.update."""
@@ -109,6 +110,7 @@ class View:
     external_id: str | None = None
     errors: dict[str, str] = attrs.field(factory=dict)
     state_values: JSON = attrs.field(factory=dict)
+    picked: JSON = attrs.field(factory=dict)  # choices in actions blocks, for state.values
 
 
 @attrs.define

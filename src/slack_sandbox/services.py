@@ -11,6 +11,7 @@ from slack_sandbox import events
 from slack_sandbox.config import SandboxConfig, tunables_from
 from slack_sandbox.delivery import Deliverer
 from slack_sandbox.installs import remove_install
+from slack_sandbox.keeping import StateKeeper, load_into
 from slack_sandbox.mailbox import Mail, MailHandler, SmtpReceiver
 from slack_sandbox.rate_limits import RateLimiter
 from slack_sandbox.records import Delivery, Install
@@ -26,6 +27,7 @@ class Sandbox:
     limiter: RateLimiter
     deliverer: Deliverer
     smtp: SmtpReceiver | None = None
+    keeper: StateKeeper | None = None
 
     def reset(self) -> None:
         """Forget runtime state and rate-limit consumption (the directory stays)."""
@@ -61,5 +63,9 @@ def build_sandbox(config: SandboxConfig, directory: Directory | None = None,
 
     smtp = (SmtpReceiver(MailHandler(receive, clock), config.host, config.smtp_port)
             if config.smtp_port else None)
+    keeper = None
+    if config.state_file is not None:
+        load_into(state, config.state_file)
+        keeper = StateKeeper(state, config.state_file)
     return Sandbox(state=state, limiter=RateLimiter(state.tunables, clock),
-                   deliverer=Deliverer(state), smtp=smtp)
+                   deliverer=Deliverer(state), smtp=smtp, keeper=keeper)

@@ -206,6 +206,16 @@ async def test_an_org_wide_token_lists_the_workspace_it_names(slack: SlackWorld)
     )
 
 
+async def test_an_org_wide_token_lists_the_workspaces_its_grid_granted(slack: SlackWorld) -> None:
+    token = (await install(slack, team_id=None, enterprise_id=GRID)).access_token
+    teams = await slack.gateway.list_teams(token)
+    assert [(t.id, t.name) for t in teams] == [(ENG, "Acme Engineering"), (SALES, "Acme Sales")]
+    solo = (await install(slack, team_id=SOLO, installer="U0OMAROKA")).access_token
+    assert [t.id for t in await slack.gateway.list_teams(solo)] == [SOLO]
+    await slack.gateway.revoke(token)
+    assert (await refused(slack.gateway.list_teams(token))).code == "token_revoked"
+
+
 async def test_a_forged_cursor_is_refused(slack: SlackWorld) -> None:
     token = (await install(slack)).access_token
     error = await refused(slack.gateway.list_users(token, team_id=ENG, cursor="bm9wZTpub3Bl"))

@@ -24,6 +24,7 @@ from adapters.http.traffic import RequestTraffic
 from adapters.slack.slack_app import SlackApp
 from application.reactions import Reactions
 from application.running import UseCaseRunner
+from application.slack.home_publishing import HomePublisher
 
 MAX_BODY_BYTES = 1_000_000
 
@@ -44,6 +45,7 @@ def build_app(
     sandbox_url: str | None = None,
     metrics: Exposition | None = None,
     traffic: RequestTraffic | None = None,
+    homes: HomePublisher | None = None,
 ) -> Litestar:
     """The web app: every /api/v1 route needs a bearer token that `authenticate` accepts.
 
@@ -52,7 +54,8 @@ def build_app(
     an install once the browser has its answer (by default, through `runner`). `sandbox_url`,
     when the app talks to the local Slack sandbox, is linked from the landing page `/`.
     `metrics` gives `/metrics` its figures (no such route without it). `traffic` counts the
-    requests in flight (the in-process delivery worker works between them)."""
+    requests in flight (the in-process delivery worker works between them). `homes` publishes
+    people's Home tabs when they open them."""
 
     with_admin = security is not None and slack is not None
     routes: list[ControllerRouterHandler] = [
@@ -69,7 +72,9 @@ def build_app(
             security=security, slack=slack, authenticate=authenticate, runner=runner
         )
         routes += admin.route_handlers
-        routes += slack_endpoints(slack=slack, reactions=reactions or Reactions(runner))
+        routes += slack_endpoints(
+            slack=slack, reactions=reactions or Reactions(runner), homes=homes
+        )
     return Litestar(
         route_handlers=routes,
         middleware=([traffic.middleware] if traffic else []) + (admin.middleware if admin else []),

@@ -12,6 +12,7 @@ from litestar.di import NamedDependency, Provide
 from adapters.slack.slack_app import SlackApp
 from application.actors import Actor
 from application.running import UseCaseRunner
+from application.slack.home_publishing import HomePublisher
 
 T = TypeVar("T")
 
@@ -23,6 +24,9 @@ Runner = NamedDependency[UseCaseRunner]
 
 CurrentSlackApp = NamedDependency[SlackApp]
 """Our Slack app's credentials and OAuth URLs, as the composition root handed them over."""
+
+Homes = NamedDependency[HomePublisher | None]
+"""Publishes people's Home tabs (None: an app without Slack's Home)."""
 
 
 def always(value: T) -> Provide:

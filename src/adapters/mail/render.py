@@ -94,6 +94,15 @@ def _welcome(n: Notification) -> Lines:
     return "Welcome to mentorlink", lines
 
 
+def _digest_line(item: Mapping[str, Any]) -> str:
+    f = item["facts"]
+    if item["kind"] == "announcement":
+        return f"- {f['program_name']}: {f['text']} ({f['by_name']})"
+    if item["kind"] == "task_completed":
+        return f"- {f['by']['name']} finished: {f['title']}"
+    return f"- {str(item['kind']).replace('_', ' ')}"
+
+
 def _others(n: Notification) -> str:
     people = [p["name"] for p in n.facts.get("participants", [])
               if p["user_id"] != n.recipient_user_id]  # fmt: skip
@@ -134,6 +143,9 @@ RENDERERS: Mapping[NotificationKind, Callable[[Notification], Lines]] = {
         lambda f: f"{f['program_name']}: an announcement",
         lambda n: [n.facts["text"], f"— {n.facts['by_name']}"]),
     K.WELCOME: _welcome,
+    K.DIGEST: _simple(
+        lambda f: "Your daily digest from mentorlink",
+        lambda n: [_digest_line(i) for i in n.facts["items"]]),
 }  # fmt: skip
 
 

@@ -138,7 +138,7 @@ installations = _aggregate(
     "installations",
     Column("organization_id", Id, ForeignKey("organizations.id"), nullable=False, index=True),
     Column("slack_key", String(80), nullable=False, unique=True),
-    Column("status", String(16), nullable=False),
+    Column("status", String(32), nullable=False),
 )
 slack_identities = Table(
     "slack_identities",
@@ -255,4 +255,32 @@ slack_pacing = Table(
     Column("method", String(100), primary_key=True),
     Column("next_slot_at", UtcDateTime, nullable=False),
     Column("paused_until", UtcDateTime, nullable=True),
+)
+# Notification preferences (application.preferences), one row per person who chose any: the
+# muted kinds, their own notification hours (NULL days: the organization's), the digest.
+notification_preferences = Table(
+    "notification_preferences",
+    metadata,
+    Column("user_id", Id, primary_key=True),
+    Column("organization_id", Id, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("muted", Document, nullable=False),  # sorted kind names
+    Column("window_days", String(16), nullable=True),  # "0,1,2,3,4"
+    Column("window_start", String(5), nullable=True),  # "08:00"
+    Column("window_end", String(5), nullable=True),
+    Column("digest", Boolean, nullable=False),
+)
+# Low-priority notifications waiting for their recipient's daily digest (one per delivery);
+# `taken_by`: the delivery whose digest message carries it.
+digest_items = Table(
+    "digest_items",
+    metadata,
+    Column("delivery_id", String(64), primary_key=True),
+    Column("user_id", Id, nullable=False),
+    Column("due_at", UtcDateTime, nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("facts", Document, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("taken_by", String(64), nullable=True),
+    Index("ix_digest_items_user_due", "user_id", "due_at"),
 )

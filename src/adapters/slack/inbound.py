@@ -4,7 +4,8 @@
 `read_event_request` takes the raw body of an Events API request (already verified with
 `signing.verify_slack_request`) and says what it asks for: a `UrlVerification` to answer with
 its challenge, a use case command (`app_uninstalled`, or `tokens_revoked` naming bot tokens,
-become `WorkspaceRemovedInSlack`, keyed by the envelope's `event_id`), or None for every other
+become `WorkspaceRemovedInSlack`, keyed by the envelope's `event_id`; `app_home_opened` on
+the Home tab becomes `HomeOpened`), or None for every other
 event, which only needs a fast 200. A body that is not a Slack envelope raises
 `MalformedEnvelope`: Slack should not retry it. Nothing here does I/O or knows about HTTP.
 """
@@ -17,6 +18,7 @@ from typing import Any
 
 import attrs
 
+from application.slack.home_publishing import HomeOpened
 from application.slack.removal import WorkspaceRemovedInSlack
 
 
@@ -31,7 +33,7 @@ class UrlVerification:
     challenge: str
 
 
-EventRequest = UrlVerification | WorkspaceRemovedInSlack | None
+EventRequest = UrlVerification | WorkspaceRemovedInSlack | HomeOpened | None
 """What an Events API request asks for; None is an event we acknowledge and ignore."""
 
 
@@ -46,7 +48,7 @@ def read_event_request(raw_body: bytes) -> EventRequest:
             if not isinstance(challenge, str):
                 raise ValueError("a url_verification without a challenge")
             return UrlVerification(challenge=challenge)
-        return removal_of(envelope)
+        return home_opened(envelope) or removal_of(envelope)
     except MalformedEnvelope:
         raise
     except ValueError as malformed:  # json.JSONDecodeError and UnicodeDecodeError are ValueErrors
@@ -75,6 +77,27 @@ def removal_of(envelope: dict[str, Any]) -> WorkspaceRemovedInSlack | None:
         event_id=event_id,
         enterprise_id=_text(envelope.get("enterprise_id")),
         team_id=_text(envelope.get("team_id")),
+        is_enterprise_install=org_wide,
+    )
+
+
+def home_opened(envelope: dict[str, Any]) -> HomeOpened | None:
+    """`app_home_opened` on the Home tab (the Messages tab needs nothing from us)."""
+    event = envelope.get("event")
+    if envelope.get("type") != "event_callback" or not isinstance(event, dict):
+        return None
+    if event.get("type") != "app_home_opened" or event.get("tab", "home") != "home":
+        return None
+    user = _text(event.get("user"))
+    if user is None:
+        raise MalformedEnvelope("an app_home_opened without a user")
+    authorizations = envelope.get("authorizations")
+    first = authorizations[0] if isinstance(authorizations, list) and authorizations else None
+    org_wide = isinstance(first, dict) and first.get("is_enterprise_install") is True
+    return HomeOpened(
+        enterprise_id=_text(envelope.get("enterprise_id")),
+        team_id=_text(envelope.get("team_id")),
+        slack_user_id=user,
         is_enterprise_install=org_wide,
     )
 

@@ -42,12 +42,14 @@ from application.slack.gateway import (
     OAuthGrant,
     PostedMessage,
     SlackError,
+    SlackTeam,
     SlackUser,
     TeamProfile,
     UsersPage,
 )
 
 CODE_TTL_SECONDS = 600.0
+MAX_HOME_BLOCKS = 100
 PAGE_MAXIMUM = 1000
 # Scopes each method needs, as Slack documents them.
 _NEEDS = {"team.info": "team:read", "users.list": "users:read",
@@ -76,10 +78,10 @@ class MemorySlackGateway:
         self._revoked: dict[str, str] = {}  # token -> the error later calls answer
         self._failures: dict[str, list[SlackError]] = {}
         self.dms = DmLedger()
+        self.homes: dict[tuple[str, str], dict[str, Any]] = {}  # (install bot, user) -> view
 
     def __repr__(self) -> str:
-        return (f"MemorySlackGateway(workspaces={len(self._workspaces)}, "
-                f"users={len(self._people)}, installs={len(self._installs)})")
+        return f"MemorySlackGateway({len(self._workspaces)} workspaces, {len(self._people)} users)"
 
     # -- setting the scene ---------------------------------------------------------------
 
@@ -218,6 +220,11 @@ class MemorySlackGateway:
                 return self._user(person.id, team, install, with_email=True)
         return None
 
+    async def list_teams(self, token: str) -> Sequence[SlackTeam]:
+        """`auth.teams.list`: the workspaces the install reaches (one for a workspace token)."""
+        install = self._authenticate("auth.teams.list", token)
+        return [SlackTeam(id=t, name=self._workspaces[t].name) for t in self._teams_of(install)]
+
     async def post_message(self, token: str, *, channel: str, text: str,
                            blocks: Sequence[Mapping[str, Any]],
                            metadata: Mapping[str, Any] | None = None,
@@ -235,6 +242,25 @@ class MemorySlackGateway:
         install = self._authenticate("chat.update", token)
         self.dms.update(owner=install.bot_id, channel=channel, ts=ts, text=text, blocks=blocks,
                         reachable=set(self._dm_scopes(install).values()))
+
+    async def publish_view(self, token: str, *, user_id: str, view: Mapping[str, Any],
+                           team_id: str | None = None) -> None:
+        """`views.publish`: the person's Home tab, kept in `homes` by (install, user)."""
+        install = self._authenticate("views.publish", token)
+        person = self._people.get(user_id)
+        if person is None or not any(t in self._teams_of(install) for t in person.teams):
+            raise SlackError("invalid_arguments")
+        blocks = view.get("blocks")
+        if view.get("type") != "home" or not isinstance(blocks, list):
+            raise SlackError("invalid_arguments")
+        if len(blocks) > MAX_HOME_BLOCKS:
+            raise SlackError("invalid_blocks")
+        self.homes[(install.bot_id, user_id)] = dict(view)
+
+    def home_of(self, user_id: str) -> dict[str, Any] | None:
+        """The Home tab last published for `user_id` (by any install)."""
+        found = [v for (_, user), v in self.homes.items() if user == user_id]
+        return found[-1] if found else None
 
     # -- Slack's rules -------------------------------------------------------------------
 

@@ -28,13 +28,14 @@ class SlackApp:
     def redirect_uri(self) -> str:
         return f"{self.public_url.rstrip('/')}{OAUTH_CALLBACK_PATH}"
 
-    def authorize_url(self, state: str) -> str:
-        """Slack's consent page for the least scopes mentorlink needs, carrying `state`."""
+    def authorize_url(self, state: str, team: str | None = None) -> str:
+        """Slack's consent page for the least scopes mentorlink needs, carrying `state`;
+        `team` (a workspace or Grid id) preselects where to install, as for Reconnect."""
         generator = AuthorizeUrlGenerator(
             client_id=self.client_id,
             redirect_uri=self.redirect_uri,
             scopes=list(BOT_SCOPES),
             authorization_url=self.oauth_url,
         )
-        url: str = generator.generate(state)
+        url: str = generator.generate(state, team=team)
         return url

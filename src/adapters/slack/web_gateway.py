@@ -42,6 +42,7 @@ from application.slack.gateway import (
     PostedMessage,
     SlackError,
     SlackRateLimited,
+    SlackTeam,
     SlackUnavailable,
     SlackUser,
     TeamProfile,
@@ -238,6 +239,20 @@ class SlackWebGateway:
             raise SlackError("invalid_response", "missing user")
         return wire.user_from(user)
 
+    async def list_teams(self, token: str) -> Sequence[SlackTeam]:
+        """`auth.teams.list`, following its cursor (Tier 2, so paced like users.list)."""
+        teams: list[SlackTeam] = []
+        cursor: str | None = None
+        while True:
+            await self.pacer.wait_turn(pace_key(f"Bearer {token}", "auth.teams.list"))
+            body = await _answer(self._client(token).auth_teams_list(
+                limit=1000, cursor=cursor or None))
+            teams.extend(wire.teams_from(body))
+            metadata = body.get("response_metadata") or {}
+            cursor = metadata.get("next_cursor") if isinstance(metadata, dict) else None
+            if not cursor:
+                return teams
+
     async def post_message(
         self,
         token: str,
@@ -273,3 +288,17 @@ class SlackWebGateway:
             channel=channel, ts=ts, text=text, blocks=[dict(b) for b in blocks],
             team_id=team_id,
         ), raise_429=True)
+
+    async def publish_view(
+        self,
+        token: str,
+        *,
+        user_id: str,
+        view: Mapping[str, Any],
+        team_id: str | None = None,
+    ) -> None:
+        """`views.publish`, once: a Home is rebuilt and published again on the next change."""
+        # An org-wide token names the workspace as Slack's other methods take it.
+        extra = {"team_id": team_id} if team_id else {}
+        await _answer(self._client(token, retries=False).views_publish(
+            user_id=user_id, view=dict(view), **extra), raise_429=True)

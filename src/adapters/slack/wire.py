@@ -11,7 +11,14 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from application.slack.gateway import OAuthGrant, SlackError, SlackUser, TeamProfile, UsersPage
+from application.slack.gateway import (
+    OAuthGrant,
+    SlackError,
+    SlackTeam,
+    SlackUser,
+    TeamProfile,
+    UsersPage,
+)
 
 JSON = Mapping[str, Any]
 
@@ -132,6 +139,13 @@ def user_from(member: JSON) -> SlackUser:
         deleted=bool(member.get("deleted")),
         is_bot=bool(member.get("is_bot")),
     )
+
+
+def teams_from(body: JSON) -> list[SlackTeam]:
+    """`auth.teams.list` → the workspaces on this page."""
+    teams = body.get("teams") or []
+    return [SlackTeam(id=_text(t, "id"), name=_optional_text(t, "name") or _text(t, "id"))
+            for t in teams if isinstance(t, dict)]
 
 
 def users_page_from(body: JSON) -> UsersPage:

@@ -26,6 +26,7 @@ class NotificationKind(enum.StrEnum):
     SURVEY_ASSIGNED = "survey_assigned"
     ANNOUNCEMENT = "announcement"
     WELCOME = "welcome"  # first found in Slack: who the bot is, what is waiting
+    DIGEST = "digest"  # a day's low-priority news in one message (the person's preference)
 
 
 class Channel(enum.StrEnum):

@@ -99,6 +99,7 @@ SILENT: Mapping[str, str] = {
     "installation.refreshed": "administrators see it on the Slack page",
     "installation.reactivated": "administrators see it on the Slack page",
     "installation.removed": "administrators see it on the Slack page",
+    "installation.needs_reconnecting": "administrators see it (and Reconnect) on the Slack page",
     "organization.slack_switched": "an operator's switch, not news for members",
     "user.deactivated": "the person can no longer act; nobody needs a DM",
     "program.slack_opt_in_changed": "administrators see it on the Slack page",

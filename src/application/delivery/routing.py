@@ -88,7 +88,7 @@ async def _slack_route(uow: SlackUnitOfWork, user_id: UserId) -> SlackRoute | st
         if route is not None:
             return route
     if identities:
-        return "Their Slack workspace is no longer connected."
+        return await _why_not(uow, identities)
     return "They were not found in a connected Slack workspace."
 
 
@@ -101,7 +101,16 @@ async def _through(uow: SlackUnitOfWork, identity: SlackIdentity) -> SlackRoute 
         installation_id=installation.id,
         token=installation.bot.token,
         workspace=workspace.team_id or workspace.enterprise_id or installation.id,
-        team_id=workspace.team_id,
+        # an org-wide token names the workspace: one the person was found in
+        team_id=workspace.team_id or next(iter(identity.team_ids), None),
         slack_user_id=identity.slack_user_id,
         timezone=identity.tz,
     )
+
+
+async def _why_not(uow: SlackUnitOfWork, identities: list[SlackIdentity]) -> str:
+    for identity in identities:
+        installation = await uow.installations.get(InstallationId(identity.installation_id))
+        if installation.needs_reconnecting:
+            return f"{installation.workspace.display_name} needs reconnecting."
+    return "Their Slack workspace is no longer connected."

@@ -5,8 +5,9 @@ holding a lease: a delivery that must wait is held or rescheduled and the lease 
 What Slack's answers lead to:
 - `ratelimited` (with Retry-After): that workspace's method pauses for every worker; retry then.
 - 5xx, timeouts (`SlackUnavailable`): retry with backoff and jitter; dead after N attempts.
-- `invalid_auth`, `token_revoked`, `account_inactive`: the installation cannot post; this
-  delivery goes by e-mail (the installation is flagged by the first-hour issue's work).
+- `invalid_auth`, `token_revoked`, `account_inactive`: the installation cannot post; it is
+  marked "needs reconnecting" (application/slack/reconnect.py) and this delivery, like every
+  one after it until an admin reconnects, goes by e-mail.
 - `user_not_found`, `channel_not_found`: this person goes by e-mail.
 - `invalid_blocks` and other refusals of the message itself: dead, with Slack's reason."""
 
@@ -33,6 +34,7 @@ from application.delivery.ports import (
     SlackRenderer,
     Turns,
 )
+from application.delivery.preferences import PersonalTiming
 from application.delivery.routing import MailRoute, NoRoute, SlackRoute, route_for
 from application.ports import Clock
 from application.slack.gateway import (
@@ -42,6 +44,7 @@ from application.slack.gateway import (
     SlackUnavailable,
 )
 from application.slack.ports import SlackUnitOfWork
+from application.slack.reconnect import note_refused_token
 from domain.ids import InstallationId, OrganizationId
 
 log = logging.getLogger(__name__)
@@ -86,6 +89,7 @@ class Sender:
     rng: Callable[[], float] = random.random
     calls: SlackCalls = attrs.field(factory=NotCounted)
     turns: Turns = attrs.field(factory=EveryTurn)
+    timing: PersonalTiming = attrs.field(factory=PersonalTiming)  # per-person preferences
 
     async def send_due(self, limit: int = 20, stop: asyncio.Event | None = None) -> int:
         """Claim up to `limit` due deliveries and settle each, one per turn; how many were
@@ -130,7 +134,15 @@ class Sender:
             return
         now = self.clock.now()
         timezone = route.timezone or organization.timezone
-        opens = organization.working_window.next_opening(now, timezone)
+        # -- the person's preferences (application.delivery.preferences): hours, digest ------
+        timing = await self.timing.decide(delivery, organization.working_window, timezone, now)
+        if timing.wait_until is not None or timing.went_in_digest:
+            await self._in_digest(delivery, route, timing.wait_until)
+            return
+        if timing.send_instead is not None:
+            delivery = attrs.evolve(delivery, notification=timing.send_instead)
+        opens = timing.window.next_opening(now, timezone)
+        # -- end of the person's preferences -------------------------------------------------
         if opens is not None:
             await self.store.hold(delivery.id, until=opens, lease_until=delivery.lease_until)
             return
@@ -177,6 +189,9 @@ class Sender:
         elif isinstance(refused, SlackUnavailable):
             await self._retry(delivery, f"Slack unavailable: {refused.detail or refused.code}")
         elif refused.code in _REROUTE_WORKSPACE | _REROUTE_PERSON:
+            if refused.code in _REROUTE_WORKSPACE:  # the token is lost: flag it for the admin
+                installation_id = InstallationId(route.installation_id)
+                await note_refused_token(self.uow_factory(), installation_id, refused, self.clock)
             reason = f"Slack answered {refused.code}."
             await self._settle(delivery, slack_refused=reason)
         else:
@@ -240,6 +255,7 @@ class Sender:
             except SlackError as refused:
                 self._count(UPDATE, refused)
                 log.warning("Could not update message of %s: %s", shown.id, refused.code)
+                await note_refused_token(self.uow_factory(), installation.id, refused, self.clock)
         await self.store.sent(
             delivery.id,
             channel=Channel.SLACK,
@@ -247,6 +263,17 @@ class Sender:
             now=self.clock.now(),
             lease_until=delivery.lease_until,
         )
+
+    async def _in_digest(
+        self, delivery: Delivery, route: SlackRoute | MailRoute, until: datetime | None
+    ) -> None:
+        """Waits for the daily digest (`until`), or went out in another delivery's digest."""
+        if until is not None:
+            await self.store.hold(delivery.id, until=until, lease_until=delivery.lease_until)
+            return
+        channel = Channel.SLACK if isinstance(route, SlackRoute) else Channel.EMAIL
+        await self.store.sent(delivery.id, channel=channel, slack=None, now=self.clock.now(),
+                              lease_until=delivery.lease_until)  # fmt: skip
 
     def _count(self, method: str, refused: SlackError | None = None) -> None:
         self.calls.called(method, rate_limited=isinstance(refused, SlackRateLimited))

@@ -90,6 +90,7 @@ class DeliveryWorker:
     async def run(self, stop: asyncio.Event) -> None:
         """Until `stop` is set; a round in progress is finished first."""
         while not stop.is_set():
+            self.wake.clear()  # before the round: a commit during it still wakes the next one
             try:
                 busy = await self.run_once(stop)
             except Exception:  # the database went away, say: keep going, it comes back
@@ -97,7 +98,6 @@ class DeliveryWorker:
                 busy = 0
             if busy:
                 continue
-            self.wake.clear()
             waiters = [asyncio.ensure_future(e.wait()) for e in (stop, self.wake)]
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(

@@ -37,6 +37,9 @@ class SlackRateLimited(SlackError):
 
 # Error codes that mean "this token is already dead": removal can go ahead.
 DEAD_TOKEN_CODES = frozenset({"token_revoked", "invalid_auth", "account_inactive", "not_authed"})
+# Slack's answers to a token it no longer accepts: outside a removal, the installation needs
+# reconnecting (`not_authed` is not among them: it means no token was sent at all).
+LOST_TOKEN_CODES = frozenset({"token_revoked", "invalid_auth", "account_inactive"})
 
 
 @attrs.frozen(kw_only=True)
@@ -88,6 +91,14 @@ class PostedMessage:
 
 
 @attrs.frozen(kw_only=True)
+class SlackTeam:
+    """A workspace an org-wide (Grid) install was granted (`auth.teams.list`)."""
+
+    id: str
+    name: str
+
+
+@attrs.frozen(kw_only=True)
 class UsersPage:
     users: Sequence[SlackUser]
     next_cursor: str | None
@@ -120,6 +131,10 @@ class SlackGateway(Protocol):
         """`users.lookupByEmail`; None when nobody has that email (`users_not_found`)."""
         ...
 
+    async def list_teams(self, token: str) -> Sequence[SlackTeam]:
+        """`auth.teams.list`, every page: the workspaces an org-wide token may act in."""
+        ...
+
     async def post_message(
         self,
         token: str,
@@ -148,4 +163,16 @@ class SlackGateway(Protocol):
     ) -> None:
         """`chat.update` of a message the app posted (`channel` is the D… id Slack returned);
         `blocks=[]` removes the blocks. Errors as for `post_message`."""
+        ...
+
+    async def publish_view(
+        self,
+        token: str,
+        *,
+        user_id: str,
+        view: Mapping[str, Any],
+        team_id: str | None = None,
+    ) -> None:
+        """`views.publish`: the person's Home tab becomes `view` (a `home` view of at most
+        100 blocks). Errors as for `post_message`."""
         ...

@@ -184,9 +184,10 @@ async def remove_workspace(
     async with uow:
         installation = await uow.installations.get(cmd.installation_id)
         ensure_same_organization(actor, installation.organization_id, "workspace installation")
-        if not installation.is_active or installation.bot is None:
+        if installation.is_removed:
             raise IllegalTransition(f"{installation.workspace.display_name} was already removed.")
-        await gateway.revoke(installation.bot.token)  # a dead token counts as revoked
+        if installation.bot is not None:
+            await gateway.revoke(installation.bot.token)  # a dead token counts as revoked
         installation.remove(by=RemovedBy.ADMIN, now=clock.now())
         await uow.commit()
         return installation

@@ -42,7 +42,7 @@ async def _remove_once(cmd: WorkspaceRemovedInSlack, uow: SlackUnitOfWork, clock
         changed = False
         for key in _candidate_keys(cmd):
             installation = await uow.installations.find_by_key(key)
-            if installation is not None and installation.is_active:
+            if installation is not None and not installation.is_removed:
                 installation.remove(by=RemovedBy.SLACK, now=now)
                 changed = True
                 break

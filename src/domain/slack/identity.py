@@ -38,6 +38,8 @@ class SlackIdentity(Aggregate):
     email: str
     tz: str | None
     seen_at: datetime
+    #: The workspaces the person was last found in (in a Grid, any of its workspaces).
+    team_ids: tuple[str, ...] = ()
 
     @classmethod
     def found(
@@ -52,12 +54,14 @@ class SlackIdentity(Aggregate):
         email: str,
         tz: str | None,
         now: datetime,
+        team_ids: tuple[str, ...] = (),
     ) -> SlackIdentity:
         """First seen in a directory: the person is welcomed (and told what waits for them)."""
         identity = cls(
             id=id, organization_id=organization_id, user_id=user_id,
             directory_key=directory_key, slack_user_id=slack_user_id,
             installation_id=installation_id, email=email, tz=tz, seen_at=now,
+            team_ids=team_ids,
         )  # fmt: skip
         identity.record(
             SlackIdentityFound(
@@ -68,13 +72,21 @@ class SlackIdentity(Aggregate):
         return identity
 
     def refresh(
-        self, *, installation_id: InstallationId, email: str, tz: str | None, now: datetime
+        self,
+        *,
+        installation_id: InstallationId,
+        email: str,
+        tz: str | None,
+        now: datetime,
+        team_ids: tuple[str, ...] | None = None,
     ) -> None:
-        """Seen again in a directory sync; keep what changed (timezone, email, workspace)."""
+        """Seen again in a directory sync; keep what changed (timezone, email, workspaces)."""
         self.installation_id = installation_id
         self.email = email
         self.tz = tz
         self.seen_at = now
+        if team_ids is not None:
+            self.team_ids = team_ids
 
 
 def identity_id(organization_id: str, directory_key: str, slack_user_id: str) -> str:

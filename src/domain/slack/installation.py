@@ -2,7 +2,10 @@
 
 The installation outlives the admin who made it: Slack delivery uses its bot, never a user's
 token. Removing it (from our admin page or from Slack) erases the bot token but keeps the
-record for audit; installing again makes it active again."""
+record for audit; installing again makes it active again. Slack may also stop accepting the
+bot token without telling us (`invalid_auth`, `token_revoked`, `account_inactive` outside any
+removal): the installation then needs reconnecting, and an admin's new install (Reconnect)
+makes it active again."""
 
 from __future__ import annotations
 
@@ -20,7 +23,16 @@ from domain.ids import InstallationId, OrganizationId, UserId
 
 class InstallationStatus(enum.StrEnum):
     ACTIVE = "active"
+    NEEDS_RECONNECTING = "needs_reconnecting"
     REMOVED = "removed"
+
+
+#: Slack's answers that mean the bot token no longer works, in a person's words.
+LOST_TOKEN_REASONS = {
+    "invalid_auth": "Slack no longer accepts mentorlink's token for it",
+    "token_revoked": "Its token was revoked in Slack",
+    "account_inactive": "Slack says the app or the workspace is no longer active",
+}
 
 
 class RemovedBy(enum.StrEnum):
@@ -59,6 +71,15 @@ class SlackWorkspace:
     @property
     def display_name(self) -> str:
         return self.team_name or self.enterprise_name or self.key
+
+
+@attrs.frozen(kw_only=True)
+class CoveredWorkspace:
+    """A workspace the installation reaches: its own, or one its Grid granted an org-wide
+    install (learnt at each directory sync)."""
+
+    team_id: str
+    name: str
 
 
 @attrs.frozen(kw_only=True)
@@ -109,9 +130,17 @@ class InstallationRemoved(InstallationEvent):
     removed_by: str
 
 
+@attrs.frozen(kw_only=True)
+class InstallationNeedsReconnecting(InstallationEvent):
+    topic: ClassVar[str] = "installation.needs_reconnecting"
+    reason: str
+
+
 @attrs.define(kw_only=True, eq=False)
 class WorkspaceInstallation(Aggregate):
-    """active -> removed (by an admin or from Slack) -> active again on reinstall."""
+    """active -> needs reconnecting (Slack refused its token) -> active again on reinstall;
+    active or needs reconnecting -> removed (by an admin or from Slack) -> active again on
+    reinstall."""
 
     id: InstallationId
     organization_id: OrganizationId
@@ -124,6 +153,12 @@ class WorkspaceInstallation(Aggregate):
     removed_at: datetime | None = None
     removed_by: RemovedBy | None = None
     directory_synced_at: datetime | None = None
+    #: Slack's error code when Slack stopped accepting the token (kept after a removal, so
+    #: the record says the token was already dead); cleared by a reinstall.
+    lost_reason: str | None = None
+    lost_at: datetime | None = None
+    #: The workspaces its last directory sync paged.
+    covered: tuple[CoveredWorkspace, ...] = ()
 
     @classmethod
     def install(
@@ -156,6 +191,22 @@ class WorkspaceInstallation(Aggregate):
         return self.status is InstallationStatus.ACTIVE
 
     @property
+    def needs_reconnecting(self) -> bool:
+        return self.status is InstallationStatus.NEEDS_RECONNECTING
+
+    @property
+    def is_removed(self) -> bool:
+        return self.status is InstallationStatus.REMOVED
+
+    @property
+    def lost_reason_text(self) -> str:
+        """Why it needs reconnecting, in words, with Slack's own code."""
+        if self.lost_reason is None:
+            return ""
+        words = LOST_TOKEN_REASONS.get(self.lost_reason, "Slack refused its token")
+        return f"{words} ({self.lost_reason})."
+
+    @property
     def team_id(self) -> str | None:
         return self.workspace.team_id
 
@@ -180,12 +231,28 @@ class WorkspaceInstallation(Aggregate):
         self.status = InstallationStatus.ACTIVE
         self.removed_at = None
         self.removed_by = None
+        self.lost_reason = None
+        self.lost_at = None
         kind = InstallationRefreshed if was_active else InstallationReactivated
         self.record(kind(**self._facts(now), installed_by=installed_by))
 
+    def token_refused(self, *, reason: str, now: datetime) -> bool:
+        """Slack answered `reason` (e.g. `invalid_auth`) to the bot token outside any removal:
+        stop using it until an admin reconnects. False (and nothing changes) when it already
+        needs reconnecting or was removed: many deliveries may learn it at once."""
+        if not self.is_active:
+            return False
+        if not reason:
+            raise InvalidInput("Say what Slack answered.")
+        self.status = InstallationStatus.NEEDS_RECONNECTING
+        self.lost_reason = reason
+        self.lost_at = now
+        self.record(InstallationNeedsReconnecting(**self._facts(now), reason=reason))
+        return True
+
     def remove(self, *, by: RemovedBy, now: datetime) -> None:
         """Stop using this workspace and forget its token; the record stays for audit."""
-        if not self.is_active:
+        if self.is_removed:
             raise IllegalTransition(f"{self.workspace.display_name} was already removed.")
         self.status = InstallationStatus.REMOVED
         self.bot = None
@@ -193,8 +260,12 @@ class WorkspaceInstallation(Aggregate):
         self.removed_by = by
         self.record(InstallationRemoved(**self._facts(now), removed_by=by.value))
 
-    def directory_synced(self, *, now: datetime) -> None:
+    def directory_synced(
+        self, *, now: datetime, covered: tuple[CoveredWorkspace, ...] | None = None
+    ) -> None:
         self.directory_synced_at = now
+        if covered is not None:
+            self.covered = covered
 
     def _facts(self, now: datetime) -> _Facts:
         return _Facts(

@@ -1,8 +1,13 @@
-"""auth.test and auth.revoke."""
+"""auth.test, auth.revoke and auth.teams.list."""
 
 from __future__ import annotations
 
+import base64
+import binascii
+
+from slack_sandbox.errors import SlackError
 from slack_sandbox.records import JSON
+from slack_sandbox.ui.icons import icon_url
 from slack_sandbox.web_api import params as p
 from slack_sandbox.web_api.method import Call, Method
 
@@ -34,7 +39,46 @@ def auth_revoke(call: Call) -> JSON:
     return {"ok": True, "revoked": True}
 
 
+def _team_cursor(team_id: str) -> str:
+    return base64.b64encode(f"team:{team_id}".encode()).decode()
+
+
+def auth_teams_list(call: Call) -> JSON:
+    """The workspaces the token may act in: every workspace of the Grid for an org-wide
+    install (the sandbox approves them all), the one workspace otherwise. Paged like Slack:
+    `limit` 1..1000 (default 100), an opaque `cursor`, `include_icon` adds `icon`."""
+    install = call.install
+    teams = call.state.teams_of(install)
+    limit = p.integer(call.params, "limit", 100)
+    if not 0 < limit <= 1000:
+        raise SlackError("invalid_limit")
+    start = 0
+    cursor = p.text(call.params, "cursor")
+    if cursor:
+        try:
+            kind, _, team_id = base64.b64decode(cursor, validate=True).decode().partition(":")
+        except (binascii.Error, UnicodeDecodeError) as exc:
+            raise SlackError("invalid_cursor") from exc
+        if kind != "team" or team_id not in teams:
+            raise SlackError("invalid_cursor")
+        start = teams.index(team_id)
+    out: list[JSON] = []
+    for team_id in teams[start:start + limit]:
+        team = call.state.directory.workspaces[team_id]
+        row: JSON = {"id": team.id, "name": team.name}
+        if p.flag(call.params, "include_icon"):
+            image = team.icon or icon_url(call.state.config.base_url, team.id)
+            row["icon"] = {"image_34": image, "image_44": image, "image_68": image,
+                           "image_88": image, "image_102": image, "image_132": image,
+                           "image_230": image, "image_default": False}
+        out.append(row)
+    following = teams[start + limit] if start + limit < len(teams) else None
+    return {"ok": True, "teams": out,
+            "response_metadata": {"next_cursor": _team_cursor(following) if following else ""}}
+
+
 METHODS = [
     Method("auth.test", auth_test),
     Method("auth.revoke", auth_revoke),
+    Method("auth.teams.list", auth_teams_list),
 ]

@@ -11,6 +11,7 @@ from domain.ids import InstallationId, UserId
 from domain.slack.installation import (
     BotCredentials,
     InstallationAdded,
+    InstallationNeedsReconnecting,
     InstallationReactivated,
     InstallationRefreshed,
     InstallationRemoved,
@@ -144,3 +145,53 @@ def test_a_reinstall_for_another_workspace_is_refused() -> None:
             now=LATER,
         )
     assert workspace.workspace == ENGINEERING
+
+
+# -- Slack stopped accepting the token: needs reconnecting --------------------------------
+
+
+def test_a_refused_token_needs_reconnecting_with_slacks_reason() -> None:
+    workspace = installation()
+    workspace.pull_events()
+    assert workspace.token_refused(reason="invalid_auth", now=LATER)
+    assert workspace.status is InstallationStatus.NEEDS_RECONNECTING
+    assert not workspace.is_active and not workspace.is_removed
+    assert (workspace.lost_reason, workspace.lost_at) == ("invalid_auth", LATER)
+    assert workspace.lost_reason_text == (
+        "Slack no longer accepts mentorlink's token for it (invalid_auth)."
+    )
+    event = only_event(workspace)
+    assert isinstance(event, InstallationNeedsReconnecting) and event.reason == "invalid_auth"
+
+
+def test_learning_it_twice_or_after_a_removal_changes_nothing() -> None:
+    workspace = installation()
+    workspace.token_refused(reason="token_revoked", now=LATER)
+    workspace.pull_events()
+    assert not workspace.token_refused(reason="invalid_auth", now=LATER)
+    assert workspace.lost_reason == "token_revoked" and not workspace.pull_events()
+    removed = installation()
+    removed.remove(by=RemovedBy.ADMIN, now=LATER)
+    removed.pull_events()
+    assert not removed.token_refused(reason="invalid_auth", now=LATER)
+    assert removed.status is InstallationStatus.REMOVED and not removed.pull_events()
+
+
+def test_reconnecting_reactivates_it_and_forgets_the_reason() -> None:
+    workspace = installation()
+    workspace.token_refused(reason="account_inactive", now=LATER)
+    workspace.pull_events()
+    workspace.reinstall(workspace=ENGINEERING, bot=bot("xoxb-9"), installed_by=UserId("ada"),
+                        installer_slack_user_id="W0ADA", now=LATER)  # fmt: skip
+    assert workspace.is_active and workspace.lost_reason is None and workspace.lost_at is None
+    assert isinstance(only_event(workspace), InstallationReactivated)
+
+
+def test_one_that_needs_reconnecting_can_still_be_removed_and_says_its_token_was_dead() -> None:
+    workspace = installation()
+    workspace.token_refused(reason="invalid_auth", now=LATER)
+    workspace.remove(by=RemovedBy.ADMIN, now=LATER)
+    assert workspace.is_removed and workspace.bot is None
+    assert workspace.lost_reason == "invalid_auth"
+    with pytest.raises(IllegalTransition):
+        workspace.remove(by=RemovedBy.ADMIN, now=LATER)

@@ -1,5 +1,6 @@
 """The Slack page (Manage > Engagement > Integrations > Slack) and its forms: add a workspace
-(off to Slack's consent page), remove one, sync its directory, switch programs.
+(off to Slack's consent page), reconnect or remove one, sync its directory, switch programs;
+who is matched in each directory (searchable) and the unmatched as CSV.
 
 Every form answers with a redirect back to the page and a flash message; a subject of another
 organization is a 404 page, and nothing is changed by a refused form."""
@@ -11,18 +12,19 @@ from typing import Any, TypeVar
 
 import msgspec
 from litestar import Controller, Request, get, post
-from litestar.params import FromPath, URLEncodedBody
+from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.plugins.flash import flash
-from litestar.response import Redirect, Template
+from litestar.response import Redirect, Response, Template
 
 from adapters.http.admin.delivery_section import delivery_view, quiet_hours_view
 from adapters.http.admin.pages_controller import INTEGRATIONS, CurrentViewer
 from adapters.http.admin.sessions import Viewer, only
+from adapters.http.admin.slack_people import people_view, unmatched_csv
 from adapters.http.dependencies import CurrentSlackApp, Runner
 from application.delivery.health import ReadDeliveryHealth, read_delivery_health
 from application.running import UseCaseRunner
 from application.slack.directory import SyncDirectory, sync_slack_directory
-from application.slack.gateway import SlackError
+from application.slack.gateway import SlackError, SlackUnavailable
 from application.slack.install import (
     BeginSlackInstall,
     RemoveWorkspace,
@@ -65,7 +67,9 @@ def _back() -> Redirect:
 
 
 def slack_trouble(error: SlackError) -> str:
-    return f"Slack could not do it ({error.code}). Nothing was changed; try again later."
+    if isinstance(error, SlackUnavailable) or error.code in {"ratelimited", "fatal_error"}:
+        return f"Slack could not do it ({error.code}). Nothing was changed; try again later."
+    return f"Slack refused it ({error.code}). Nothing was changed."
 
 
 class SlackPageController(Controller):
@@ -73,7 +77,7 @@ class SlackPageController(Controller):
     guards = [only(Role.GLOBAL_ADMIN)]
 
     @get("/")
-    async def page(self, viewer: CurrentViewer, runner: Runner) -> Template:
+    async def page(self, viewer: CurrentViewer, runner: Runner, q: FromQuery[str] = "") -> Template:
         overview = await runner(slack_overview, None, viewer.actor)
         health = await runner(read_delivery_health, ReadDeliveryHealth(), viewer.actor)
         organization = await runner(read_working_window, ReadWorkingWindow(), viewer.actor)
@@ -82,6 +86,7 @@ class SlackPageController(Controller):
             "overview": overview,
             "delivery": delivery_view(health, organization),
             "quiet_hours": quiet_hours_view(organization),
+            "people": people_view(overview, q),
         }
         return Template("slack.html", context=context)
 
@@ -100,6 +105,38 @@ class SlackPageController(Controller):
             flash(request, refused.message, "error")
             return _back()
         return Redirect(slack.authorize_url(attempt.id), status_code=303)
+
+    @post("/workspaces/{installation_id:str}/reconnect", status_code=303)
+    async def reconnect(
+        self,
+        request: Request[Any, Any, Any],
+        installation_id: FromPath[str],
+        viewer: CurrentViewer,
+        runner: Runner,
+        slack: CurrentSlackApp,
+    ) -> Redirect:
+        """Run the OAuth install again for this workspace (or Grid): Slack's consent page
+        with it preselected; coming back reactivates the installation."""
+        workspace = await _listed(runner, viewer, installation_id)
+        try:
+            command = BeginSlackInstall(session_id=viewer.session_id)
+            attempt = await runner(begin_slack_install, command, viewer.actor)
+        except DomainError as refused:
+            flash(request, refused.message, "error")
+            return _back()
+        target = workspace.installation.workspace
+        return Redirect(
+            slack.authorize_url(attempt.id, team=target.team_id or target.enterprise_id),
+            status_code=303,
+        )
+
+    @get("/unmatched.csv")
+    async def unmatched_csv(
+        self, viewer: CurrentViewer, runner: Runner, directory: FromQuery[str] = ""
+    ) -> Response[str]:
+        """Program members not found in Slack (in one Grid or workspace, or in none)."""
+        overview = await runner(slack_overview, None, viewer.actor)
+        return unmatched_csv(overview, directory)
 
     @get("/workspaces/{installation_id:str}/remove")
     async def confirm_removal(
@@ -120,7 +157,12 @@ class SlackPageController(Controller):
         removed = await _refusals_flashed(request, runner(remove_workspace, command, viewer.actor))
         if removed is not None:
             name = removed.workspace.display_name
-            flash(request, f"Removed {name}. Its bot token was revoked at Slack.", "success")
+            token = (
+                "Slack had already stopped accepting its token."
+                if removed.lost_reason
+                else "Its bot token was revoked at Slack."
+            )
+            flash(request, f"Removed {name}. {token}", "success")
         return _back()
 
     @post("/workspaces/{installation_id:str}/sync", status_code=303)
@@ -174,8 +216,15 @@ class SlackPageController(Controller):
 async def _connected(
     runner: UseCaseRunner, viewer: Viewer, installation_id: str
 ) -> ConnectedWorkspace:
+    return await _listed(runner, viewer, installation_id)
+
+
+async def _listed(
+    runner: UseCaseRunner, viewer: Viewer, installation_id: str
+) -> ConnectedWorkspace:
+    """One of the organization's installations that is not removed, else a 404."""
     overview = await runner(slack_overview, None, viewer.actor)
     for workspace in overview.workspaces:
-        if workspace.installation.id == installation_id and workspace.installation.is_active:
+        if workspace.installation.id == installation_id and not workspace.installation.is_removed:
             return workspace
     raise NotFound("No such connected workspace.")

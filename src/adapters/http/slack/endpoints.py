@@ -14,15 +14,18 @@ from adapters.http.slack.interactivity import slack_interactivity
 from adapters.http.slack.oauth_callback import oauth_callback
 from adapters.slack.slack_app import SlackApp
 from application.reactions import Reactions
+from application.slack.home_publishing import HomePublisher
 
 
-def slack_endpoints(*, slack: SlackApp, reactions: Reactions) -> list[ControllerRouterHandler]:
+def slack_endpoints(
+    *, slack: SlackApp, reactions: Reactions, homes: HomePublisher | None = None
+) -> list[ControllerRouterHandler]:
     """`slack` is our app's signing secret and OAuth URLs; `reactions` run what follows an
-    install once the browser has its answer."""
+    install once the browser has its answer; `homes` publishes Home tabs."""
     events = Router(
         path="/",
         route_handlers=[slack_events, slack_interactivity],
-        dependencies={"slack": always(slack)},
+        dependencies={"slack": always(slack), "homes": always(homes)},
     )
     callback = page_router([oauth_callback], slack=always(slack), reactions=always(reactions))
     return [events, callback]

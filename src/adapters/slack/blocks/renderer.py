@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from adapters.slack.blocks import connections, meetings, requests, welcome
+from adapters.slack.blocks import connections, digest, meetings, requests, welcome
 from adapters.slack.blocks.parts import Rendered, note
 from application.delivery.model import Notification, NotificationKind
 from application.delivery.ports import SlackContent
@@ -28,6 +28,7 @@ RENDERERS: Mapping[NotificationKind, Callable[[Notification], Rendered]] = {
     K.MEETING_ANSWERED: meetings.meeting_answered,
     K.ANNOUNCEMENT: welcome.announcement,
     K.WELCOME: welcome.welcome,
+    K.DIGEST: digest.digest,
 }
 
 

@@ -1,0 +1,2 @@
+"""The Home tab as Block Kit: the connection area (`view`) and "Your notifications"
+(`preferences`)."""
