@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 
 RESTART_PAGES = 256  # a log this long (1 MB of 4 kB pages) is started over at the next round
 GATE_TIMEOUT_S = 0.05  # how long the last copy waits for a write transaction in progress
+FORCE_PAGES = 4 * RESTART_PAGES  # ... and copied to its end even past a write in progress
 RESTART_WAIT_S = 0.05  # how long starting the log over waits for another process's writer
 
 
@@ -158,7 +159,9 @@ class WalCheckpointer:
         # A log of 1 frame is our own last restart: nothing to start over.
         if logged < self.restart_pages and not (not busy and copied == logged > 1):
             return
-        with self.gate.closed(GATE_TIMEOUT_S):
+        with self.gate.closed(GATE_TIMEOUT_S) as quiet:
+            if not quiet and logged < FORCE_PAGES:
+                return  # a write still in progress would find the log all copied: next round
             pin.execute("COMMIT")
             busy, logged, copied = self.checkpoint(connection)
             if not busy and copied == logged > 1:
