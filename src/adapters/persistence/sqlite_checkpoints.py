@@ -12,13 +12,13 @@ beginning only when a writer begins while *every* frame has been copied back. A 
 that runs beside the writers (PASSIVE, which never waits for them) almost always sees a commit
 land while it copies, so under steady load the log was never started over and grew until the
 old safety net (4,000 pages) made a request's own commit checkpoint it. So each round copies
-the bulk beside the writers, and when the log is long, copies the last few frames with this
-process's writers held back at the `WriteGate` (reads go on). Whenever a round has copied
-everything (under the gate, or beside the writers when the log is short), it starts the log
-over itself with an empty write of its own (`user_version` rewritten unchanged), so that the
-sync of the new log's header, which SQLite makes whenever a writer starts the log over,
-happens on this thread rather than in a request's commit on the event loop. (A writer may
-still get there first and make that one sync: another process, or rarely the event loop.)
+the bulk beside the writers, and when the log is long, or the bulk was all there was, copies
+the last frames with this process's writers held back at the `WriteGate` (reads go on) and
+starts the log over itself with an empty write of its own (`user_version` rewritten
+unchanged): the sync of the new log's header, which SQLite makes whenever a writer starts the
+log over, then happens on this thread rather than in a request's commit on the event loop.
+(A writer may still get there first and make that one sync: another process, or rarely the
+event loop; see `_round`.)
 The same object runs the group commit (`sqlite_group_commit`).
 """
 
