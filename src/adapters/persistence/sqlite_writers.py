@@ -9,8 +9,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import weakref
+from collections.abc import AsyncIterator
 
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 _Locks = weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock]
 _WRITERS: weakref.WeakKeyDictionary[AsyncEngine, _Locks] = weakref.WeakKeyDictionary()
@@ -21,6 +22,17 @@ def writers_turn(engine: AsyncEngine) -> contextlib.AbstractAsyncContextManager[
     if engine.dialect.name != "sqlite":
         return contextlib.nullcontext()
     return _sqlite_writer(engine)
+
+
+@contextlib.asynccontextmanager
+async def write_transaction(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    """A transaction committed in this process's turn (rolled back on an error). The connection
+    goes back to the pool after the turn: while the server runs on SQLite, that is where it
+    waits for the group commit to make the commit durable, and the next writer need not wait
+    for that sync too (several then share one)."""
+    # Left in reverse order: commit, end of the turn, then the connection's return.
+    async with engine.connect() as connection, writers_turn(engine), connection.begin():
+        yield connection
 
 
 def _sqlite_writer(engine: AsyncEngine) -> asyncio.Lock:

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from adapters.persistence.database import create_engine
 from adapters.persistence.sqlite_checkpoints import WalCheckpointer
 from adapters.persistence.sqlite_group_commit import WriteGate
+from adapters.persistence.sqlite_writers import write_transaction
 
 
 @pytest.fixture
@@ -175,3 +176,20 @@ async def test_the_keeper_starts_a_long_log_over_itself(tmp_path: Path) -> None:
     finally:
         keeper.stop()
         await engine.dispose()
+
+
+async def test_a_writer_waits_for_durability_after_its_turn(
+    engine: AsyncEngine, keeper: WalCheckpointer
+) -> None:
+    """The next writer commits while the first waits for the sync: one sync can cover both."""
+
+    async def write(body: str) -> None:
+        async with write_transaction(engine) as connection:
+            await connection.execute(text("INSERT INTO notes VALUES (:b)"), {"b": body})
+
+    with keeper.group_commit._syncing:  # no sync can finish until this is released
+        writes = [asyncio.create_task(write(str(i))) for i in range(2)]
+        await _turns()
+        assert not any(w.done() for w in writes)
+        assert await _count(engine) == 2  # both committed, neither acknowledged yet
+    await asyncio.gather(*writes)
