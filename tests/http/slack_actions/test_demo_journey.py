@@ -149,7 +149,7 @@ async def test_the_end_user_demo(world: World, tmp_path: Path) -> None:
     done = await sam.submit({"q.notes": {"answer": "Very helpful so far."}})
     assert done["ok"], done
     await world.deliver()
-    await sam.shows("survey-answered", "Answered")
+    await sam.shows("survey-answered", "Thanks, answered")
     assert len(list(shots.glob("*.html"))) == 10
 
 

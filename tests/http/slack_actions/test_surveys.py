@@ -60,7 +60,7 @@ async def test_a_two_page_survey_is_answered_with_back_and_next(world: World) ->
     assert await world.ok("GET", "/me/surveys", "sam") == []
     await world.deliver()
     synced = await world.dm(SAM, dm["ts"])
-    assert "Answered" in json.dumps(synced["blocks"])
+    assert "Thanks, answered" in json.dumps(synced["blocks"])
     assert "survey.take" not in json.dumps(synced["blocks"])
 
 
