@@ -79,11 +79,16 @@ async def test_only_a_commit_that_writes_outbox_rows_rings(
 
 @pytest.mark.postgres
 async def test_another_process_listening_on_postgresql_is_rung_after_the_commit(
-    belled: tuple[Factory, Rings, str | None], postgres_url: str | None
+    postgres_url: str | None,
 ) -> None:
-    factory, _, url = belled
-    if url is None or not url.startswith("postgres"):
-        pytest.skip("NOTIFY is PostgreSQL's")
+    require(postgres_url is not None, "PostgreSQL at 127.0.0.1:5432")
+    assert postgres_url is not None
+    url, engine = postgres_url, create_engine(postgres_url)
+    sealer = TokenSealer(["bell-key"])
+
+    def factory() -> UnitOfWork:
+        return SqlUnitOfWork(engine, sealer)
+
     graph = await save_graph(factory)
     listener_engine = create_engine(url)
     far_bell = OutboxBell()
@@ -107,3 +112,4 @@ async def test_another_process_listening_on_postgresql_is_rung_after_the_commit(
         stop.set()
         await asyncio.wait_for(listening, 5)
         await listener_engine.dispose()
+        await engine.dispose()
