@@ -5,23 +5,36 @@ its database calls run on that loop). Left alone it would take every other turn:
 work to deliver would add its whole batch to the latency of the requests that arrive
 meanwhile. `RequestTraffic` counts the HTTP requests in flight (an ASGI middleware) and lets
 the worker start its next unit of work (one outbox row, one delivery) only when none is, or
-after `longest_wait` so that sustained load cannot starve delivery altogether."""
+after `longest_wait` so that sustained load cannot starve delivery altogether.
+
+It also sheds load: beyond `most_in_flight` requests at once the server is far behind (each
+waits for all those before it), and a request is answered 503 with `Retry-After` at once
+instead of joining a queue it would leave only by the client's timeout. The health check is
+always answered."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 from typing import Any
 
 import attrs
 
 ASGIApp = Any  # litestar's ASGI types, kept loose: this wraps any ASGI app
+ALWAYS_ANSWERED = frozenset({"/healthz"})
+_BUSY = json.dumps({
+    "error": "server_busy",
+    "detail": "The server is handling too many requests right now; try again in a second.",
+}).encode()  # fmt: skip
 
 
 @attrs.define
 class RequestTraffic:
     longest_wait: float = 0.5  # seconds a unit of delivery waits at most under load
+    most_in_flight: int = 100  # more at once are refused (503) rather than queued
     in_flight: int = 0
+    refused: int = 0
     _idle: asyncio.Event | None = None
 
     def middleware(self, app: ASGIApp) -> ASGIApp:
@@ -30,6 +43,10 @@ class RequestTraffic:
         async def counted(scope: Any, receive: Any, send: Any) -> None:
             if scope["type"] != "http":
                 await app(scope, receive, send)
+                return
+            if self.in_flight >= self.most_in_flight and scope["path"] not in ALWAYS_ANSWERED:
+                self.refused += 1
+                await _refuse(send)
                 return
             self._started()
             try:
@@ -60,3 +77,13 @@ class RequestTraffic:
         self._idle.clear()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._idle.wait(), self.longest_wait)
+
+
+async def _refuse(send: Any) -> None:
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(_BUSY)).encode()),
+        (b"retry-after", b"1"),
+    ]
+    await send({"type": "http.response.start", "status": 503, "headers": headers})
+    await send({"type": "http.response.body", "body": _BUSY})

@@ -11,7 +11,7 @@ from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.persistence import tables as t
-from adapters.persistence.sqlite_writers import writers_turn
+from adapters.persistence.sqlite_writers import write_transaction
 from application.browser_sessions import BrowserSession
 
 _S = t.browser_sessions.c
@@ -74,7 +74,7 @@ class SqlBrowserSessions:
         self._engine = engine
 
     async def add(self, session: BrowserSession) -> None:
-        async with writers_turn(self._engine), self._engine.begin() as conn:
+        async with write_transaction(self._engine) as conn:
             await conn.execute(self._forget_dead, {"now": session.started_at})
             await conn.execute(t.browser_sessions.insert(), attrs.asdict(session))
 
@@ -97,6 +97,6 @@ class SqlBrowserSessions:
         return await self._rowcount(self._end_for_user, {"user_id": user_id})
 
     async def _rowcount(self, statement: Any, values: dict[str, Any]) -> int:
-        async with writers_turn(self._engine), self._engine.begin() as conn:
+        async with write_transaction(self._engine) as conn:
             result = await conn.execute(statement, values)
         return int(result.rowcount)

@@ -17,6 +17,10 @@ from adapters.persistence.sqlite_checkpoints import SAFETY_NET_PAGES
 # take turns on an asyncio lock). Statements run on the event loop, so keep it short: write
 # transactions last milliseconds, and a longer wait ends in a clear 409 instead of a stall.
 BUSY_TIMEOUT_MS = 1000
+# How long a unit of work waits for a pooled SQLite connection. Every statement runs on the
+# event loop, so connections are only held across waits for the writers' turn: a wait this long
+# means the server is far behind; failing beats a stall (`RequestTraffic` sheds load earlier).
+SQLITE_POOL_TIMEOUT_S = 5.0
 # A pooled PostgreSQL connection idle for longer than this is pinged before it is reused.
 IDLE_PING_SECONDS = 10.0
 
@@ -39,7 +43,13 @@ def create_engine(
     full = async_url(url)
     if full.startswith("sqlite"):
         registry.register("sqlite.inloop", "adapters.persistence.sqlite_inloop", "dialect")
-        engine = create_async_engine(full, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        engine = create_async_engine(
+            full,
+            connect_args={"timeout": BUSY_TIMEOUT_MS / 1000},
+            pool_size=pool_size,
+            max_overflow=pool_size,
+            pool_timeout=SQLITE_POOL_TIMEOUT_S,
+        )
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
     engine = create_async_engine(full, pool_size=pool_size, max_overflow=pool_size)

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.persistence import tables as t
 from adapters.persistence.memory_store import MemoryStore
-from adapters.persistence.sqlite_writers import writers_turn
+from adapters.persistence.sqlite_writers import write_transaction
 from application.ports import OutboxMessage
 
 MAX_ATTEMPTS = 8  # then the row is dead, its last error kept
@@ -126,7 +126,7 @@ class SqlOutbox:
         if limit <= 0:
             return []
         values = {"now": now, "limit": limit, "until": now + lease}
-        async with writers_turn(self._engine), self._engine.begin() as conn:
+        async with write_transaction(self._engine) as conn:
             rows = (await conn.execute(self._claim, values)).mappings().all()
         return sorted((OutboxMessage(**row) for row in rows), key=lambda m: m.id)
 
@@ -146,6 +146,6 @@ class SqlOutbox:
         return await self._settle(self._release, {"row_id": id, "at": now})
 
     async def _settle(self, statement: Any, values: dict[str, Any]) -> bool:
-        async with writers_turn(self._engine), self._engine.begin() as conn:
+        async with write_transaction(self._engine) as conn:
             result = await conn.execute(statement, values)
         return int(result.rowcount) == 1

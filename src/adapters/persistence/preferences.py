@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.persistence import tables as t
-from adapters.persistence.sqlite_writers import writers_turn
+from adapters.persistence.sqlite_writers import write_transaction
 from application.preferences import DigestItem
 from domain.errors import ConcurrencyConflict
 from domain.ids import OrganizationId, UserId
@@ -79,7 +79,7 @@ class SqlPreferenceStore:
 
     async def save(self, preferences: NotificationPreferences) -> None:
         values = _row(preferences)
-        async with writers_turn(self._engine), self._engine.begin() as conn:
+        async with write_transaction(self._engine) as conn:
             if preferences.version == 0:
                 try:
                     await conn.execute(insert(t.notification_preferences).values(**values))
@@ -98,7 +98,7 @@ class SqlPreferenceStore:
         preferences.version += 1
 
     async def add_to_digest(self, item: DigestItem) -> bool:
-        async with writers_turn(self._engine), self._engine.begin() as conn:
+        async with write_transaction(self._engine) as conn:
             try:
                 await conn.execute(insert(t.digest_items).values(**attrs.asdict(item)))
             except IntegrityError:
@@ -107,7 +107,7 @@ class SqlPreferenceStore:
 
     async def take_digest(self, user_id: str, due_at: datetime, *, by: str) -> Sequence[DigestItem]:
         mine = and_(_D.user_id == user_id, _D.due_at == due_at)
-        async with writers_turn(self._engine), self._engine.begin() as conn:
+        async with write_transaction(self._engine) as conn:
             await conn.execute(delete(t.digest_items).where(_D.due_at <= due_at - FORGET_AFTER))
             # One UPDATE: of two takers, each row goes to the one whose update wrote it first.
             await conn.execute(

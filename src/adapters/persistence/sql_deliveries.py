@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.persistence import tables as t
 from adapters.persistence.delivery_rows import DUE, delivery_from_row, delivery_row
-from adapters.persistence.sqlite_writers import writers_turn
+from adapters.persistence.sqlite_writers import write_transaction
 from application.delivery.model import Channel, Delivery, DeliveryStatus, SlackMessageRef
 from domain.errors import NotFound
 
@@ -126,7 +126,7 @@ class SqlDeliveryStore:
         self._engine = engine
 
     async def expand(self, outbox_id: int, deliveries: Sequence[Delivery]) -> bool:
-        async with writers_turn(self._engine), self._engine.begin() as conn:
+        async with write_transaction(self._engine) as conn:
             # The row lock this UPDATE takes makes a second expansion wait, then find the
             # row handled: it stores nothing.
             marked = await conn.execute(self._handled, {"outbox_id": outbox_id})
@@ -140,7 +140,7 @@ class SqlDeliveryStore:
         if limit <= 0:
             return []
         values = {"now": now, "limit": limit, "until": now + lease}
-        async with writers_turn(self._engine), self._engine.begin() as conn:
+        async with write_transaction(self._engine) as conn:
             ids = (await conn.execute(self._due, values)).scalars().all()
             if not ids:
                 return []
@@ -299,6 +299,6 @@ class SqlDeliveryStore:
         return await self._change(statement, values)
 
     async def _change(self, statement: Any, values: dict[str, Any]) -> bool:
-        async with writers_turn(self._engine), self._engine.begin() as conn:
+        async with write_transaction(self._engine) as conn:
             result = await conn.execute(statement, values)
         return int(result.rowcount) == 1

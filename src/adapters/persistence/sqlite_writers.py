@@ -9,8 +9,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import weakref
+from collections.abc import AsyncIterator
 
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 _Locks = weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock]
 _WRITERS: weakref.WeakKeyDictionary[AsyncEngine, _Locks] = weakref.WeakKeyDictionary()
@@ -21,6 +22,19 @@ def writers_turn(engine: AsyncEngine) -> contextlib.AbstractAsyncContextManager[
     if engine.dialect.name != "sqlite":
         return contextlib.nullcontext()
     return _sqlite_writer(engine)
+
+
+@contextlib.asynccontextmanager
+async def write_transaction(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    """A transaction committed in this process's turn (rolled back on an error).
+
+    The connection is taken from the pool *before* the turn, as a unit of work does (it
+    connects first and waits for its turn to commit): a writer that held the turn while it
+    waited for a connection would deadlock with units of work holding every connection while
+    they wait for the turn (seen under overload: every request then waited for the pool's
+    timeout)."""
+    async with engine.connect() as connection, writers_turn(engine), connection.begin():
+        yield connection
 
 
 def _sqlite_writer(engine: AsyncEngine) -> asyncio.Lock:

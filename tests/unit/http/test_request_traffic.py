@@ -58,3 +58,31 @@ async def test_websockets_and_lifespan_are_not_counted() -> None:
     app.finish.set()
     await traffic.middleware(app)({"type": "lifespan"}, None, None)
     assert traffic.in_flight == 0
+
+
+async def test_beyond_the_most_in_flight_a_request_is_refused_at_once_with_retry_after() -> None:
+    traffic, app = RequestTraffic(most_in_flight=2), SlowApp()
+    counted = traffic.middleware(app)
+    scope = {"type": "http", "path": "/api/v1/me/connections"}
+    running = [asyncio.create_task(counted(scope, None, None)) for _ in range(2)]
+    await asyncio.sleep(0)
+    sent: list[dict[str, Any]] = []
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    await asyncio.wait_for(counted(scope, None, send), 1.0)  # not queued behind the two
+    assert sent[0]["status"] == 503
+    assert (b"retry-after", b"1") in sent[0]["headers"]
+    assert b"server_busy" in sent[1]["body"]
+    health: list[dict[str, Any]] = []
+
+    async def health_send(message: dict[str, Any]) -> None:
+        health.append(message)
+
+    checked = asyncio.create_task(counted({"type": "http", "path": "/healthz"}, None, health_send))
+    await asyncio.sleep(0)
+    assert not health and traffic.in_flight == 3  # the health check is let through
+    app.finish.set()
+    await asyncio.gather(*running, checked)
+    assert traffic.in_flight == 0 and traffic.refused == 1
