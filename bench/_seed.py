@@ -340,6 +340,20 @@ async def _mark_handled_since(engine: AsyncEngine, after_id: int) -> None:
         )
 
 
+async def _backlog(engine: AsyncEngine) -> int:
+    from adapters.persistence import tables as t
+
+    outbox, deliveries = t.outbox.c, t.deliveries.c
+    async with engine.connect() as conn:
+        rows = (await conn.execute(
+            select(func.count()).where(outbox.status.in_(("pending", "sending")))
+        )).scalar() or 0  # fmt: skip
+        due = (await conn.execute(
+            select(func.count()).where(deliveries.status.in_(("pending", "sending", "retrying")))
+        )).scalar() or 0  # fmt: skip
+    return int(rows) + int(due)
+
+
 class Seeder:
     """Seeds one benchmark database. Each call gets its own event loop and engine, built by
     the composition root from Settings; `seconds` adds up the time spent seeding."""
@@ -375,6 +389,20 @@ class Seeder:
             return asyncio.run(seeded())
         finally:
             self.seconds += time.perf_counter() - started
+
+    def delivery_backlog(self) -> int:
+        """Outbox rows and deliveries the server's worker has not finished yet (held ones,
+        waiting for quiet hours to end, are not counted)."""
+        from adapters.persistence.database import create_engine
+
+        async def count() -> int:
+            engine = create_engine(self.database_url, pool_size=1)
+            try:
+                return await _backlog(engine)
+            finally:
+                await engine.dispose()
+
+        return asyncio.run(count())
 
     def organization(self, *, readers: int) -> Organization:
         """Seed the organization and its readers (once); later calls return the same one."""
