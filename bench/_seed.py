@@ -404,6 +404,15 @@ class Seeder:
 
         return asyncio.run(count())
 
+    def wait_for_worker(self, patience_s: float = 180.0) -> int:
+        """Let a step start from a server at rest: its in-process worker has delivered what
+        earlier steps caused (it yields to requests, so it falls behind during a step and
+        catches up after). Returns the backlog left when patience ran out (else 0)."""
+        deadline = time.monotonic() + patience_s
+        while (backlog := self.delivery_backlog()) and time.monotonic() < deadline:
+            time.sleep(1)
+        return backlog
+
     def organization(self, *, readers: int) -> Organization:
         """Seed the organization and its readers (once); later calls return the same one."""
         if self._organization is None:

@@ -190,15 +190,6 @@ class DatabaseRun:
         taken, self.spare = self.spare[:needed], self.spare[needed:]
         return taken
 
-    def _wait_for_worker(self, patience_s: float = 180.0) -> int:
-        """Each step starts from a server at rest: the in-process worker has delivered what
-        the previous steps' accepts caused (it yields to requests, so it falls behind during a
-        step and catches up after). Returns the backlog left when patience ran out (0)."""
-        deadline = time.monotonic() + patience_s
-        while (backlog := self.seeder.delivery_backlog()) and time.monotonic() < deadline:
-            time.sleep(1)
-        return backlog
-
     def step(self, scenario: str, rate: int) -> dict[str, Any]:
         """Seed what the step consumes, run the generator once, and record the outcome."""
         config = self.config
@@ -211,7 +202,7 @@ class DatabaseRun:
             json.dumps({"requests": _plan(scenario, total, targets, org.reader_tokens)})
         )
         out = self.workdir / f"result-{scenario}-{rate}.json"
-        backlog = self._wait_for_worker()
+        backlog = self.seeder.wait_for_worker()
         busy_before = _wait_for_quiet_host()
         cpu, wall, host = self.server.cpu_seconds(), time.monotonic(), host_cpu_ticks()
         subprocess.run(

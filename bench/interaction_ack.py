@@ -240,9 +240,10 @@ class BoltServer(LoggedProcess):
 
 
 def run_step(target: Any, plan: list[list[Any]], rate: int, config: Config, workdir: Path,
-             label: str) -> dict[str, Any]:  # fmt: skip
+             label: str, seeder: Seeder | None = None) -> dict[str, Any]:  # fmt: skip
     plan_file, out = workdir / f"plan-{label}-{rate}.json", workdir / f"result-{label}-{rate}.json"
     plan_file.write_text(json.dumps({"requests": plan}))
+    backlog = seeder.wait_for_worker() if seeder is not None else 0
     busy_before = _wait_for_quiet_host()
     cpu, wall = target.cpu_seconds(), time.monotonic()
     subprocess.run(
@@ -262,6 +263,7 @@ def run_step(target: Any, plan: list[list[Any]], rate: int, config: Config, work
         "p50_ms": overall["latency_ms"]["p50"], "p99_ms": overall["latency_ms"]["p99"],
         "failures": overall["failures"], "statuses": overall.get("statuses"),
         "server_cpu_share": round(cpu / wall, 3), "host_busy_before": busy_before,
+        "delivery_backlog_at_start": backlog,
         "rss_mb": round(target.memory_kb()["VmRSS"] / 1024, 1), "passed": passed,
     }  # fmt: skip
     print(f"  {label:>16} {rate:>5}/s  p50 {row['p50_ms']:>7.1f}  p99 {row['p99_ms']:>7.1f} ms"
@@ -270,11 +272,11 @@ def run_step(target: Any, plan: list[list[Any]], rate: int, config: Config, work
     return row
 
 
-def ladder(target: Any, plans: Any, config: Config, workdir: Path, label: str
-           ) -> tuple[list[dict[str, Any]], int | None]:  # fmt: skip
+def ladder(target: Any, plans: Any, config: Config, workdir: Path, label: str,
+           seeder: Seeder | None = None) -> tuple[list[dict[str, Any]], int | None]:  # fmt: skip
     rows, best = [], None
     for rate in (TARGET_RATE, *config.ladder):
-        row = run_step(target, plans(rate), rate, config, workdir, label)
+        row = run_step(target, plans(rate), rate, config, workdir, label, seeder)
         rows.append(row)
         if not row["passed"]:
             break
@@ -322,7 +324,9 @@ def main() -> None:
                 server = Server.start(url, workdir / f"server-{db}.log", env=env)
                 clicks = Clicks(targets, slack_users.__getitem__, sink_url, config)
                 try:
-                    rows, best[db] = ladder(server, clicks, config, workdir, f"mentorlink {db}")
+                    rows, best[db] = ladder(
+                        server, clicks, config, workdir, f"mentorlink {db}", seeder
+                    )
                 finally:
                     server.stop()
                 results[db] = {"steps": rows, "highest_rate": best[db]}
