@@ -123,7 +123,7 @@ class Server(LoggedProcess):
         env = bench_env(database_url, env)
         log_file = log.open("wb")
         command = [
-            *mentorlink_command(), "serve",
+            *prefix, *mentorlink_command(), "serve",
             "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
         ]  # fmt: skip
         process = subprocess.Popen(command, env=env, stdout=log_file, stderr=subprocess.STDOUT)

@@ -41,6 +41,7 @@ from adapters.persistence.slack_pacing import MemorySlackPacing, SqlSlackPacing
 from adapters.persistence.sql_deliveries import SqlDeliveryStore
 from adapters.persistence.sql_uow import SqlUnitOfWork
 from adapters.persistence.sqlite_checkpoints import WalCheckpointer, sqlite_file
+from adapters.persistence.sqlite_writers import holding_writers
 from adapters.settings import SLACK_API, Settings
 from adapters.slack.actions import default_registry
 from adapters.slack.actions.dispatch import Interactions
@@ -263,6 +264,8 @@ def create_app(settings: Settings | None = None, container: Container | None = N
 
     async def start() -> None:
         if checkpointer is not None:
+            loop = asyncio.get_running_loop()
+            checkpointer.hold_writers = holding_writers(container.engine(), loop)
             checkpointer.start()
         if delivering is not None:
             delivering.start()

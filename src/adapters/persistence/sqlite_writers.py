@@ -7,9 +7,11 @@ request latency; other processes still use busy_timeout."""
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
+import threading
 import weakref
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Iterator
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -45,3 +47,32 @@ def _sqlite_writer(engine: AsyncEngine) -> asyncio.Lock:
     if lock is None:
         lock = per_loop[loop] = asyncio.Lock()
     return lock
+
+
+def holding_writers(
+    engine: AsyncEngine, loop: asyncio.AbstractEventLoop
+) -> Callable[[float], contextlib.AbstractContextManager[bool]]:
+    """For another thread (the checkpoint thread): hold `loop`'s writers back for a block by
+    taking their turn on that loop. The block gets whether the turn came within the timeout
+    (if not, it runs without it and nothing is held)."""
+
+    @contextlib.contextmanager
+    def held(timeout: float) -> Iterator[bool]:
+        taken = threading.Event()
+        done: concurrent.futures.Future[None] = concurrent.futures.Future()
+
+        async def hold() -> None:
+            async with writers_turn(engine):
+                taken.set()
+                await asyncio.wrap_future(done)
+
+        holding = asyncio.run_coroutine_threadsafe(hold(), loop)
+        got = taken.wait(timeout)
+        try:
+            yield got
+        finally:
+            done.set_result(None)
+            if not got:
+                holding.cancel()
+
+    return held
