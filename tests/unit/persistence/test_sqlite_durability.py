@@ -78,3 +78,19 @@ async def test_a_hold_that_cannot_get_the_writers_turn_in_time_holds_nothing(url
 def _try_hold(hold: object) -> bool:
     with hold(0.05) as held:  # type: ignore[operator]
         return bool(held)
+
+
+async def test_the_workers_bookkeeping_commits_without_waiting_for_the_sync_and_no_one_else(
+    url: str,
+) -> None:
+    engine = create_engine(url, pool_size=1)
+    try:
+        async with write_transaction(engine, durable=False) as connection:
+            inside = (await connection.execute(text("PRAGMA synchronous"))).scalar_one()
+        async with write_transaction(engine) as connection:
+            durable = (await connection.execute(text("PRAGMA synchronous"))).scalar_one()
+        async with engine.connect() as connection:  # the same pooled connection, back to FULL
+            after = (await connection.execute(text("PRAGMA synchronous"))).scalar_one()
+    finally:
+        await engine.dispose()
+    assert (inside, durable, after) == (1, 2, 2)  # NORMAL only for that one transaction
