@@ -15,6 +15,8 @@ from collections.abc import AsyncIterator, Callable, Iterator
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from adapters.persistence.sqlite_group_commit import group_commit_of, made_durable
+
 _Locks = weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock]
 _WRITERS: weakref.WeakKeyDictionary[AsyncEngine, _Locks] = weakref.WeakKeyDictionary()
 
@@ -39,12 +41,14 @@ async def write_transaction(
     timeout).
 
     `durable=False` is for the delivery worker's bookkeeping (claims, leases, outcomes): on
-    SQLite its commit does not wait for the log's sync (`synchronous=NORMAL` for this one
-    transaction); the next durable commit's sync covers it. A power cut can take back such a
+    SQLite its commit does not wait for the log's sync (neither the group commit's nor its
+    own: `synchronous=NORMAL` for this one transaction); the next durable commit's sync
+    covers it. A power cut can take back such a
     commit from the last moments, and the worker then does that step again: a notification is
     sent twice at worst, never lost. What a request acknowledges is always durable."""
+    sqlite = engine.dialect.name == "sqlite"
     async with engine.connect() as connection:
-        relaxed = not durable and engine.dialect.name == "sqlite"
+        relaxed = sqlite and not durable and group_commit_of(engine) is None
         if relaxed:
             await _synchronous(connection, "NORMAL")
         try:
@@ -53,6 +57,8 @@ async def write_transaction(
         finally:
             if relaxed:
                 await _synchronous(connection, "FULL")
+    if sqlite and durable:
+        await made_durable(engine)  # after the turn: the next writer commits meanwhile
 
 
 async def _synchronous(connection: AsyncConnection, mode: str) -> None:
