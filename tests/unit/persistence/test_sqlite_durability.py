@@ -9,14 +9,12 @@ import asyncio
 import os
 import threading
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.persistence.database import create_engine
-from adapters.persistence.migrate import upgrade
 from adapters.persistence.sqlite_checkpoints import WalCheckpointer
 from adapters.persistence.sqlite_group_commit import (
     GroupCommit,
@@ -27,12 +25,6 @@ from adapters.persistence.sqlite_writers import holding_writers, write_transacti
 
 ROW = "x" * 3000  # most of a 4 kB page: one frame per row
 
-
-@pytest.fixture
-def url(tmp_path: Path) -> str:
-    url = f"sqlite:///{tmp_path / 'durable.db'}"
-    upgrade(url)
-    return url
 
 
 async def test_every_app_connection_syncs_the_log_before_a_commit_returns(url: str) -> None:
