@@ -183,7 +183,9 @@ class Container(containers.DeclarativeContainer):
 
     settings = providers.Dependency(instance_of=Settings)
     clock = providers.Singleton(SystemClock)
-    engine = providers.Singleton(lambda s: create_engine(s.database_url), settings)
+    engine = providers.Singleton(
+        lambda s: create_engine(s.database_url, durable=s.sqlite_durable), settings
+    )
     checkpointer = providers.Singleton(_checkpointer, settings)
     memory_store = providers.Singleton(MemoryStore)
     secret_keys = providers.Singleton(lambda s: s.checked_secret_keys(), settings)
@@ -267,13 +269,18 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         else None
     )
 
-    group_commit = GroupCommit(checkpointer.path) if checkpointer is not None else None
+    group_commit = (
+        GroupCommit(checkpointer.path)
+        if checkpointer is not None and config.sqlite_durable
+        else None
+    )
 
     async def start() -> None:
-        if checkpointer is not None and group_commit is not None:
+        if checkpointer is not None:
             engine = container.engine()
-            group_commit.start()
-            serve_durably(engine, group_commit)
+            if group_commit is not None:
+                group_commit.start()
+                serve_durably(engine, group_commit)
             checkpointer.hold_writers = holding_writers(engine, asyncio.get_running_loop())
             checkpointer.start()
         if delivering is not None:

@@ -47,6 +47,10 @@ class Settings:
     smtp_url: str = ""  # "" sends no e-mail
     in_process_worker: str = "auto"  # auto: on for a SQLite file, off for PostgreSQL and memory
     mail_from: str = DEFAULT_MAIL_FROM
+    # SQLite: a write is answered once it is on disk. False answers once it is in the log, not
+    # synced: faster, and a power cut or OS crash can take back the last moments' acknowledged
+    # writes (a process crash still loses nothing). Off by default; see README, Reliability.
+    sqlite_durable: bool = True
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -68,6 +72,8 @@ class Settings:
             smtp_url=e.get("MENTORLINK_SMTP_URL", "").strip(),
             in_process_worker=e.get("MENTORLINK_IN_PROCESS_WORKER", "auto").strip().lower(),
             mail_from=e.get("MENTORLINK_MAIL_FROM", "").strip() or DEFAULT_MAIL_FROM,
+            sqlite_durable=e.get("MENTORLINK_SQLITE_DURABLE", "true").strip().lower()
+            not in ("0", "false", "off", "no"),
         )
 
     @property

@@ -37,7 +37,11 @@ def async_url(url: str) -> str:
 
 
 def create_engine(
-    url: str, *, pool_size: int = 10, idle_ping_seconds: float = IDLE_PING_SECONDS
+    url: str,
+    *,
+    pool_size: int = 10,
+    idle_ping_seconds: float = IDLE_PING_SECONDS,
+    durable: bool = True,
 ) -> AsyncEngine:
     """An async engine; SQLite gets WAL, a busy timeout and foreign keys on every connection;
     PostgreSQL connections are checked before reuse when they sat idle in the pool."""
@@ -51,8 +55,11 @@ def create_engine(
             max_overflow=pool_size,
             pool_timeout=SQLITE_POOL_TIMEOUT_S,
         )
-        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
-        event.listen(engine.sync_engine, "checkout", _follow_group_commit(engine))
+        if durable:
+            event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+            event.listen(engine.sync_engine, "checkout", _follow_group_commit(engine))
+        else:  # MENTORLINK_SQLITE_DURABLE=false: acknowledged once in the log, not synced
+            event.listen(engine.sync_engine, "connect", _relaxed_sqlite_pragmas)
         return engine
     engine = create_async_engine(full, pool_size=pool_size, max_overflow=pool_size)
     _ping_when_idle(engine, idle_ping_seconds)
@@ -115,3 +122,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     ):
         cursor.execute(pragma)
     cursor.close()
+
+
+def _relaxed_sqlite_pragmas(dbapi_connection: Any, record: Any) -> None:
+    _sqlite_pragmas(dbapi_connection, record)
+    dbapi_connection.execute("PRAGMA synchronous=NORMAL")
+    dbapi_connection.synchronous = "NORMAL"

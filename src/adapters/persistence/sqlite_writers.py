@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator, Callable, Iterator
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from adapters.persistence.sqlite_group_commit import group_commit_of, made_durable
+from adapters.persistence.sqlite_group_commit import made_durable
 
 _Locks = weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock]
 _WRITERS: weakref.WeakKeyDictionary[AsyncEngine, _Locks] = weakref.WeakKeyDictionary()
@@ -48,22 +48,25 @@ async def write_transaction(
     sent twice at worst, never lost. What a request acknowledges is always durable."""
     sqlite = engine.dialect.name == "sqlite"
     async with engine.connect() as connection:
-        relaxed = sqlite and not durable and group_commit_of(engine) is None
-        if relaxed:
-            await _synchronous(connection, "NORMAL")
+        was = await _synchronous(connection, "NORMAL") if sqlite and not durable else None
         try:
             async with writers_turn(engine), connection.begin():
                 yield connection
         finally:
-            if relaxed:
-                await _synchronous(connection, "FULL")
+            if was is not None:
+                await _synchronous(connection, was)
     if sqlite and durable:
         await made_durable(engine)  # after the turn: the next writer commits meanwhile
 
 
-async def _synchronous(connection: AsyncConnection, mode: str) -> None:
-    raw = await connection.get_raw_connection()
-    raw.driver_connection.execute(f"PRAGMA synchronous={mode}")  # type: ignore[union-attr]
+async def _synchronous(connection: AsyncConnection, mode: str) -> str:
+    """Set the connection's `synchronous` mode; returns the one it had."""
+    raw = (await connection.get_raw_connection()).driver_connection
+    was: str = getattr(raw, "synchronous", "FULL")
+    if was != mode:
+        raw.execute(f"PRAGMA synchronous={mode}")  # type: ignore[union-attr]
+        raw.synchronous = mode  # type: ignore[union-attr]
+    return was
 
 
 def _sqlite_writer(engine: AsyncEngine) -> asyncio.Lock:

@@ -22,6 +22,7 @@ from adapters.persistence.sqlite_group_commit import (
     stop_serving_durably,
 )
 from adapters.persistence.sqlite_writers import holding_writers, write_transaction, writers_turn
+from adapters.settings import Settings
 
 ROW = "x" * 3000  # most of a 4 kB page: one frame per row
 
@@ -165,3 +166,19 @@ async def test_the_servers_commits_leave_the_sync_to_one_thread_which_covers_man
     async with engine.connect() as connection:
         mode = (await connection.execute(text("PRAGMA synchronous"))).scalar_one()
     assert mode == 2
+
+
+async def test_the_relaxed_setting_answers_writes_once_they_are_in_the_log(
+    url: str,
+) -> None:
+    settings = Settings.from_env({"MENTORLINK_SQLITE_DURABLE": "false"})
+    assert settings.sqlite_durable is False and Settings.from_env({}).sqlite_durable is True
+    engine = create_engine(url, durable=settings.sqlite_durable)
+    try:
+        async with write_transaction(engine, durable=False) as connection:
+            await connection.execute(text("CREATE TABLE notes (body TEXT)"))
+        async with write_transaction(engine) as connection:
+            mode = (await connection.execute(text("PRAGMA synchronous"))).scalar_one()
+    finally:
+        await engine.dispose()
+    assert mode == 1  # NORMAL throughout: the worker's relaxed writes left it so, too
