@@ -19,7 +19,7 @@ from adapters.cli_commands import Connect, Work
 from adapters.cli_commands import settings_from_env as _settings
 from adapters.cli_commands import with_runner as _with_runner
 from adapters.local_env import load_env_file
-from adapters.settings import SecretKeyMissing
+from adapters.settings import AppTokenInvalid, SecretKeyMissing
 from application.delivery.model import DeliveryStatus
 from domain.errors import DomainError
 from domain.people import Role
@@ -59,7 +59,7 @@ def main(
     except DomainError as error:
         print(f"error: {error.message}", file=sys.stderr)
         return 1
-    except SecretKeyMissing as error:
+    except (SecretKeyMissing, AppTokenInvalid) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
 
@@ -140,8 +140,13 @@ def _parser() -> argparse.ArgumentParser:
     local.add_argument("--port", type=int, default=8000, help="the app's port")
     local.add_argument("--sandbox-port", type=int, default=3000, help="the Slack sandbox's port")
     sub.add_parser("sandbox", help="start the local Slack stand-in (`mentorlink sandbox -h`)")
-    command("manifest", "print the Slack app manifest (YAML) for MENTORLINK_PUBLIC_URL",
-            commands.manifest)  # fmt: skip
+    manifest = command("manifest", "print the Slack app manifest (YAML) for"
+                       " MENTORLINK_PUBLIC_URL", commands.manifest)  # fmt: skip
+    manifest.add_argument(
+        "--socket-mode", action="store_true",
+        help="events and interactions over Socket Mode (SLACK_APP_TOKEN): "
+        "socket_mode_enabled, no request URLs",
+    )  # fmt: skip
     return parser
 
 
@@ -158,8 +163,20 @@ def _serve(args: argparse.Namespace) -> int:
 
     from adapters.persistence.sqlite_checkpoints import sqlite_file
 
-    _settings().checked_secret_keys()  # refuse before uvicorn starts a worker that would fail
-    if args.workers > 1 and sqlite_file(_settings().database_url):
+    settings = _settings()
+    settings.checked_secret_keys()  # refuse before uvicorn starts a worker that would fail
+    if settings.socket_mode:
+        settings.checked_app_token()
+        if args.workers > 1:
+            print(
+                "error: Socket Mode (SLACK_APP_TOKEN) runs in one server process: each process"
+                " would open its own connection and only that process remembers the envelopes"
+                " it handled; use --workers 1, or unset SLACK_APP_TOKEN to receive Slack over"
+                " HTTP",
+                file=sys.stderr,
+            )
+            return 2
+    if args.workers > 1 and sqlite_file(settings.database_url):
         print(
             "error: SQLite serves from one worker process (its statements run on the event loop,"
             " and several workers would stall each other waiting for the write lock); use"
