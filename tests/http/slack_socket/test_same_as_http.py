@@ -9,7 +9,9 @@ from collections.abc import AsyncIterator
 import pytest
 
 from tests.http.slack_actions.test_connections import *  # noqa: F403
+from tests.http.slack_actions.test_meetings import *  # noqa: F403
 from tests.http.slack_actions.test_requests import *  # noqa: F403
+from tests.http.slack_actions.test_surveys import *  # noqa: F403
 from tests.http.slack_world import World
 
 
