@@ -351,9 +351,8 @@ async def running_world(sandbox_server: Sandbox, socket_mode: bool = False
     async with httpx.AsyncClient(timeout=10) as http:
         await http.post(f"{sandbox_server.url}/_sandbox/reset")
         await http.post(f"{sandbox_server.url}/_sandbox/config",
-                        json={"app_url": app_url, "rate_limits": False,
-                              "socket_mode": socket_mode, "ack_timeout_seconds": 1.5,
-                              "time_scale": 20.0 if socket_mode else 1.0})  # fmt: skip
+                        json={"app_url": app_url, "rate_limits": False, "socket_mode": socket_mode,
+                              "event_retry_delays": [0, 1, 2] if socket_mode else [0, 60, 300]})
         settings = Settings(
             database_url="memory://", public_url=app_url, slack_client_id=CLIENT_ID,
             slack_client_secret=CLIENT_SECRET, slack_signing_secret=SECRET,
