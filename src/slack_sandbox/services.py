@@ -39,7 +39,7 @@ class Sandbox:
         """Forget runtime state and rate-limit consumption (the directory stays; open Socket
         Mode connections stay open)."""
         self.state.reset()
-        self.hub.lost_acks = 0
+        self.hub.lost_acks = self.hub.drops_mid_envelope = 0
         self.limiter.tunables = self.state.tunables
         self.limiter.reset()
 

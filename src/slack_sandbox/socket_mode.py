@@ -9,7 +9,8 @@ one open connection (in turn), and waits for `{"envelope_id": ...[, "payload": .
 taken from any of the app's connections (an ack that comes back over the connection that
 replaced the one the envelope went out on still counts). `disconnect` asks the app to
 reconnect; the connection is closed after a grace period. Faults for tests: drop every
-connection at once, or lose the next N acknowledgements on their way in.
+connection at once, drop the connection the next envelope went out on right after sending it
+(before its ack can come back), or lose the next N acknowledgements on their way in.
 """
 
 from __future__ import annotations
@@ -67,6 +68,7 @@ class Link:
 class _Waiting:
     link: Link
     answer: asyncio.Future[JSON]
+    doomed: bool = False  # its connection is dropped right after the send: no ack counts
 
 
 class SocketHub:
@@ -77,6 +79,7 @@ class SocketHub:
         self.links: list[Link] = []
         self.tickets: dict[str, float] = {}
         self.lost_acks = 0  # fault: the next N acks are lost on their way in
+        self.drops_mid_envelope = 0  # fault: the next N envelopes lose their connection
         self._waiting: dict[str, _Waiting] = {}
         self._turn = 0
         self._changed: asyncio.Event | None = None
@@ -134,7 +137,7 @@ class SocketHub:
         if not isinstance(message, dict):
             return
         waiting = self._waiting.get(str(message.get("envelope_id")))
-        if waiting is None or waiting.answer.done():
+        if waiting is None or waiting.answer.done() or waiting.doomed:
             return  # late, repeated or unknown: nothing waits for it any more
         if self.lost_acks > 0:
             self.lost_acks -= 1
@@ -159,10 +162,15 @@ class SocketHub:
         self._waiting[envelope_id] = waiting
         try:
             link.sent += 1
+            if self.drops_mid_envelope > 0:
+                self.drops_mid_envelope -= 1
+                waiting.doomed = True
             try:
                 await link.wire.send_text(_text(envelope))
             except Exception as exc:  # the socket went away under us
                 raise ConnectionLost() from exc
+            if waiting.doomed:
+                await self._drop(link)
             try:
                 return await asyncio.wait_for(waiting.answer, max(deadline - loop.time(), 0))
             except TimeoutError as exc:
@@ -214,17 +222,21 @@ class SocketHub:
         """Close every connection at once, without a word (a network failure)."""
         links = list(self.links)
         for link in links:
-            with contextlib.suppress(Exception):
-                await link.wire.close(code=1011)
-            self.detach(link)
+            await self._drop(link)
         return len(links)
+
+    async def _drop(self, link: Link) -> None:
+        with contextlib.suppress(Exception):
+            await link.wire.close(code=1011)
+        self.detach(link)
 
     def as_json(self) -> JSON:
         """For the inspection API."""
         return {"connections": [{"id": link.id, "opened_at": link.opened_at,
                                  "closing": link.closing, "sent": link.sent,
                                  "acked": link.acked} for link in self.links],
-                "waiting": sorted(self._waiting), "lost_acks": self.lost_acks}
+                "waiting": sorted(self._waiting), "lost_acks": self.lost_acks,
+                "drops_mid_envelope": self.drops_mid_envelope}
 
     async def close(self) -> None:
         """Stop: close every connection (the app's client reconnects elsewhere)."""

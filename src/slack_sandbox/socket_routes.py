@@ -61,8 +61,15 @@ async def disconnect(request: Request[Any, Any, Any]) -> JSON:
 
 @post("/drop")
 async def drop(request: Request[Any, Any, Any]) -> JSON:
-    """Close every connection at once, without a `disconnect` first (a network failure)."""
-    return {"ok": True, "connections": await _sandbox(request).hub.drop()}
+    """Close every connection at once, without a `disconnect` first (a network failure);
+    with {"mid_envelope": true}, instead the connection the next envelope goes out on, right
+    after sending it (the app may act on it; its ack cannot come back)."""
+    body = await request.json() if await request.body() else {}
+    hub = _sandbox(request).hub
+    if body.get("mid_envelope") is True:
+        hub.drops_mid_envelope += 1
+        return {"ok": True, "connections": 0, "drops_mid_envelope": hub.drops_mid_envelope}
+    return {"ok": True, "connections": await hub.drop()}
 
 
 @post("/lose_acks")

@@ -202,3 +202,28 @@ async def test_without_a_connection_an_event_waits_then_is_retried(
     await http.post("/_sandbox/drain", json={"timeout": 5})
     [delivery] = (await http.get("/_sandbox/events")).json()["deliveries"]
     assert delivery["outcome"] == "delivered" and sandbox.receiver.received == []
+
+
+async def test_a_connection_dropped_mid_envelope_gets_it_again_on_the_next_one(
+    app: AppSocket, sandbox: Running, http: httpx.AsyncClient
+) -> None:
+    await install(http)
+    await app.next()
+    planned = await http.post("/_sandbox/socket/drop", json={"mid_envelope": True})
+    assert planned.json()["drops_mid_envelope"] == 1
+    await http.post("/_sandbox/actions/open_tab", json={"team_id": TEAM, "user_id": USER})
+    first = await app.next()
+    closed = await asyncio.wait_for(app.ws.receive(), 5)
+    assert closed.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED)
+    async with aiohttp.ClientSession() as session:
+        again_ws = await session.ws_connect(await socket_url(sandbox))
+        fresh = AppSocket(session, again_ws)
+        assert (await fresh.next())["type"] == "hello"
+        again = await fresh.next()
+        assert again["envelope_id"] == first["envelope_id"]
+        assert (again["retry_attempt"], again["retry_reason"]) == (1, "connection_lost")
+        await fresh.ack(again)
+        await again_ws.close()
+    await http.post("/_sandbox/drain", json={"timeout": 5})
+    [delivery] = (await http.get("/_sandbox/events")).json()["deliveries"]
+    assert [a["reason"] for a in delivery["attempts"]] == ["connection_lost", None]

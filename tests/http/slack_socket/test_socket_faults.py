@@ -95,3 +95,23 @@ async def test_a_home_opened_while_disconnected_is_published_once_reconnected(
         return bool(views["homes"])
 
     await world.eventually(published, "Maria's Home published", within=10)
+
+
+async def test_a_connection_dropped_mid_click_is_acted_on_once(world: World) -> None:
+    """The app gets the click and accepts; the connection drops before its ack is back; the
+    sandbox sends the same envelope on the new connection: answered, not acted on again."""
+    await world.http.post(f"{world.sandbox}/_sandbox/socket/drop", json={"mid_envelope": True})
+    dm = await _accept_from_the_dm(world)
+    [delivery] = [d for d in await _interactions(world) if d["type"] == "block_actions"]
+    assert [a["reason"] for a in delivery["attempts"]] == ["connection_lost", None]
+    assert len({a["envelope_id"] for a in delivery["attempts"]}) == 1
+    assert await _connections(world, "maria") == 1
+
+    async def outcome() -> bool:
+        return "Accepted by you" in str((await world.dm(MARIA, dm["ts"]))["blocks"])
+
+    await world.eventually(outcome, "the DM shows the outcome")
+    await asyncio.sleep(0.5)
+    notes = [m for m in await world.messages(MARIA) if m.get("visible_to")]
+    assert notes == [], notes
+    assert world.socket is not None and world.socket.repeats == 1
