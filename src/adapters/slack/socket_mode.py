@@ -97,10 +97,6 @@ class SocketModeListener:
             client.connect(), name="slack-socket-mode"  # type: ignore[no-untyped-call]
         )
 
-    async def connected(self) -> bool:
-        """Whether a Socket Mode connection is open now."""
-        return self._client is not None and bool(await self._client.is_connected())
-
     async def stop(self) -> None:
         """Close the connection; what follows acknowledgements already sent still runs."""
         if self._connecting is not None and not self._connecting.done():
