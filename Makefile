@@ -18,8 +18,8 @@ $(STAMP): pyproject.toml constraints.txt
 
 install: $(STAMP) ## Create .venv and install mentorlink with its dev tools (pinned by constraints.txt)
 
-run: $(STAMP) ## Migrate + seed the SQLite database, start the Slack sandbox and the app
-	$(BIN)/mentorlink run-local
+run: $(STAMP) ## Migrate + seed the SQLite database, start the Slack sandbox and the app (SOCKET_MODE=1: over Socket Mode)
+	$(BIN)/mentorlink run-local $(if $(SOCKET_MODE),--socket-mode)
 
 lint: $(STAMP) ## ruff
 	$(BIN)/ruff check src tests bench

@@ -52,7 +52,9 @@ from adapters.slack.actions import default_registry
 from adapters.slack.actions.dispatch import Interactions
 from adapters.slack.blocks.renderer import BlockKitRenderer
 from adapters.slack.home.view import HomeView
+from adapters.slack.inbox import SlackInbox
 from adapters.slack.slack_app import SlackApp
+from adapters.slack.socket_mode import SocketModeListener
 from adapters.slack.surfaces import SlackSurfaces
 from adapters.slack.web_gateway import SlackWebGateway
 from application.actors import Actor
@@ -170,6 +172,13 @@ def _checkpointer(settings: Settings) -> WalCheckpointer | None:
     return WalCheckpointer(path) if path else None
 
 
+def _socket_mode(settings: Settings, inbox: SlackInbox) -> SocketModeListener | None:
+    """Slack's events and interactions over Socket Mode, when an app-level token is set."""
+    if not settings.socket_mode:
+        return None
+    return SocketModeListener(settings.checked_app_token(), settings.slack_api_url, inbox)
+
+
 def _sandbox_url(settings: Settings) -> str | None:
     """Where the local Slack sandbox runs, when the app talks to one instead of Slack."""
     if settings.slack_api_url == SLACK_API:
@@ -217,6 +226,8 @@ class Container(containers.DeclarativeContainer):
     slack_surfaces = providers.Singleton(lambda s: SlackSurfaces(s.slack_api_url), settings)
     interactions = providers.Singleton(Interactions, runner, providers.Factory(default_registry),
                                        slack_surfaces)  # fmt: skip
+    slack_inbox = providers.Singleton(SlackInbox, runner, interactions, home_publisher)
+    socket_mode = providers.Singleton(_socket_mode, settings, slack_inbox)
     browser_sessions = providers.Singleton(_browser_sessions, settings, engine.provider)
     session_policy = providers.Singleton(_session_policy, settings)
     delivery_worker = providers.Singleton(
@@ -254,6 +265,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         interactions=container.interactions(),
         traffic=container.traffic() if config.runs_worker_in_process else None,
         homes=container.home_publisher(),
+        inbox=container.slack_inbox(),
         slack=SlackApp(
             client_id=config.slack_client_id,
             signing_secret=config.slack_signing_secret,
@@ -268,6 +280,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         if config.runs_worker_in_process
         else None
     )
+    socket_mode = container.socket_mode()  # Slack's events and interactions without a URL
 
     group_commit = (
         GroupCommit(checkpointer.path)
@@ -285,8 +298,12 @@ def create_app(settings: Settings | None = None, container: Container | None = N
             checkpointer.start()
         if delivering is not None:
             delivering.start()
+        if socket_mode is not None:
+            await socket_mode.start()
 
     async def dispose() -> None:
+        if socket_mode is not None:
+            await socket_mode.stop()
         if delivering is not None:
             await delivering.stop()
         if checkpointer is not None:

@@ -1,3 +1,4 @@
+# Over 300 lines: the parser of every command and the three that start processes (serve, run-local).
 """The `mentorlink` command: migrate, serve, seed, tokens, the sandbox, the Slack app manifest,
 and `run-local`. The composition root (`bootstrap.main`) hands it `connect`, which opens a use
 case runner on the configured database for the commands that run use cases."""
@@ -19,7 +20,7 @@ from adapters.cli_commands import Connect, Work
 from adapters.cli_commands import settings_from_env as _settings
 from adapters.cli_commands import with_runner as _with_runner
 from adapters.local_env import load_env_file
-from adapters.settings import SecretKeyMissing
+from adapters.settings import AppTokenInvalid, SecretKeyMissing
 from application.delivery.model import DeliveryStatus
 from domain.errors import DomainError
 from domain.people import Role
@@ -38,6 +39,7 @@ class _Help(argparse.ArgumentDefaultsHelpFormatter):
 DEV_SIGNING_SECRET = "mentorlink-sandbox-signing-secret"
 DEV_CLIENT_ID = "1000000000.2000000000"
 DEV_CLIENT_SECRET = "mentorlink-sandbox-client-secret"
+DEV_APP_TOKEN = "xapp-1-A0MENTORLNK-1-mentorlink-sandbox-app-token"
 
 
 def main(
@@ -59,7 +61,7 @@ def main(
     except DomainError as error:
         print(f"error: {error.message}", file=sys.stderr)
         return 1
-    except SecretKeyMissing as error:
+    except (SecretKeyMissing, AppTokenInvalid) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
 
@@ -139,9 +141,19 @@ def _parser() -> argparse.ArgumentParser:
                     " seed, start the Slack sandbox and the app", _run_local)  # fmt: skip
     local.add_argument("--port", type=int, default=8000, help="the app's port")
     local.add_argument("--sandbox-port", type=int, default=3000, help="the Slack sandbox's port")
+    local.add_argument(
+        "--socket-mode", action="store_true",
+        help="the sandbox delivers events and interactions over Socket Mode only, and the app"
+        " connects with SLACK_APP_TOKEN (default: a development xapp- token)",
+    )  # fmt: skip
     sub.add_parser("sandbox", help="start the local Slack stand-in (`mentorlink sandbox -h`)")
-    command("manifest", "print the Slack app manifest (YAML) for MENTORLINK_PUBLIC_URL",
-            commands.manifest)  # fmt: skip
+    manifest = command("manifest", "print the Slack app manifest (YAML) for"
+                       " MENTORLINK_PUBLIC_URL", commands.manifest)  # fmt: skip
+    manifest.add_argument(
+        "--socket-mode", action="store_true",
+        help="events and interactions over Socket Mode (SLACK_APP_TOKEN): "
+        "socket_mode_enabled, no request URLs",
+    )  # fmt: skip
     return parser
 
 
@@ -158,8 +170,20 @@ def _serve(args: argparse.Namespace) -> int:
 
     from adapters.persistence.sqlite_checkpoints import sqlite_file
 
-    _settings().checked_secret_keys()  # refuse before uvicorn starts a worker that would fail
-    if args.workers > 1 and sqlite_file(_settings().database_url):
+    settings = _settings()
+    settings.checked_secret_keys()  # refuse before uvicorn starts a worker that would fail
+    if settings.socket_mode:
+        settings.checked_app_token()
+        if args.workers > 1:
+            print(
+                "error: Socket Mode (SLACK_APP_TOKEN) runs in one server process: each process"
+                " would open its own connection and only that process remembers the envelopes"
+                " it handled; use --workers 1, or unset SLACK_APP_TOKEN to receive Slack over"
+                " HTTP",
+                file=sys.stderr,
+            )
+            return 2
+    if args.workers > 1 and sqlite_file(settings.database_url):
         print(
             "error: SQLite serves from one worker process (its statements run on the event loop,"
             " and several workers would stall each other waiting for the write lock); use"
@@ -267,14 +291,19 @@ def _run_local(args: argparse.Namespace) -> int:
         env["MENTORLINK_SLACK_OAUTH_URL"] = f"{sandbox_url}/oauth/v2/authorize"
         smtp_port, smtp_url = sandbox_smtp(settings.smtp_url, args.sandbox_port)
         env.setdefault("MENTORLINK_SMTP_URL", smtp_url)
+        socket_mode: list[str] = []
+        if args.socket_mode:
+            env["SLACK_APP_TOKEN"] = settings.slack_app_token or DEV_APP_TOKEN
+            socket_mode = ["--socket-mode", "--app-token", env["SLACK_APP_TOKEN"]]
         sandbox = subprocess.Popen(
             [sys.executable, "-m", "slack_sandbox", "--port", str(args.sandbox_port),
              "--app-url", app_url, "--signing-secret", secret, "--smtp-port", str(smtp_port),
              "--client-id", client_id, "--client-secret", client_secret,
-             "--state-file", str(sandbox_state_file(settings.database_url))],
+             "--state-file", str(sandbox_state_file(settings.database_url)), *socket_mode],
             env=env,
         )  # fmt: skip
-        lines.append(f"Slack sandbox  {sandbox_url}")
+        lines.append(f"Slack sandbox  {sandbox_url}"
+                     + ("  (Socket Mode only)" if args.socket_mode else ""))
     lines.append(f"admin token    {token}")
     lines.append(f'try: curl -H "Authorization: Bearer {token}" {app_url}/api/v1/programs')
     print("\n".join(lines), flush=True)

@@ -116,13 +116,13 @@ def rotate_keys(_: argparse.Namespace) -> int:
     return 0
 
 
-def manifest(_: argparse.Namespace) -> int:
+def manifest(args: argparse.Namespace) -> int:
     from adapters.slack.manifest import manifest_yaml
 
     public_url = settings_from_env().public_url
-    if not public_url.startswith("https://"):
+    if not public_url.startswith("https://") and not args.socket_mode:
         print("warning: Slack accepts only https:// request URLs", file=sys.stderr)
-    print(manifest_yaml(public_url), end="")
+    print(manifest_yaml(public_url, socket_mode=args.socket_mode), end="")
     return 0
 
 

@@ -28,6 +28,17 @@ class SecretKeyMissing(ValueError):
         )
 
 
+class AppTokenInvalid(ValueError):
+    """SLACK_APP_TOKEN is set but is not an app-level token: Socket Mode could never connect."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "SLACK_APP_TOKEN must be an app-level token (it starts with xapp-; make one on your"
+            " Slack app's Basic Information page with the connections:write scope), or unset"
+            " to receive Slack's events and interactions over HTTP"
+        )
+
+
 @attrs.frozen(kw_only=True)
 class Settings:
     """All the composition root needs; `database_url="memory://"` selects the in-memory store."""
@@ -38,6 +49,7 @@ class Settings:
     slack_client_id: str = ""
     slack_client_secret: str = ""
     slack_signing_secret: str = ""
+    slack_app_token: str = attrs.field(default="", repr=False)  # "": no Socket Mode
     slack_api_url: str = SLACK_API
     slack_oauth_url: str = SLACK_OAUTH
     debug: bool = False
@@ -63,6 +75,7 @@ class Settings:
             slack_client_id=e.get("SLACK_CLIENT_ID", ""),
             slack_client_secret=e.get("SLACK_CLIENT_SECRET", ""),
             slack_signing_secret=e.get("SLACK_SIGNING_SECRET", ""),
+            slack_app_token=e.get("SLACK_APP_TOKEN", "").strip(),
             slack_api_url=e.get("MENTORLINK_SLACK_API_URL", SLACK_API),
             slack_oauth_url=e.get("MENTORLINK_SLACK_OAUTH_URL", SLACK_OAUTH),
             debug=e.get("MENTORLINK_DEBUG", "") in ("1", "true"),
@@ -94,6 +107,17 @@ class Settings:
         if not self.secret_keys or any(len(k) < MIN_SECRET_LENGTH for k in self.secret_keys):
             raise SecretKeyMissing()
         return self.secret_keys
+
+    @property
+    def socket_mode(self) -> bool:
+        """Slack's events and interactions come over Socket Mode (an app-level token is set)."""
+        return bool(self.slack_app_token)
+
+    def checked_app_token(self) -> str:
+        """The app-level token for Socket Mode; raises `AppTokenInvalid` for anything else."""
+        if not self.slack_app_token.startswith("xapp-"):
+            raise AppTokenInvalid()
+        return self.slack_app_token
 
     @property
     def uses_memory(self) -> bool:

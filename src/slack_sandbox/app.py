@@ -12,6 +12,7 @@ from slack_sandbox import oauth_pages, response_urls
 from slack_sandbox.config import SandboxConfig
 from slack_sandbox.inspection import inspection_router
 from slack_sandbox.services import Sandbox, build_sandbox
+from slack_sandbox.socket_routes import socket_routes
 from slack_sandbox.ui.routes import ui_router
 from slack_sandbox.web_api.dispatch import Receive, Scope, Send, WebApi
 
@@ -45,12 +46,13 @@ def create_app(config: SandboxConfig | None = None, sandbox: Sandbox | None = No
             await sandbox.keeper.stop()
         if sandbox.smtp is not None:
             await sandbox.smtp.stop()
+        await sandbox.hub.close()
         await sandbox.deliverer.close()
 
     return Litestar(
         route_handlers=[api, healthz, oauth_pages.authorize_page,
                         oauth_pages.authorize_decision, response_urls.response_url_post,
-                        inspection_router(), ui_router()],
+                        inspection_router(), ui_router(), *socket_routes()],
         state=State({"sandbox": sandbox}),
         on_startup=[start],
         on_shutdown=[stop],

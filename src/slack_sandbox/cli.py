@@ -9,6 +9,7 @@ from pathlib import Path
 
 from slack_sandbox.config import (
     DEFAULT_APP_URL,
+    DEV_APP_TOKEN,
     DEV_CLIENT_ID,
     DEV_CLIENT_SECRET,
     DEV_SIGNING_SECRET,
@@ -35,6 +36,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--client-id", default=os.environ.get("SLACK_CLIENT_ID", DEV_CLIENT_ID))
     p.add_argument("--client-secret", default=os.environ.get("SLACK_CLIENT_SECRET",
                                                              DEV_CLIENT_SECRET))
+    p.add_argument("--socket-mode", action="store_true",
+                   help="deliver events and interactions over Socket Mode only (the app "
+                        "connects with apps.connections.open); nothing is posted to --app-url")
+    p.add_argument("--app-token", default=os.environ.get("SLACK_APP_TOKEN", DEV_APP_TOKEN),
+                   help="the app-level (xapp-) token apps.connections.open accepts")
     p.add_argument("--time-scale", type=float, default=1.0, metavar="X",
                    help="make every Slack window and delay X times shorter")
     p.add_argument("--no-rate-limits", action="store_true", help="never answer 429")
@@ -59,12 +65,15 @@ def config_from(args: argparse.Namespace) -> SandboxConfig:
             args.generate_users
     if args.time_scale <= 0:
         raise SystemExit("--time-scale must be positive")
+    if not args.app_token.startswith("xapp-"):
+        raise SystemExit("--app-token must be an app-level token (xapp-...)")
     return SandboxConfig(host=args.host, port=args.port, workspaces_file=args.workspaces,
                          app_url=args.app_url, signing_secret=args.signing_secret,
                          client_id=args.client_id, client_secret=args.client_secret,
                          time_scale=args.time_scale, rate_limits=not args.no_rate_limits,
                          public_url=args.public_url, generated_users=generated,
-                         smtp_port=args.smtp_port, state_file=args.state_file)
+                         smtp_port=args.smtp_port, state_file=args.state_file,
+                         app_token=args.app_token, socket_mode=args.socket_mode)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -86,9 +95,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Slack sandbox on {config.base_url} — {len(state.directory.workspaces)} workspaces, "
           f"{len(state.directory.users)} users; app at {config.app_url}; "
           f"time scale {config.time_scale}; rate limits {'on' if config.rate_limits else 'off'}"
+          + ("; Socket Mode only" if config.socket_mode else "")
           + (f"; SMTP on {config.host}:{config.smtp_port}" if config.smtp_port else "")
           + (f"; state kept in {config.state_file}" if config.state_file else ""),
           flush=True)
     uvicorn.run(create_app(config, sandbox), host=config.host, port=config.port,
-                log_level=args.log_level, access_log=False)
+                log_level=args.log_level, access_log=False, ws="wsproto")
     return 0

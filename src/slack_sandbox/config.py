@@ -18,6 +18,7 @@ DEV_SIGNING_SECRET = "sandbox-signing-secret"
 DEV_CLIENT_ID = "1000000000.2000000000"
 DEV_CLIENT_SECRET = "sandbox-client-secret"
 DEV_VERIFICATION_TOKEN = "sandbox-verification-token"
+DEV_APP_TOKEN = "xapp-1-A0MENTORLNK-1-sandbox-app-level-token"
 DEFAULT_APP_ID = "A0MENTORLNK"
 DEFAULT_APP_URL = "http://127.0.0.1:8000"
 
@@ -34,6 +35,10 @@ class SandboxConfig:
     client_id: str = DEV_CLIENT_ID
     client_secret: str = DEV_CLIENT_SECRET
     verification_token: str = DEV_VERIFICATION_TOKEN
+    #: The app-level token `apps.connections.open` accepts (Socket Mode).
+    app_token: str = DEV_APP_TOKEN
+    #: Deliver events and interactions over Socket Mode only (no HTTP posts to the app).
+    socket_mode: bool = False
     app_id: str = DEFAULT_APP_ID
     app_name: str = "mentorlink"
     time_scale: float = 1.0
@@ -79,6 +84,10 @@ class Tunables:
     event_retry_delays: tuple[float, ...] = (0.0, 60.0, 300.0)
     #: trigger_id lifetime in Slack seconds (time-scaled).
     trigger_ttl_seconds: float = 3.0
+    #: Events and interactions go over the app's Socket Mode connection instead of HTTP.
+    socket_mode: bool = False
+    #: After `disconnect`, how long the old connection stays open (Slack seconds, scaled).
+    socket_disconnect_grace_seconds: float = 10.0
 
     def scaled(self, slack_seconds: float) -> float:
         """Real seconds that correspond to `slack_seconds` of Slack time."""
@@ -111,4 +120,4 @@ class Tunables:
 def tunables_from(config: SandboxConfig) -> Tunables:
     """The runtime settings a freshly started sandbox begins with."""
     return Tunables(app_url=config.app_url, time_scale=config.time_scale,
-                    rate_limits=config.rate_limits)
+                    rate_limits=config.rate_limits, socket_mode=config.socket_mode)

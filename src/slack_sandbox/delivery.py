@@ -6,6 +6,15 @@ non-2xx reply, no reply within the ack timeout, a refused connection) are retrie
 three times, after the (time-scaled) delays in `Tunables.event_retry_delays`, with
 `X-Slack-Retry-Num` and `X-Slack-Retry-Reason`; a reply carrying `X-Slack-No-Retry: 1` stops
 the retries. Interactions are never retried: the user just sees an error, as in Slack.
+
+With `Tunables.socket_mode` on, nothing is posted: the same payloads go out as Socket Mode
+envelopes over the app's WebSocket (`socket_mode.SocketHub`), and an acknowledgement stands
+for the 2xx. An event not acknowledged in time (or lost with its connection, or sent while
+no connection was open) is retried on the same schedule with the same `envelope_id`,
+`retry_attempt` and `retry_reason` (`timeout`, `connection_lost`, `no_connection`). An
+interaction whose acknowledgement never came is sent once more with the same `envelope_id`
+before the user is told of trouble: Slack would just show the error, the sandbox makes sure
+the app does not act twice on a repeat.
 """
 
 from __future__ import annotations
@@ -21,6 +30,13 @@ import httpx
 import msgspec
 
 from slack_sandbox.records import JSON, Attempt, Delivery
+from slack_sandbox.socket_mode import (
+    ConnectionLost,
+    NoConnection,
+    NotAcknowledged,
+    SocketHub,
+    socket_envelope,
+)
 from slack_sandbox.state import SandboxState
 
 _KEPT_BODY = 2000
@@ -35,8 +51,9 @@ def sign(secret: str, timestamp: int, body: bytes) -> str:
 class Deliverer:
     """Posts to the app's /slack/events and /slack/interactivity and records every attempt."""
 
-    def __init__(self, state: SandboxState) -> None:
+    def __init__(self, state: SandboxState, hub: SocketHub | None = None) -> None:
         self.state = state
+        self.hub = hub or SocketHub(state)
         self._client: httpx.AsyncClient | None = None
         self._tasks: set[asyncio.Task[None]] = set()
 
@@ -112,6 +129,9 @@ class Deliverer:
         return delivery
 
     async def _deliver_event(self, delivery: Delivery) -> None:
+        if self.state.tunables.socket_mode:
+            await self._socket_event(delivery)
+            return
         url = self.state.tunables.app_url.rstrip("/") + "/slack/events"
         body = msgspec.json.encode(delivery.payload)
         reason: str | None = None
@@ -136,6 +156,8 @@ class Deliverer:
         """Deliver an interaction once and wait for the app's answer."""
         delivery = self._record("interaction", str(payload.get("type")), team_id, user_id,
                                 payload)
+        if self.state.tunables.socket_mode:
+            return delivery, await self._socket_interaction(delivery)
         url = self.state.tunables.app_url.rstrip("/") + "/slack/interactivity"
         body = urlencode({"payload": msgspec.json.encode(payload).decode()}).encode()
         attempt, response = await self._attempt(url, body, "application/x-www-form-urlencoded",
@@ -143,6 +165,56 @@ class Deliverer:
         delivery.attempts.append(attempt)
         delivery.outcome = "delivered" if attempt.reason is None else "failed"
         return delivery, response if attempt.reason is None else None
+
+    async def _socket_attempt(self, envelope: JSON, number: int) -> tuple[Attempt, JSON | None]:
+        started = time.monotonic()
+        answer: JSON | None = None
+        reason: str | None = None
+        try:
+            answer = await self.hub.deliver(envelope, self.state.tunables.ack_timeout_seconds)
+        except NotAcknowledged:
+            reason = "timeout"
+        except ConnectionLost:
+            reason = "connection_lost"
+        except NoConnection:
+            reason = "no_connection"
+        attempt = Attempt(number=number, at=self.state.now(), status=None, reason=reason,
+                          duration_ms=round((time.monotonic() - started) * 1000, 1),
+                          body=msgspec.json.encode(answer).decode()[:_KEPT_BODY] if answer
+                          else "", envelope_id=str(envelope["envelope_id"]))
+        self.state.changed()
+        return attempt, answer
+
+    async def _socket_event(self, delivery: Delivery) -> None:
+        envelope_id = self.hub.new_envelope_id()
+        reason: str | None = None
+        delays = self.state.tunables.event_retry_delays
+        for number in range(len(delays) + 1):
+            if number > 0:
+                await asyncio.sleep(self.state.tunables.scaled(delays[number - 1]))
+            envelope = socket_envelope("events_api", envelope_id, delivery.payload,
+                                       retry=(number, reason or ""))
+            attempt, _ = await self._socket_attempt(envelope, number)
+            delivery.attempts.append(attempt)
+            if attempt.reason is None:
+                delivery.outcome = "delivered"
+                return
+            reason = attempt.reason
+        delivery.outcome = "failed"
+
+    async def _socket_interaction(self, delivery: Delivery) -> httpx.Response | None:
+        """The ack's payload as the app's answer (a 200 whose body is that payload)."""
+        envelope = socket_envelope("interactive", self.hub.new_envelope_id(), delivery.payload)
+        for number in range(2):
+            attempt, answer = await self._socket_attempt(envelope, number)
+            delivery.attempts.append(attempt)
+            if attempt.reason is None:
+                delivery.outcome = "delivered"
+                return httpx.Response(200, content=msgspec.json.encode(answer) if answer else b"")
+            if attempt.reason == "no_connection":
+                break
+        delivery.outcome = "failed"
+        return None
 
     async def url_verification(self) -> Delivery:
         """Send Slack's url_verification challenge; delivered only if echoed back."""

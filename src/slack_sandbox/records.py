@@ -165,6 +165,8 @@ class Attempt:
     reason: str | None
     duration_ms: float
     body: str = ""
+    #: Socket Mode only: the envelope this attempt sent (the same on every retry).
+    envelope_id: str | None = None
 
 
 @attrs.define

@@ -15,6 +15,7 @@ from slack_sandbox.keeping import StateKeeper, load_into
 from slack_sandbox.mailbox import Mail, MailHandler, SmtpReceiver
 from slack_sandbox.rate_limits import RateLimiter
 from slack_sandbox.records import Delivery, Install
+from slack_sandbox.socket_mode import SocketHub
 from slack_sandbox.state import SandboxState
 from slack_sandbox.workspaces import Directory, load_directory
 
@@ -29,9 +30,16 @@ class Sandbox:
     smtp: SmtpReceiver | None = None
     keeper: StateKeeper | None = None
 
+    @property
+    def hub(self) -> SocketHub:
+        """The app's Socket Mode connections."""
+        return self.deliverer.hub
+
     def reset(self) -> None:
-        """Forget runtime state and rate-limit consumption (the directory stays)."""
+        """Forget runtime state and rate-limit consumption (the directory stays; open Socket
+        Mode connections stay open)."""
         self.state.reset()
+        self.hub.lost_acks = self.hub.drops_mid_envelope = 0
         self.limiter.tunables = self.state.tunables
         self.limiter.reset()
 

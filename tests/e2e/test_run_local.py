@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import time
 from pathlib import Path
 
 import httpx
@@ -60,3 +61,30 @@ async def test_two_simultaneous_accepts_on_the_real_server(tmp_path: Path) -> No
             assert "already" in loser["detail"] or "same time" in loser["detail"]
             area = (await client.get("/me/connections", headers=auth)).json()
             assert len(area["connections"]) == 1
+
+
+def test_run_local_over_socket_mode(tmp_path: Path) -> None:
+    """`make run SOCKET_MODE=1`: the app opens its Socket Mode connection as `serve` starts
+    and acknowledges the sandbox's envelopes; nothing is posted to its HTTP endpoints."""
+    port, sandbox_port = free_port(), free_port()
+    env = base_env(tmp_path)
+    args = ("run-local", "--port", str(port), "--sandbox-port", str(sandbox_port),
+            "--socket-mode")  # fmt: skip
+    sandbox = f"http://127.0.0.1:{sandbox_port}"
+    with running(env, *args, cwd=tmp_path):
+        wait_until_up(f"http://127.0.0.1:{port}/healthz")
+        wait_until_up(f"{sandbox}/")
+        assert "(Socket Mode only)" in (tmp_path / "output.txt").read_text()
+        deadline = time.monotonic() + 20
+        while not httpx.get(f"{sandbox}/_sandbox/socket").json()["connections"]:
+            assert time.monotonic() < deadline, "the app never opened its Socket Mode connection"
+            time.sleep(0.1)
+        installed = httpx.post(f"{sandbox}/_sandbox/installs",
+                               json={"team_id": "T0ACMEENG", "scopes": ["chat:write"]})
+        assert installed.status_code == 201, installed.text
+        httpx.post(f"{sandbox}/_sandbox/actions/open_tab",
+                   json={"team_id": "T0ACMEENG", "user_id": "W0MARIASA"})
+        httpx.post(f"{sandbox}/_sandbox/drain", json={"timeout": 10}, timeout=15)
+        [event] = httpx.get(f"{sandbox}/_sandbox/events").json()["deliveries"]
+        assert event["outcome"] == "delivered", event
+        assert all(a["envelope_id"] and a["status"] is None for a in event["attempts"]), event

@@ -20,6 +20,7 @@ import re
 import time
 import urllib.parse
 from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from datetime import time as clock_time
 from typing import Any
@@ -33,13 +34,14 @@ from dependency_injector import providers
 
 from adapters.persistence.memory import MemoryStore
 from adapters.settings import Settings
+from adapters.slack.socket_mode import SocketModeListener
 from application.delivery.worker import DeliveryWorker
 from application.running import UseCaseRunner
 from bootstrap import create_app, create_container
 from domain.ids import OrganizationId
 from domain.working_hours import WorkingWindow
 from slack_sandbox.app import create_app as create_sandbox
-from slack_sandbox.config import SandboxConfig
+from slack_sandbox.config import DEV_APP_TOKEN, SandboxConfig
 from slack_sandbox.services import build_sandbox
 from tests.http.conftest import Org, _seed
 from tests.sandbox.servers import ThreadedServer, free_port
@@ -98,6 +100,7 @@ class World:
     acme: Org
     globex: Org
     hook: str = ""  # a response_url for crafted payloads; what the app posts there is kept
+    socket: SocketModeListener | None = None  # the app's Socket Mode side, when it is on
     answered: list[dict[str, Any]] = attrs.field(factory=list)
 
     # The platform, as the JSON API sees it
@@ -326,18 +329,37 @@ async def _response_url(world: World) -> aioweb.AppRunner:
 
 @pytest.fixture(name="world")
 async def world_fixture(sandbox_server: Sandbox) -> AsyncIterator[World]:
+    async with running_world(sandbox_server) as world:
+        yield world
+
+
+async def _socket_connected(world: World) -> None:
+    async def one() -> bool:
+        found = (await world.http.get(f"{world.sandbox}/_sandbox/socket")).json()
+        return len([c for c in found["connections"] if not c["closing"]]) == 1
+
+    await world.eventually(one, "the app's Socket Mode connection")
+
+
+@asynccontextmanager
+async def running_world(sandbox_server: Sandbox, socket_mode: bool = False
+                        ) -> AsyncIterator[World]:  # fmt: skip
+    """The app and the sandbox; with `socket_mode`, the sandbox delivers events and
+    interactions only over the Socket Mode connection the app (SLACK_APP_TOKEN) opens."""
     port = free_port()
     app_url = f"http://127.0.0.1:{port}"
     async with httpx.AsyncClient(timeout=10) as http:
         await http.post(f"{sandbox_server.url}/_sandbox/reset")
         await http.post(f"{sandbox_server.url}/_sandbox/config",
-                        json={"app_url": app_url, "rate_limits": False})  # fmt: skip
+                        json={"app_url": app_url, "rate_limits": False, "socket_mode": socket_mode,
+                              "event_retry_delays": [0, 1, 2] if socket_mode else [0, 60, 300]})
         settings = Settings(
             database_url="memory://", public_url=app_url, slack_client_id=CLIENT_ID,
             slack_client_secret=CLIENT_SECRET, slack_signing_secret=SECRET,
             slack_api_url=f"{sandbox_server.url}/api/",
             slack_oauth_url=f"{sandbox_server.url}/oauth/v2/authorize",
             session_idle_minutes=600, session_hours=24,
+            slack_app_token=DEV_APP_TOKEN if socket_mode else "",
         )  # fmt: skip
         store, clock = MemoryStore(), RealClock()
         container = create_container(settings)
@@ -358,9 +380,13 @@ async def world_fixture(sandbox_server: Sandbox) -> AsyncIterator[World]:
             await asyncio.sleep(0.02)
         world = World(app_url=app_url, sandbox=sandbox_server.url, http=http, store=store,
                       clock=clock, runner=runner, worker=container.delivery_worker(),
-                      acme=acme, globex=globex)  # fmt: skip
+                      acme=acme, globex=globex, socket=container.socket_mode())  # fmt: skip
         hook = await _response_url(world)
         try:
+            if world.socket is not None:  # `serve` starts it on startup (lifespan is off here)
+                world.socket.ping_interval = 1.0
+                await world.socket.start()
+                await _socket_connected(world)
             await world.ok("PUT", f"/organizations/{acme.id}/slack", "support",
                            json={"enabled": True})  # fmt: skip
             await _install(world, acme.tokens["admin"])
@@ -372,6 +398,8 @@ async def world_fixture(sandbox_server: Sandbox) -> AsyncIterator[World]:
             await world.deliver()  # their welcomes
             yield world
         finally:
+            if world.socket is not None:
+                await world.socket.stop()
             await hook.cleanup()
             server.should_exit = True
             await serving

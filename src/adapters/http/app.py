@@ -24,6 +24,7 @@ from adapters.http.traffic import RequestTraffic
 from adapters.settings import SLACK_API
 from adapters.slack.actions import default_registry
 from adapters.slack.actions.dispatch import Interactions
+from adapters.slack.inbox import SlackInbox
 from adapters.slack.slack_app import SlackApp
 from adapters.slack.surfaces import SlackSurfaces
 from application.reactions import Reactions
@@ -51,6 +52,7 @@ def build_app(
     interactions: Interactions | None = None,
     traffic: RequestTraffic | None = None,
     homes: HomePublisher | None = None,
+    inbox: SlackInbox | None = None,
 ) -> Litestar:
     """The web app: every /api/v1 route needs a bearer token that `authenticate` accepts.
 
@@ -62,7 +64,8 @@ def build_app(
     requests in flight (the in-process delivery worker works between them). `homes` publishes
     people's Home tabs when they open them. `interactions` answer Slack's clicks and modal
     submissions (by default: every handler of `default_registry`, answering through Slack's
-    own Web API)."""
+    own Web API). `inbox` handles what Slack sends (by default: from `interactions` and
+    `homes`); hand over the one a Socket Mode connection feeds too."""
 
     with_admin = security is not None and slack is not None
     routes: list[ControllerRouterHandler] = [
@@ -79,12 +82,13 @@ def build_app(
             security=security, slack=slack, authenticate=authenticate, runner=runner
         )
         routes += admin.route_handlers
+        inbox = inbox or SlackInbox(
+            runner,
+            interactions or Interactions(runner, default_registry(), SlackSurfaces(SLACK_API)),
+            homes,
+        )
         routes += slack_endpoints(
-            slack=slack,
-            reactions=reactions or Reactions(runner),
-            homes=homes,
-            interactions=interactions
-            or Interactions(runner, default_registry(), SlackSurfaces(SLACK_API)),
+            slack=slack, reactions=reactions or Reactions(runner), inbox=inbox
         )
     return Litestar(
         route_handlers=routes,

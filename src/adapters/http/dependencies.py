@@ -9,11 +9,10 @@ from typing import TypeVar
 
 from litestar.di import NamedDependency, Provide
 
-from adapters.slack.actions.dispatch import Interactions
+from adapters.slack.inbox import SlackInbox
 from adapters.slack.slack_app import SlackApp
 from application.actors import Actor
 from application.running import UseCaseRunner
-from application.slack.home_publishing import HomePublisher
 
 T = TypeVar("T")
 
@@ -23,14 +22,12 @@ Authenticate = Callable[[str], Awaitable[Actor | None]]
 Runner = NamedDependency[UseCaseRunner]
 """Runs one use case in its own unit of work."""
 
-SlackInteractions = NamedDependency[Interactions]
-"""Answers Slack interactions (clicks, modal submissions) as the person who acted."""
+Inbox = NamedDependency[SlackInbox]
+"""Handles what Slack sends (events, clicks, modal submissions) once it is trusted: the same
+code for the HTTP endpoints and the Socket Mode connection."""
 
 CurrentSlackApp = NamedDependency[SlackApp]
 """Our Slack app's credentials and OAuth URLs, as the composition root handed them over."""
-
-Homes = NamedDependency[HomePublisher | None]
-"""Publishes people's Home tabs (None: an app without Slack's Home)."""
 
 
 def always(value: T) -> Provide:

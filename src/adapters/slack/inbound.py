@@ -38,8 +38,24 @@ EventRequest = UrlVerification | WorkspaceRemovedInSlack | HomeOpened | None
 
 def read_event_request(raw_body: bytes) -> EventRequest:
     """What the Events API request with this body asks for; raises `MalformedEnvelope`."""
+    return read_event(envelope_of(raw_body))
+
+
+def envelope_of(raw_body: bytes) -> dict[str, Any]:
+    """The JSON object an Events API request carries; raises `MalformedEnvelope`."""
     try:
         envelope = json.loads(raw_body)
+    except ValueError as malformed:  # json.JSONDecodeError and UnicodeDecodeError are ValueErrors
+        raise MalformedEnvelope(str(malformed)) from malformed
+    if not isinstance(envelope, dict):
+        raise MalformedEnvelope("not a JSON object")
+    return envelope
+
+
+def read_event(envelope: Any) -> EventRequest:
+    """What an Events API envelope asks for, however it came (an HTTP body, a Socket Mode
+    `events_api` payload); raises `MalformedEnvelope`."""
+    try:
         if not isinstance(envelope, dict):
             raise ValueError("not a JSON object")
         if envelope.get("type") == "url_verification":

@@ -22,8 +22,11 @@ NAME_MAX = 35  # Slack refuses a longer display_information.name
 DESCRIPTION = "Your mentoring program in Slack: requests, meetings, tasks and surveys."
 
 
-def app_manifest(public_url: str, name: str = "mentorlink") -> dict[str, Any]:
-    """The manifest (schema v1) as a dict; raises ValueError for a name Slack would refuse."""
+def app_manifest(
+    public_url: str, name: str = "mentorlink", *, socket_mode: bool = False
+) -> dict[str, Any]:
+    """The manifest (schema v1) as a dict; raises ValueError for a name Slack would refuse.
+    With `socket_mode`, events and interactions come over Socket Mode: no request URLs."""
     name = name.strip()
     if not name or len(name) > NAME_MAX:
         raise ValueError(f"the app name must be 1-{NAME_MAX} characters")
@@ -50,24 +53,31 @@ def app_manifest(public_url: str, name: str = "mentorlink") -> dict[str, Any]:
             "scopes": {"bot": list(BOT_SCOPES)},
         },
         "settings": {
-            "event_subscriptions": {
+            "event_subscriptions": _without_url_in(socket_mode, {
                 "request_url": f"{base}/slack/events",
                 "bot_events": list(BOT_EVENTS),
-            },
-            "interactivity": {"is_enabled": True, "request_url": f"{base}/slack/interactivity"},
+            }),
+            "interactivity": _without_url_in(socket_mode, {
+                "is_enabled": True, "request_url": f"{base}/slack/interactivity",
+            }),
             # Org-wide installs on Enterprise Grid need it; it changes nothing elsewhere.
             "org_deploy_enabled": True,
-            "socket_mode_enabled": False,
+            "socket_mode_enabled": socket_mode,
             # Rotation cannot be switched off once on; mentorlink keeps long-lived bot tokens.
             "token_rotation_enabled": False,
         },
     }
 
 
-def manifest_yaml(public_url: str, name: str = "mentorlink") -> str:
+def _without_url_in(socket_mode: bool, section: dict[str, Any]) -> dict[str, Any]:
+    """Socket Mode delivers over the app's WebSocket: Slack needs no request URL then."""
+    return {k: v for k, v in section.items() if not (socket_mode and k == "request_url")}
+
+
+def manifest_yaml(public_url: str, name: str = "mentorlink", *, socket_mode: bool = False) -> str:
     """The manifest rendered as YAML, keys in Slack's documented order."""
     return yaml.safe_dump(
-        app_manifest(public_url, name),
+        app_manifest(public_url, name, socket_mode=socket_mode),
         sort_keys=False,
         default_flow_style=False,
         allow_unicode=True,

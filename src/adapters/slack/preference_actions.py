@@ -102,6 +102,11 @@ def read_preference_action(raw_body: bytes) -> PreferenceAction | None:
         payload = json.loads(form.get("payload", ["null"])[0])
     except (ValueError, TypeError):
         return None
+    return preference_action_of(payload)
+
+
+def preference_action_of(payload: Any) -> PreferenceAction | None:
+    """The preference change an interaction payload asks for (see `read_preference_action`)."""
     if not isinstance(payload, dict) or payload.get("type") != "block_actions":
         return None
     found = [a for a in payload.get("actions") or [] if isinstance(a, dict)]

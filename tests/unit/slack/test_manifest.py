@@ -90,3 +90,24 @@ def test_the_cli_warns_when_the_public_url_is_not_https(
     out, err = capsys.readouterr()
     assert "http://127.0.0.1:8000/slack/events" in out
     assert "https" in err
+
+
+def test_socket_mode_leaves_out_the_request_urls() -> None:
+    manifest = app_manifest(PUBLIC, socket_mode=True)
+    settings = manifest["settings"]
+    assert settings["socket_mode_enabled"] is True
+    assert settings["event_subscriptions"] == {"bot_events": list(BOT_EVENTS)}
+    assert settings["interactivity"] == {"is_enabled": True}
+    assert "request_url" not in yaml.safe_dump(manifest)
+    # the administrator's browser still comes back to the app after Slack's consent page
+    assert manifest["oauth_config"]["redirect_urls"] == [f"{PUBLIC}/slack/oauth/callback"]
+
+
+def test_the_cli_prints_the_socket_mode_manifest_without_the_https_warning(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("MENTORLINK_PUBLIC_URL", "http://127.0.0.1:8000")
+    assert main(["manifest", "--socket-mode"]) == 0
+    out, err = capsys.readouterr()
+    assert yaml.safe_load(out) == app_manifest("http://127.0.0.1:8000", socket_mode=True)
+    assert err == ""

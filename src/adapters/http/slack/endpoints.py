@@ -12,30 +12,21 @@ from adapters.http.dependencies import always
 from adapters.http.slack.events import slack_events
 from adapters.http.slack.interactivity import slack_interactivity
 from adapters.http.slack.oauth_callback import oauth_callback
-from adapters.slack.actions.dispatch import Interactions
+from adapters.slack.inbox import SlackInbox
 from adapters.slack.slack_app import SlackApp
 from application.reactions import Reactions
-from application.slack.home_publishing import HomePublisher
 
 
 def slack_endpoints(
-    *,
-    slack: SlackApp,
-    reactions: Reactions,
-    interactions: Interactions,
-    homes: HomePublisher | None = None,
+    *, slack: SlackApp, reactions: Reactions, inbox: SlackInbox
 ) -> list[ControllerRouterHandler]:
     """`slack` is our app's signing secret and OAuth URLs; `reactions` run what follows an
-    install once the browser has its answer; `interactions` answer clicks and submissions;
-    `homes` publishes Home tabs."""
+    install once the browser has its answer; `inbox` handles events, clicks and submissions
+    (the same one a Socket Mode connection feeds)."""
     events = Router(
         path="/",
         route_handlers=[slack_events, slack_interactivity],
-        dependencies={
-            "slack": always(slack),
-            "homes": always(homes),
-            "interactions": always(interactions),
-        },
+        dependencies={"slack": always(slack), "inbox": always(inbox)},
     )
     callback = page_router([oauth_callback], slack=always(slack), reactions=always(reactions))
     return [events, callback]

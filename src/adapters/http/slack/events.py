@@ -1,15 +1,16 @@
 """`POST /slack/events`: Slack's Events API, kept thin.
 
 The signature is checked on the raw bytes before anything is parsed (401 and nothing touched
-when it is missing, wrong or older than 5 minutes). `url_verification` is answered with its
-challenge; `app_uninstalled` and `tokens_revoked` naming bot tokens mark the installation
-removed from Slack's side (de-duplicated by `event_id` in the use case, so Slack's retries
-change nothing; the two events racing each other both get a 200). `app_home_opened` gets its
-200 at once and the person's Home is published right after (`views.publish`, in the
-background: Slack waits 3 seconds at most). Every other event, and
-events for unknown teams, get a fast 200. A signed body that is not a Slack envelope is a 400
-with `X-Slack-No-Retry: 1`: retrying it would not help. Reading the envelope is
-`adapters.slack.inbound`'s; this handler verifies, runs the use case and answers.
+when it is missing, wrong or older than 5 minutes). What the envelope asks for is
+`adapters.slack.inbox.SlackInbox`'s, the same code a Socket Mode envelope runs:
+`url_verification` is answered with its challenge; `app_uninstalled` and `tokens_revoked`
+naming bot tokens mark the installation removed from Slack's side (de-duplicated by
+`event_id` in the use case, so Slack's retries change nothing; the two events racing each
+other both get a 200). `app_home_opened` gets its 200 at once and the person's Home is
+published right after (`views.publish`, in the background: Slack waits 3 seconds at most).
+Every other event, and events for unknown teams, get a fast 200. A signed body that is not a
+Slack envelope is a 400 with `X-Slack-No-Retry: 1`: retrying it would not help. This handler
+verifies, hands over and answers.
 """
 
 from __future__ import annotations
@@ -17,44 +18,39 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import MediaType, Request, Response, post
-from litestar.background_tasks import BackgroundTask
+from litestar.background_tasks import BackgroundTask, BackgroundTasks
 
-from adapters.http.dependencies import CurrentSlackApp, Homes, Runner
-from adapters.slack.inbound import MalformedEnvelope, UrlVerification, read_event_request
+from adapters.http.dependencies import CurrentSlackApp, Inbox, Runner
+from adapters.slack.actions.dispatch import Later
+from adapters.slack.inbound import MalformedEnvelope, envelope_of
 from adapters.slack.signing import verify_slack_request
-from application.actors import SYSTEM
-from application.slack.home_publishing import HomeOpened
-from application.slack.removal import workspace_removed_in_slack
 
 _NO_RETRY = {"X-Slack-No-Retry": "1"}
 
 
-def _answer(
-    status: int,
-    body: dict[str, Any],
-    headers: dict[str, str] | None = None,
-    background: BackgroundTask | None = None,
-) -> Response[dict[str, Any]]:
-    return Response(body, status_code=status, media_type=MediaType.JSON, headers=headers or {},
-                    background=background)  # fmt: skip
+async def after(step: Later) -> None:
+    """Run one thing that follows Slack's answer."""
+    await step()
+
+
+def afterwards(later: list[Later] | tuple[Later, ...] | Any) -> BackgroundTasks | None:
+    """What follows the answer, as Litestar's background tasks (None when nothing does)."""
+    steps = [BackgroundTask(after, step) for step in later]
+    return BackgroundTasks(steps) if steps else None
 
 
 @post("/slack/events", status_code=200, include_in_schema=False)
 async def slack_events(
-    request: Request[Any, Any, Any], runner: Runner, slack: CurrentSlackApp, homes: Homes
+    request: Request[Any, Any, Any], runner: Runner, slack: CurrentSlackApp, inbox: Inbox
 ) -> Response[dict[str, Any]]:
     raw = await request.body()
     if not verify_slack_request(slack.signing_secret, request.headers, raw, runner.clock.now()):
-        return _answer(401, {"error": "invalid_signature"})
+        return Response({"error": "invalid_signature"}, status_code=401,
+                        media_type=MediaType.JSON)  # fmt: skip
     try:
-        asked = read_event_request(raw)
+        reply = await inbox.event(envelope_of(raw))
     except MalformedEnvelope:
-        return _answer(400, {"error": "malformed_event"}, _NO_RETRY)
-    if isinstance(asked, UrlVerification):
-        return _answer(200, {"challenge": asked.challenge})
-    if isinstance(asked, HomeOpened):
-        later = BackgroundTask(homes.opened, asked) if homes is not None else None
-        return _answer(200, {"ok": True}, background=later)
-    if asked is not None:
-        await runner(workspace_removed_in_slack, asked, SYSTEM)
-    return _answer(200, {"ok": True})
+        return Response({"error": "malformed_event"}, status_code=400,
+                        media_type=MediaType.JSON, headers=_NO_RETRY)  # fmt: skip
+    return Response(reply.body or {"ok": True}, status_code=200, media_type=MediaType.JSON,
+                    background=afterwards(reply.later))  # fmt: skip

@@ -159,6 +159,11 @@ def read_interaction(raw_body: bytes) -> Interaction | None:
     """What the interactivity request with this body asks for; None for the kinds mentorlink
     does not use (shortcuts...), which need only an empty 200. Raises `MalformedEnvelope`
     when the body carries no payload object."""
+    return interaction_of(payload_of(raw_body))
+
+
+def payload_of(raw_body: bytes) -> JSON:
+    """The payload object of a form-encoded interactivity request; raises `MalformedEnvelope`."""
     try:
         form = urllib.parse.parse_qs(raw_body.decode(), strict_parsing=False)
         (raw,) = form.get("payload", [None])
@@ -167,6 +172,15 @@ def read_interaction(raw_body: bytes) -> Interaction | None:
             raise ValueError("no interaction payload")
     except (ValueError, TypeError) as malformed:
         raise MalformedEnvelope(str(malformed)) from malformed
+    return payload
+
+
+def interaction_of(payload: Any) -> Interaction | None:
+    """What an interaction payload asks for, however it came (a form field over HTTP, a
+    Socket Mode `interactive` payload); None for kinds mentorlink does not use. Raises
+    `MalformedEnvelope` when it is not an object."""
+    if not isinstance(payload, dict):
+        raise MalformedEnvelope("no interaction payload")
     kind = payload.get("type")
     if kind == "block_actions":
         return _click(payload)
