@@ -209,7 +209,7 @@ class Container(containers.DeclarativeContainer):
     reactions = providers.Singleton(Reactions, runner)
     slack_surfaces = providers.Singleton(lambda s: SlackSurfaces(s.slack_api_url), settings)
     interactions = providers.Singleton(Interactions, runner, providers.Factory(default_registry),
-                                       slack_surfaces)  # fmt: skip
+                                       slack_surfaces, home_publisher)  # fmt: skip
     browser_sessions = providers.Singleton(_browser_sessions, settings, engine.provider)
     session_policy = providers.Singleton(_session_policy, settings)
     delivery_worker = providers.Singleton(

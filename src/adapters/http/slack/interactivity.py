@@ -1,13 +1,12 @@
 """`POST /slack/interactivity`: clicks in our DMs, Home tab and modals, and modal submissions.
 
 The signature is checked on the raw body first (401, nothing read, when it is missing, wrong
-or older than 5 minutes). The Home tab's preference elements get an empty 200 and the change
-is applied right after (`adapters.slack.preference_actions`). Everything else is read by
-`adapters.slack.actions.payloads` and answered by the `Interactions` dispatcher (who acted,
-which handler, which use case); this handler verifies, calls, answers: an empty 200 or a
-`response_action`, then what follows the acknowledgement (notes and the clicked message's
-outcome through the `response_url`). A signed body that is not an interaction payload is a
-400. Never a 404/500.
+or older than 5 minutes). Every interaction, the Home tab's preference elements included, is
+read by `adapters.slack.actions.payloads` and answered by the `Interactions` dispatcher (who
+acted, which handler, which use case); this handler verifies, calls, answers: an empty 200
+or a `response_action`, then what follows the acknowledgement (notes and the clicked
+message's outcome through the `response_url`, the person's Home published again). A signed
+body that is not an interaction payload is a 400. Never a 404/500.
 """
 
 from __future__ import annotations
@@ -17,11 +16,10 @@ from typing import Any
 from litestar import MediaType, Request, Response, post
 from litestar.background_tasks import BackgroundTask, BackgroundTasks
 
-from adapters.http.dependencies import CurrentSlackApp, Homes, Runner, SlackInteractions
+from adapters.http.dependencies import CurrentSlackApp, Runner, SlackInteractions
 from adapters.slack.actions.dispatch import Later
 from adapters.slack.actions.payloads import read_interaction
 from adapters.slack.inbound import MalformedEnvelope
-from adapters.slack.preference_actions import handle_preference_action, read_preference_action
 from adapters.slack.signing import verify_slack_request
 
 
@@ -34,7 +32,6 @@ async def slack_interactivity(
     request: Request[Any, Any, Any],
     runner: Runner,
     slack: CurrentSlackApp,
-    homes: Homes,
     interactions: SlackInteractions,
 ) -> Response[Any]:
     raw = await request.body()
@@ -47,12 +44,6 @@ async def slack_interactivity(
                         media_type=MediaType.JSON)  # fmt: skip
     if asked is None:
         return Response(b"", status_code=200)
-    # -- Home tab preferences (issue 11, point 6): until the actions registry routes them ----
-    chosen = read_preference_action(raw)
-    if chosen is not None and homes is not None:
-        applied = BackgroundTask(handle_preference_action, chosen, runner, homes)
-        return Response(b"", status_code=200, background=applied)
-    # -- end of Home tab preferences ---------------------------------------------------------
     answer = await interactions.handle(asked)
     steps = [BackgroundTask(_after, step) for step in answer.later]
     later = BackgroundTasks(steps) if steps else None
