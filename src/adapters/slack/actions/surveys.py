@@ -43,6 +43,7 @@ from adapters.slack.actions.registry import (
     UpdateModal,
 )
 from adapters.slack.blocks import actions
+from adapters.slack.blocks.connections import SURVEY_ANSWERED
 from adapters.slack.blocks.parts import button, clip, esc
 from application.usecases.surveys import (
     SubmitSurveyResponse,
@@ -59,6 +60,7 @@ PER_PAGE = 3
 ANSWER = "answer"
 TEXT_BUDGET = 1200  # characters of typed answers carried between pages (metadata: 3,000)
 THANKS = "🙏 Thanks, answered! Your answers went to the program team."
+ANSWERED = f"✅ {SURVEY_ANSWERED}"  # in place of Take survey, as the survey DM says it
 
 
 def block_of(question: Question) -> str:
@@ -211,7 +213,7 @@ async def submit_page(sub: Submission, acting: Acting) -> SubmitReply:
         await acting.run(submit_survey_response, command)
     except InvalidInput as wrong:  # an answer kept from an earlier page no longer fits
         return ModalErrors({block_of(questions[0]): wrong.message})
-    return CloseModal(note=THANKS, line="✅ Answered: thank you!")
+    return CloseModal(note=THANKS, line=ANSWERED)
 
 
 async def back(click: Click, acting: Acting) -> ClickReply:

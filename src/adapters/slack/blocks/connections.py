@@ -80,6 +80,9 @@ def task_completed(n: Notification) -> Rendered:
     return Rendered(fallback(f"{f['by']['name']} finished: {f['title']}"), [section(text)])
 
 
+SURVEY_ANSWERED = "Thanks, answered"  # the DM's words once answered, wherever it is shown
+
+
 def survey_assigned(n: Notification) -> Rendered:
     f = n.facts
     with_whom = ", ".join(esc(str(p["name"])) for p in _others(n)) or "your connection"
@@ -87,7 +90,7 @@ def survey_assigned(n: Notification) -> Rendered:
     blocks: list[Block] = [section(f"📋 *{esc(f['title'])}*: a short survey about your "
                                    f"mentoring with {with_whom}.{due}")]  # fmt: skip
     if n.refresh:
-        blocks.append(outcome("✅", "Thanks, answered", f["at"]))
+        blocks.append(outcome("✅", SURVEY_ANSWERED, f["at"]))
         return Rendered(fallback(f"Survey answered: {f['title']}"), blocks)
     blocks.append(buttons(button("Take survey", actions.SURVEY_TAKE, f["assignment_id"],
                                  "primary")))  # fmt: skip
