@@ -157,7 +157,9 @@ def read_page(values: Mapping[str, Any], questions: Sequence[Question]) -> dict[
         option = entry.get("selected_option")
         picked = option.get("value") if isinstance(option, dict) else None
         if q.kind is QuestionKind.TEXT and isinstance(entry.get("value"), str):
-            found[q.id] = entry["value"]
+            # Slack's client takes blanks for an answer; we don't: an optional question
+            # left blank is skipped, a required one is asked for under its own block
+            found[q.id] = entry["value"].strip()
         elif q.kind is QuestionKind.RATING and picked is not None:
             found[q.id] = int(picked) if str(picked).isdigit() else str(picked)
         elif q.kind is QuestionKind.SINGLE_CHOICE and picked is not None:
