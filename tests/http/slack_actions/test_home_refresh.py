@@ -75,3 +75,22 @@ async def test_a_message_sent_from_a_modal_refreshes_the_senders_home(world: Wor
         return home if "Hello from the Home tab!" in home else ""
 
     await world.eventually(refreshed, "Sam's Home shows the message he sent")
+
+
+async def test_a_refused_click_on_a_stale_home_publishes_it_afresh(world: World) -> None:
+    request_id = await world.request()
+    await world.deliver()
+    await _homes(world).publish_stale()
+    stale = await _home_view(world, MARIA)
+    assert stale is not None and request_id in json.dumps(stale["blocks"])
+    await world.ok("POST", f"/mentor-requests/{request_id}/withdraw", "sam", json={})
+    # Maria clicks Accept on the Home she still has open (the worker has not run)
+    await world.click(MARIA, "mentor_request.accept", view_id=stale["id"], value=request_id,
+                      block_id=f"request:{request_id}")  # fmt: skip
+
+    async def refreshed() -> str:
+        home = await _home(world, MARIA)
+        return home if request_id not in home else ""
+
+    await world.eventually(refreshed, "Maria's Home without the withdrawn request")
+    assert await world.ok("GET", "/me/connections", "maria") == {"connections": []}
