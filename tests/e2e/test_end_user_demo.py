@@ -213,6 +213,7 @@ async def _they_exchange_messages(alex: Person, priya: Person) -> None:
     await priya.submit()
     await expect(priya.page.locator("#sb-modal")).to_be_hidden()
     await alex.tab("messages")
+    await expect(alex.message("I'm mentorlink")).to_contain_text("Hi Alex!")  # as his Home
     await expect(alex.message(REPLY)).to_be_visible()
     await _shot(alex.page, "alex-reads-the-reply")
 
