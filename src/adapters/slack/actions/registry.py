@@ -8,8 +8,9 @@ a reply; refusals are the domain's own errors, raised through, which the dispatc
 for Slack. To add a surface, write handlers and register them (`preferences.py` registers
 the Home tab's own elements this way):
 
-    registry.on_click("preferences.mute", change(mute))
-    registry.on_submit("task.add", add)
+    registry.on_click(actions.TASK_ADD, open_task)  # connections.py
+    registry.on_submit(TASK, add, main_block=TITLE)
+    registry.on_click(ids.MUTE, change(READERS[ids.MUTE]))  # preferences.py
 """
 
 from __future__ import annotations
