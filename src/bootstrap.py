@@ -225,7 +225,7 @@ class Container(containers.DeclarativeContainer):
     reactions = providers.Singleton(Reactions, runner)
     slack_surfaces = providers.Singleton(lambda s: SlackSurfaces(s.slack_api_url), settings)
     interactions = providers.Singleton(Interactions, runner, providers.Factory(default_registry),
-                                       slack_surfaces)  # fmt: skip
+                                       slack_surfaces, home_publisher)  # fmt: skip
     slack_inbox = providers.Singleton(SlackInbox, runner, interactions, home_publisher)
     socket_mode = providers.Singleton(_socket_mode, settings, slack_inbox)
     browser_sessions = providers.Singleton(_browser_sessions, settings, engine.provider)

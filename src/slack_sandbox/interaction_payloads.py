@@ -172,7 +172,7 @@ def is_empty(entry: JSON) -> bool:
 def client_check(block: JSON, element: JSON, entry: JSON) -> str | None:
     """What Slack's client says before sending anything (required, lengths, numbers)."""
     if is_empty(entry):
-        return None if block.get("optional") else "Please fill out this field."
+        return None if block.get("optional") else "Please complete this required field."
     value = entry.get("value")
     if element.get("type") == "plain_text_input" and isinstance(value, str):
         if len(value) < int(element.get("min_length", 0)):

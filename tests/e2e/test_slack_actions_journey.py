@@ -139,6 +139,6 @@ async def _sam_answers_the_survey(page: Page, stack: Stack, welcome: dict[str, A
     await modal.locator(".sb-modal-submit").click()
     await expect(page.locator("#sb-modal")).to_be_hidden()
     await expect(page.locator("#sb-surface")).to_contain_text("Thanks, answered")
-    await expect(message).to_contain_text("Answered: thank you!")
+    await expect(message).to_contain_text("✅ Thanks, answered")
     await expect(message.get_by_role("button", name="Take survey")).to_have_count(0)
     await _shot(page, "survey-answered")

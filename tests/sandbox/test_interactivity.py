@@ -181,7 +181,7 @@ async def test_view_submission_and_response_actions(sandbox: Running,
     await client(sandbox, token).views_open(trigger_id=trigger, view=modal())
     refused = await submit(http, {"reason": ""})
     assert refused == {"ok": False, "delivered": False,
-                       "errors": {"reason": "Please fill out this field."}}
+                       "errors": {"reason": "Please complete this required field."}}
     sandbox.receiver.interactions = answering(
         {"response_action": "errors", "errors": {"reason": "Too short"}})
     assert (await submit(http, {"reason": "no"}))["errors"] == {"reason": "Too short"}

@@ -20,7 +20,6 @@ import attrs
 from adapters.slack.actions.dispatch import Interactions, Later
 from adapters.slack.actions.payloads import interaction_of
 from adapters.slack.inbound import UrlVerification, read_event
-from adapters.slack.preference_actions import handle_preference_action, preference_action_of
 from application.actors import SYSTEM
 from application.running import UseCaseRunner
 from application.slack.home_publishing import HomeOpened, HomePublisher
@@ -71,11 +70,5 @@ class SlackInbox:
         asked = interaction_of(payload)
         if asked is None:
             return Reply()
-        # -- Home tab preferences (issue 11, point 6): until the actions registry routes them
-        chosen = preference_action_of(payload)
-        if chosen is not None and self.homes is not None:
-            runner, homes = self.runner, self.homes
-            return Reply(later=[lambda: handle_preference_action(chosen, runner, homes)])
-        # -- end of Home tab preferences -------------------------------------------------------
         answer = await self.interactions.handle(asked)
         return Reply(answer.body, answer.later)

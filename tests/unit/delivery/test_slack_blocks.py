@@ -158,3 +158,12 @@ def test_more_than_fifty_blocks_are_cut_with_a_pointer_to_home() -> None:
     content = renderer.render(n, delivery_id="d")
     assert len(content.blocks) == MAX_BLOCKS
     check_message(content.text, list(content.blocks))
+
+
+async def test_a_task_done_does_not_name_who_marked_it_as_who_gave_it(
+    told: list[Notification],
+) -> None:
+    [done] = [n for n in told if n.kind is NotificationKind.TASK_ASSIGNED and n.refresh]
+    said = json.dumps(list(renderer.render(done, delivery_id="d").blocks), ensure_ascii=False)
+    assert "gave you a task" not in said  # `by` is who marked it done by then
+    assert "Your task:" in said and "Done — marked by" in said

@@ -3,7 +3,8 @@
 It finds who acted (the Slack identity -> the platform user, `identify_slack_user`), picks
 the handler from the `Registry`, and carries out its reply the way Slack expects: modals are
 opened with the trigger at once, `response_action` answers a submission, notes and the
-clicked message's outcome go through the `response_url` after the acknowledgement. Every
+clicked message's outcome go through the `response_url` after the acknowledgement, and then
+the person's Home tab is published again (their partners' follow through the outbox). Every
 refusal (a domain error, an unknown workspace, a forged value) changes nothing and is said to
 the person; nothing here ever turns into a 500."""
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 import attrs
 
@@ -20,6 +21,7 @@ from adapters.slack.actions.payloads import Click, Closed, Interaction, Origin, 
 from adapters.slack.actions.registry import (
     Acting,
     ClickReply,
+    CloseModal,
     ModalErrors,
     NextView,
     Note,
@@ -27,6 +29,7 @@ from adapters.slack.actions.registry import (
     OpenModal,
     Outcome,
     Registry,
+    ShownOnHome,
     SubmitReply,
     UpdateModal,
 )
@@ -90,13 +93,22 @@ def _input_blocks(view: JSON) -> list[str]:
             if isinstance(b, dict) and b.get("type") == "input"]  # fmt: skip
 
 
+class HomeTabs(Protocol):
+    """Publishes a person's Home tab (`HomePublisher`)."""
+
+    async def publish_for(self, user_id: str, *, notice: str = "", paced: bool = False) -> int:
+        ...
+
+
 class Interactions:
     """Answers every interaction through the registry's handlers, as the person who acted."""
 
-    def __init__(self, runner: UseCaseRunner, registry: Registry, surfaces: SlackSurfaces) -> None:
+    def __init__(self, runner: UseCaseRunner, registry: Registry, surfaces: SlackSurfaces,
+                 homes: HomeTabs | None = None) -> None:  # fmt: skip
         self.runner = runner
         self.registry = registry
         self.surfaces = surfaces
+        self.homes = homes
 
     async def handle(self, asked: Interaction) -> Answer:
         try:
@@ -136,11 +148,32 @@ class Interactions:
         except DomainError as refused:
             return self._note_without_caller(click, f"⚠️ {refused.message}")
         reply: ClickReply
+        was_refused = False
         try:
             reply = await handler(click, Acting(caller=caller, runner=self.runner))
-        except DomainError as refused:
-            reply = Note(f"⚠️ {refusal(refused)}")
-        return await self._carry_out(click, caller, reply)
+        except DomainError as refusing:
+            reply, was_refused = Note(f"⚠️ {refusal(refusing)}"), True
+        answer = await self._carry_out(click, caller, reply)
+        on_home = (click.view or {}).get("type") == "home"
+        if isinstance(reply, ShownOnHome):
+            return self._and_home(answer, caller, reply.notice)
+        if isinstance(reply, Outcome) or (was_refused and on_home):  # a stale button goes too
+            return self._and_home(answer, caller)
+        return answer
+
+    def _and_home(self, answer: Answer, caller: SlackCaller, notice: str = "") -> Answer:
+        """`answer`, then the person's Home published again (with `notice`, if any)."""
+        homes = self.homes
+        if homes is None:
+            return answer
+
+        async def publish() -> None:
+            try:
+                await homes.publish_for(caller.actor.user_id, notice=notice)
+            except Exception:  # the action is done; a Home left stale is refreshed later
+                log.exception("Could not publish the Home of %s", caller.actor.user_id)
+
+        return Answer(answer.body, later=[*answer.later, publish])
 
     def _note_without_caller(self, click: Click, text: str) -> Answer:
         if click.response_url:
@@ -151,7 +184,7 @@ class Interactions:
     async def _carry_out(self, click: Click, caller: SlackCaller, reply: ClickReply) -> Answer:
         token = caller.bot_token
         in_modal = bool(click.view) and (click.view or {}).get("type") == "modal"
-        if isinstance(reply, Nothing):
+        if isinstance(reply, Nothing | ShownOnHome):
             return Answer()
         if isinstance(reply, OpenModal):
             if in_modal:
@@ -212,7 +245,8 @@ class Interactions:
             reply = await handler(sub, Acting(caller=caller, runner=self.runner))
         except DomainError as refused:
             return self._refuse_in_modal(sub, refusal(refused))
-        return self._answer_submission(sub, reply)
+        answer = self._answer_submission(sub, reply)
+        return self._and_home(answer, caller) if isinstance(reply, CloseModal) else answer
 
     def _answer_submission(self, sub: Submission, reply: SubmitReply) -> Answer:
         if isinstance(reply, ModalErrors):

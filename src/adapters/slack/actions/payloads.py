@@ -41,6 +41,7 @@ class Click:
     message: JSON | None  # the clicked message as Slack shows it (blocks, text, ts)
     view: JSON | None  # the view the click happened in (modal or Home tab)
     state: JSON  # `state.values` of the message or view: picked options, typed text
+    action: JSON = attrs.field(factory=dict)  # the action as Slack sent it (selected_options...)
 
     def picked(self, block_id: str, action_id: str) -> str | None:
         """The value of the option picked in a select of this message or view."""
@@ -152,6 +153,7 @@ def _click(payload: JSON) -> Click | None:
         message=message,
         view=view,
         state=_values(view) if view is not None else _values(payload),
+        action=action,
     )
 
 

@@ -5,10 +5,12 @@ A handler is a small async function in a module named from the mentoring world
 (`requests.py`, `meetings.py`...). It gets what the person did and an `Acting` (who they are,
 the use case runner to act as them), runs the SAME use cases the JSON API runs, and returns
 a reply; refusals are the domain's own errors, raised through, which the dispatcher words
-for Slack. To add a surface (App Home preferences, say), write handlers and register them:
+for Slack. To add a surface, write handlers and register them (`preferences.py` registers
+the Home tab's own elements this way):
 
-    registry.on_click("home.mute", mute_kind)
-    registry.on_submit("home.quiet_hours", save_quiet_hours)
+    registry.on_click(actions.TASK_ADD, open_task)  # connections.py
+    registry.on_submit(TASK, add, main_block=TITLE)
+    registry.on_click(ids.MUTE, change(READERS[ids.MUTE]))  # preferences.py
 """
 
 from __future__ import annotations
@@ -114,7 +116,16 @@ class Nothing:
     """Nothing to say (an option picked, to be confirmed by a later button)."""
 
 
-ClickReply = Note | Outcome | OpenModal | UpdateModal | Nothing
+@attrs.frozen
+class ShownOnHome:
+    """A change made on the Home tab itself (a preference): the Home is published again,
+    with `notice` (why nothing changed) where the person clicked; a Home has no ephemeral
+    messages."""
+
+    notice: str = ""
+
+
+ClickReply = Note | Outcome | OpenModal | UpdateModal | Nothing | ShownOnHome
 SubmitReply = ModalErrors | NextView | CloseModal
 
 ClickHandler = Callable[[Click, Acting], Awaitable[ClickReply]]

@@ -43,6 +43,7 @@ from adapters.slack.actions.registry import (
     UpdateModal,
 )
 from adapters.slack.blocks import actions
+from adapters.slack.blocks.connections import SURVEY_ANSWERED
 from adapters.slack.blocks.parts import button, clip, esc
 from application.usecases.surveys import (
     SubmitSurveyResponse,
@@ -59,6 +60,7 @@ PER_PAGE = 3
 ANSWER = "answer"
 TEXT_BUDGET = 1200  # characters of typed answers carried between pages (metadata: 3,000)
 THANKS = "🙏 Thanks, answered! Your answers went to the program team."
+ANSWERED = f"✅ {SURVEY_ANSWERED}"  # in place of Take survey, as the survey DM says it
 
 
 def block_of(question: Question) -> str:
@@ -155,7 +157,9 @@ def read_page(values: Mapping[str, Any], questions: Sequence[Question]) -> dict[
         option = entry.get("selected_option")
         picked = option.get("value") if isinstance(option, dict) else None
         if q.kind is QuestionKind.TEXT and isinstance(entry.get("value"), str):
-            found[q.id] = entry["value"]
+            # Slack's client takes blanks for an answer; we don't: an optional question
+            # left blank is skipped, a required one is asked for under its own block
+            found[q.id] = entry["value"].strip()
         elif q.kind is QuestionKind.RATING and picked is not None:
             found[q.id] = int(picked) if str(picked).isdigit() else str(picked)
         elif q.kind is QuestionKind.SINGLE_CHOICE and picked is not None:
@@ -211,7 +215,7 @@ async def submit_page(sub: Submission, acting: Acting) -> SubmitReply:
         await acting.run(submit_survey_response, command)
     except InvalidInput as wrong:  # an answer kept from an earlier page no longer fits
         return ModalErrors({block_of(questions[0]): wrong.message})
-    return CloseModal(note=THANKS, line="✅ Answered: thank you!")
+    return CloseModal(note=THANKS, line=ANSWERED)
 
 
 async def back(click: Click, acting: Acting) -> ClickReply:

@@ -63,12 +63,12 @@ def _task_line(n: Notification) -> str:
 
 def task_assigned(n: Notification) -> Rendered:
     f = n.facts
-    blocks: list[Block] = [section(f"📝 {who(f['by'], n).capitalize()} gave you a task:\n"
-                                   + _task_line(n))]  # fmt: skip
     value = f"{f['connection_id']}:{f['task_id']}"
-    if n.refresh:
-        blocks.append(outcome("✅", f"Done — marked by {who(f['by'], n)}", f["at"]))
+    if n.refresh:  # `by` is now whoever marked it done, not who gave it
+        blocks: list[Block] = [section(f"📝 Your task:\n{_task_line(n)}"),
+                               outcome("✅", f"Done — marked by {who(f['by'], n)}", f["at"])]
         return Rendered(fallback(f"Task done: {f['title']}"), blocks)
+    blocks = [section(f"📝 {who(f['by'], n).capitalize()} gave you a task:\n{_task_line(n)}")]
     opened = button("Open connection", actions.CONNECTION_OPEN, f["connection_id"])
     blocks.append(buttons(button("Mark done", actions.TASK_MARK_DONE, value, "primary"), opened))
     return Rendered(fallback(f"New task: {f['title']}"), blocks)
@@ -80,6 +80,9 @@ def task_completed(n: Notification) -> Rendered:
     return Rendered(fallback(f"{f['by']['name']} finished: {f['title']}"), [section(text)])
 
 
+SURVEY_ANSWERED = "Thanks, answered"  # the DM's words once answered, wherever it is shown
+
+
 def survey_assigned(n: Notification) -> Rendered:
     f = n.facts
     with_whom = ", ".join(esc(str(p["name"])) for p in _others(n)) or "your connection"
@@ -87,7 +90,7 @@ def survey_assigned(n: Notification) -> Rendered:
     blocks: list[Block] = [section(f"📋 *{esc(f['title'])}*: a short survey about your "
                                    f"mentoring with {with_whom}.{due}")]  # fmt: skip
     if n.refresh:
-        blocks.append(outcome("✅", "Thanks, answered", f["at"]))
+        blocks.append(outcome("✅", SURVEY_ANSWERED, f["at"]))
         return Rendered(fallback(f"Survey answered: {f['title']}"), blocks)
     blocks.append(buttons(button("Take survey", actions.SURVEY_TAKE, f["assignment_id"],
                                  "primary")))  # fmt: skip

@@ -37,7 +37,8 @@ def _audience(audience: str) -> str:
 
 def welcome(n: Notification) -> Rendered:
     f = n.facts
-    hello = f"Hi {esc(f['name'])}! " if f.get("name") else "Hi! "
+    name = str(f.get("name") or "").split()
+    hello = f"Hi {esc(name[0])}! " if name else "Hi! "  # the first name, as the Home says it
     blocks: list[Block] = [
         section(hello + "I'm *mentorlink*, your mentoring program's assistant. I'll tell you "
                 "here when someone asks you for mentoring, proposes a meeting, or sends you a "

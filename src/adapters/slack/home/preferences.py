@@ -1,6 +1,6 @@
 """The Home tab's "Your notifications" part: mute kinds, own notification hours, the daily
-digest; the `action_id`s its elements send back (handled by `adapters.slack.
-preference_actions`).
+digest; the `action_id`s its elements send back (handled by `adapters.slack.actions.
+preferences`).
 
 | action_id | element | what it sends |
 |---|---|---|

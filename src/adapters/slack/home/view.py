@@ -245,6 +245,7 @@ class HomeView:
             blocks.append(section("💬 No messages yet — say hello!"))
         blocks.append(buttons(
             button("Send message", actions.CONNECTION_SEND_MESSAGE, c.connection_id, "primary"),
+            button("Add a task", actions.TASK_ADD, c.connection_id),
             block_id=f"connection:{c.connection_id}",
         ))  # fmt: skip
         return blocks
@@ -257,9 +258,8 @@ class HomeView:
         )]  # fmt: skip
 
     def _mentor(self, m: HomeMentor) -> list[Block]:
-        places = "1 place" if m.open_places == 1 else f"{m.open_places} places"
-        return [_with_button(
-            f"🧭 *{esc(m.name)}* — {esc(m.reason)} ({places} open)",
+        return [_with_button(  # the reason says how many places are open
+            f"🧭 You could ask *{esc(m.name)}* — {esc(m.reason)}",
             button("View profile", actions.MENTOR_VIEW_PROFILE, m.mentor_id),
         )]  # fmt: skip
 
