@@ -6,7 +6,9 @@ challenge; `app_uninstalled` and `tokens_revoked` naming bot tokens mark the ins
 removed from Slack's side (de-duplicated by `event_id` in the use case, so Slack's retries
 change nothing; the two events racing each other both get a 200). `app_home_opened` gets its
 200 at once and the person's Home is published right after (`views.publish`, in the
-background: Slack waits 3 seconds at most). Every other event, and
+background: Slack waits 3 seconds at most). `team_join` and `user_change` update the
+person's Slack identity at once (joined, new timezone or e-mail, deactivated; once per
+`event_id`; nothing for an unknown workspace or a removed installation). Every other event, and
 events for unknown teams, get a fast 200. A signed body that is not a Slack envelope is a 400
 with `X-Slack-No-Retry: 1`: retrying it would not help. Reading the envelope is
 `adapters.slack.inbound`'s; this handler verifies, runs the use case and answers.
@@ -23,6 +25,7 @@ from adapters.http.dependencies import CurrentSlackApp, Homes, Runner
 from adapters.slack.inbound import MalformedEnvelope, UrlVerification, read_event_request
 from adapters.slack.signing import verify_slack_request
 from application.actors import SYSTEM
+from application.slack.directory_changes import SlackAccountChanged, slack_account_changed
 from application.slack.home_publishing import HomeOpened
 from application.slack.removal import workspace_removed_in_slack
 
@@ -55,6 +58,8 @@ async def slack_events(
     if isinstance(asked, HomeOpened):
         later = BackgroundTask(homes.opened, asked) if homes is not None else None
         return _answer(200, {"ok": True}, background=later)
-    if asked is not None:
+    if isinstance(asked, SlackAccountChanged):
+        await runner(slack_account_changed, asked, SYSTEM)
+    elif asked is not None:
         await runner(workspace_removed_in_slack, asked, SYSTEM)
     return _answer(200, {"ok": True})
