@@ -68,12 +68,14 @@ class RealClock:
 
 
 class Sandbox:
-    """One sandbox server for the session; `reset()` between tests."""
+    """One sandbox server for the session; `reset()` between tests. With `smtp`, its SMTP
+    receiver runs too (on a free port) for tests of the e-mail fallback."""
 
-    def __init__(self) -> None:
+    def __init__(self, smtp: bool = False) -> None:
         self.port = free_port()
         self.config = SandboxConfig(port=self.port, signing_secret=SECRET, client_id=CLIENT_ID,
-                                    client_secret=CLIENT_SECRET)  # fmt: skip
+                                    client_secret=CLIENT_SECRET,
+                                    smtp_port=free_port() if smtp else 0)  # fmt: skip
         self.state = build_sandbox(self.config)
         self.server = ThreadedServer(create_sandbox(self.config, self.state), self.port).start()
         self.url = self.server.url
@@ -326,6 +328,13 @@ async def _response_url(world: World) -> aioweb.AppRunner:
 
 @pytest.fixture(name="world")
 async def world_fixture(sandbox_server: Sandbox) -> AsyncIterator[World]:
+    async for world in world_on(sandbox_server):
+        yield world
+
+
+async def world_on(sandbox_server: Sandbox) -> AsyncIterator[World]:
+    """The world around `sandbox_server`; the app mails through its SMTP receiver if it has
+    one."""
     port = free_port()
     app_url = f"http://127.0.0.1:{port}"
     async with httpx.AsyncClient(timeout=10) as http:
@@ -338,6 +347,8 @@ async def world_fixture(sandbox_server: Sandbox) -> AsyncIterator[World]:
             slack_api_url=f"{sandbox_server.url}/api/",
             slack_oauth_url=f"{sandbox_server.url}/oauth/v2/authorize",
             session_idle_minutes=600, session_hours=24,
+            smtp_url=(f"smtp://127.0.0.1:{sandbox_server.config.smtp_port}"
+                      if sandbox_server.config.smtp_port else ""),
         )  # fmt: skip
         store, clock = MemoryStore(), RealClock()
         container = create_container(settings)
