@@ -29,7 +29,7 @@ from application.slack.directory_reading import (
 from application.slack.gateway import SlackError, SlackGateway, SlackUser
 from application.slack.ports import SlackUnitOfWork
 from application.slack.reconnect import NeedsReconnecting, note_refused_token
-from domain.errors import IllegalTransition
+from domain.errors import ConcurrencyConflict, IllegalTransition
 from domain.ids import InstallationId, UserId
 from domain.people import Role, User
 from domain.slack.identity import SlackIdentity, identity_id
@@ -130,6 +130,31 @@ class _Keeper:
     async def page(self, found: Found, people: Sequence[SlackUser]) -> None:
         """Keep the people of one page at once (their workspaces so far: none is dropped
         before the whole directory is read)."""
+        try:
+            await self._page(found, people)
+        except ConcurrencyConflict:  # an event changed someone meanwhile: read again, redo
+            await self._reload()
+            await self._page(found, people)
+
+    async def settle(self, found: Found, *, full: bool) -> int:
+        """Everything found, with the workspaces as the whole read shows them; accounts
+        listed as deactivated; the sync's date when it read the whole directory. Returns
+        how many people matched."""
+        try:
+            return await self._settle(found, full=full)
+        except ConcurrencyConflict:
+            await self._reload()
+            return await self._settle(found, full=full)
+
+    async def _reload(self) -> None:
+        async with self.uow:
+            installation = await _active(self.uow, self.actor, self.installation_id)
+            self.stored = {
+                i.id: _Stored.of(i) for i in
+                await self.uow.slack_identities.list_for_organization(installation.organization_id)
+            }  # fmt: skip
+
+    async def _page(self, found: Found, people: Sequence[SlackUser]) -> None:
         async with self.uow:
             installation = await _active(self.uow, self.actor, self.installation_id)
             now = self.clock.now()
@@ -142,10 +167,7 @@ class _Keeper:
                 await self._keep(installation, user, slack_user, tuple(sorted(teams)), now)
             await self.uow.commit()
 
-    async def settle(self, found: Found, *, full: bool) -> int:
-        """Everything found, with the workspaces as the whole read shows them; accounts
-        listed as deactivated; the sync's date when it read the whole directory. Returns
-        how many people matched."""
+    async def _settle(self, found: Found, *, full: bool) -> int:
         async with self.uow:
             installation = await _active(self.uow, self.actor, self.installation_id)
             now = self.clock.now()
