@@ -13,6 +13,7 @@ from domain.ids import UserId
 from domain.slack.identity import SlackIdentity
 from tests.http.admin_web import (  # noqa: F401  (web_fixture is the `web` fixture)
     ACME_TEAM,
+    SLACK_PAGE,
     Web,
     removal_event,
     web_fixture,
@@ -127,6 +128,8 @@ async def test_a_deactivated_account_gets_no_dm_but_an_email_and_can_come_back(w
     assert after.deactivated
     route = await route_of(web, "sam")
     assert isinstance(route, MailRoute) and route.address == "sam@acme.example"
+    page = await (await web.signed_in("admin")).get(SLACK_PAGE)
+    assert page.text.count("deactivated in Slack: e-mail instead") == 1
     back = directory_event("user_change", "EvON1", account(sam.slack_user_id, "sam@acme.example"))
     assert (await web.event(back)).status_code == 200
     assert not (await identities_of(web, "sam"))[0].deactivated
