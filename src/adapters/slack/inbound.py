@@ -126,7 +126,6 @@ def account_change(envelope: dict[str, Any]) -> SlackAccountChanged | None:
         team_id=_text(envelope.get("team_id")),
         is_enterprise_install=_org_wide(envelope),
         account=account,
-        joined=kind == "team_join",
     )
 
 

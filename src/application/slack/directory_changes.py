@@ -25,14 +25,14 @@ from domain.slack.installation import WorkspaceInstallation
 
 @attrs.frozen(kw_only=True)
 class SlackAccountChanged:
-    """`team_join` (`joined`) or `user_change`, with the account as the event shows it."""
+    """`team_join` or `user_change` (the same to the directory), with the account as the
+    event shows it."""
 
     event_id: str
     enterprise_id: str | None
     team_id: str | None
     is_enterprise_install: bool = False
     account: SlackUser
-    joined: bool = False
 
 
 async def slack_account_changed(
