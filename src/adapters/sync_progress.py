@@ -1,7 +1,8 @@
 """The progress bar of `mentorlink slack sync` (rich): one step per workspace paged, with the
 pages read, the people found and matched so far, and — when Slack asks to slow down (a 429
 with Retry-After, or the pace learnt from one) — how long the sync waits. A 10,000-person
-workspace takes about 100 s at Slack's limits: the bar says why it is not done yet.
+workspace takes about 100 s at Slack's limits: the bar says why it is not done yet. Each
+page is drawn once its people are committed, so those counted as matched are reachable.
 
 Quiet when the output is not a terminal (a script, a pipe, CI): nothing is drawn at all."""
 

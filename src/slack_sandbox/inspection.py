@@ -11,7 +11,7 @@ from typing import Any
 import attrs
 from litestar import Request, Response, Router, delete, get, post
 
-from slack_sandbox import interactions
+from slack_sandbox import directory_changes, interactions
 from slack_sandbox.errors import SlackError
 from slack_sandbox.faults import fault_from
 from slack_sandbox.installs import access_response, install_app
@@ -282,5 +282,5 @@ def inspection_router() -> Router:
         directory, messages, calls, ratelimited, delivered_events, delivered_interactions,
         views, installs, direct_install, read_config, write_config, reset, drain,
         url_verification, click, submit, close, open_tab, remove, faults, add_fault,
-        clear_faults, mails, clear_mails,
+        clear_faults, mails, clear_mails, *directory_changes.ROUTES,
     ], exception_handlers={SlackError: slack_error_response})

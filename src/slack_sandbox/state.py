@@ -1,7 +1,7 @@
 """Everything the sandbox remembers while it runs, in one object.
 
 One process, one event loop: handlers never await between reading and changing state, so no
-lock is needed. `reset()` forgets everything except the directory and the settings.
+lock is needed. `reset()` forgets everything but the settings and the directory (as loaded).
 """
 
 from __future__ import annotations
@@ -85,7 +85,8 @@ class SandboxState:
     _serial: itertools.count[int] = attrs.field(factory=lambda: itertools.count(1))
 
     def reset(self) -> None:
-        """Forget all runtime state; keep the directory and settings."""
+        """Forget all runtime state; the directory as loaded, the settings kept."""
+        self.directory.restore()
         fresh = SandboxState(self.directory, self.config, tunables_from(self.config), self.clock)
         for field in attrs.fields(SandboxState):
             if field.name not in {"directory", "config", "clock", "version"}:

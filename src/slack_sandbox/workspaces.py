@@ -1,7 +1,8 @@
 """The directory: Enterprise Grids, workspaces and their users.
 
-The directory is read once at startup (the built-in default or a YAML file, format in the
-sandbox README) and never changes while the sandbox runs; `POST /_sandbox/reset` keeps it.
+The directory is read at startup (the built-in default or a YAML file, format in the
+sandbox README); people may join, change or be deactivated while the sandbox runs (the
+inspection API, `directory_changes`), and `POST /_sandbox/reset` brings it back as loaded.
 A Grid user has one id across every workspace of the Grid, as in Slack.
 """
 
@@ -62,15 +63,30 @@ class User:
 
 @attrs.define
 class Directory:
-    """Lookups over grids, workspaces and users, built once."""
+    """Lookups over grids, workspaces and users, kept in step with every change."""
 
     grids: dict[str, Grid]
     workspaces: dict[str, Workspace]
     users: dict[str, User]
     members: dict[str, list[str]] = attrs.field(init=False)
     by_email: dict[str, list[User]] = attrs.field(init=False)
+    _loaded: dict[str, User] = attrs.field(init=False)
 
     def __attrs_post_init__(self) -> None:
+        self._loaded = dict(self.users)
+        self._index()
+
+    def put(self, user: User) -> None:
+        """Add `user`, or replace the user with that id (a new member, an edited profile)."""
+        self.users[user.id] = user
+        self._index()
+
+    def restore(self) -> None:
+        """Back to the directory as loaded: changes made while running are forgotten."""
+        self.users = dict(self._loaded)
+        self._index()
+
+    def _index(self) -> None:
         self.members = {team_id: [] for team_id in self.workspaces}
         self.by_email = {}
         for user in self.users.values():

@@ -346,6 +346,13 @@ async def test_slack_identities_are_unique_per_person_per_grid(uow_factory: Back
     async with uow_factory() as uow:
         kept = await uow.slack_identities.get(maria.id)
         assert (kept.tz, kept.team_ids) == ("Asia/Tokyo", ("T0ACME", "T0SALES"))
+        assert not kept.deactivated
+        assert kept.deactivate(now=NOW)  # Slack's user_change: deactivated
+        await uow.commit()
+    async with uow_factory() as uow:
+        gone = await uow.slack_identities.get(maria.id)
+        assert (gone.deactivated, gone.deactivated_at) == (True, NOW)
+        assert not gone.deactivate(now=NOW)  # no news
     with pytest.raises(ConcurrencyConflict):
         async with uow_factory() as uow:
             await uow.slack_identities.add(identity("W1", 2))

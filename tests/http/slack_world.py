@@ -70,12 +70,14 @@ class RealClock:
 
 
 class Sandbox:
-    """One sandbox server for the session; `reset()` between tests."""
+    """One sandbox server for the session; `reset()` between tests. With `smtp`, its SMTP
+    receiver runs too (on a free port) for tests of the e-mail fallback."""
 
-    def __init__(self) -> None:
+    def __init__(self, smtp: bool = False) -> None:
         self.port = free_port()
         self.config = SandboxConfig(port=self.port, signing_secret=SECRET, client_id=CLIENT_ID,
-                                    client_secret=CLIENT_SECRET)  # fmt: skip
+                                    client_secret=CLIENT_SECRET,
+                                    smtp_port=free_port() if smtp else 0)  # fmt: skip
         self.state = build_sandbox(self.config)
         self.server = ThreadedServer(create_sandbox(self.config, self.state), self.port).start()
         self.url = self.server.url
@@ -333,6 +335,12 @@ async def world_fixture(sandbox_server: Sandbox) -> AsyncIterator[World]:
         yield world
 
 
+async def world_on(sandbox_server: Sandbox) -> AsyncIterator[World]:
+    """The world around `sandbox_server` (over HTTP), as an async generator."""
+    async with running_world(sandbox_server) as world:
+        yield world
+
+
 async def _socket_connected(world: World) -> None:
     async def one() -> bool:
         found = (await world.http.get(f"{world.sandbox}/_sandbox/socket")).json()
@@ -345,7 +353,8 @@ async def _socket_connected(world: World) -> None:
 async def running_world(sandbox_server: Sandbox, socket_mode: bool = False
                         ) -> AsyncIterator[World]:  # fmt: skip
     """The app and the sandbox; with `socket_mode`, the sandbox delivers events and
-    interactions only over the Socket Mode connection the app (SLACK_APP_TOKEN) opens."""
+    interactions only over the Socket Mode connection the app (SLACK_APP_TOKEN) opens. The app
+    mails through the sandbox's SMTP receiver if it has one."""
     port = free_port()
     app_url = f"http://127.0.0.1:{port}"
     async with httpx.AsyncClient(timeout=10) as http:
@@ -360,6 +369,8 @@ async def running_world(sandbox_server: Sandbox, socket_mode: bool = False
             slack_oauth_url=f"{sandbox_server.url}/oauth/v2/authorize",
             session_idle_minutes=600, session_hours=24,
             slack_app_token=DEV_APP_TOKEN if socket_mode else "",
+            smtp_url=(f"smtp://127.0.0.1:{sandbox_server.config.smtp_port}"
+                      if sandbox_server.config.smtp_port else ""),
         )  # fmt: skip
         store, clock = MemoryStore(), RealClock()
         container = create_container(settings)

@@ -5,7 +5,8 @@ Interactivity requests are read by `adapters.slack.actions.payloads`.
 `signing.verify_slack_request`) and says what it asks for: a `UrlVerification` to answer with
 its challenge, a use case command (`app_uninstalled`, or `tokens_revoked` naming bot tokens,
 become `WorkspaceRemovedInSlack`, keyed by the envelope's `event_id`; `app_home_opened` on
-the Home tab becomes `HomeOpened`), or None for every other
+the Home tab becomes `HomeOpened`; `team_join` and `user_change` become
+`SlackAccountChanged`, the account read like a `users.list` member), or None for every other
 event, which only needs a fast 200. A body that is not a Slack envelope raises
 `MalformedEnvelope`: Slack should not retry it. Nothing here does I/O or knows about HTTP.
 """
@@ -17,6 +18,9 @@ from typing import Any
 
 import attrs
 
+from adapters.slack.wire import user_from
+from application.slack.directory_changes import SlackAccountChanged
+from application.slack.gateway import SlackError
 from application.slack.home_publishing import HomeOpened
 from application.slack.removal import WorkspaceRemovedInSlack
 
@@ -32,7 +36,7 @@ class UrlVerification:
     challenge: str
 
 
-EventRequest = UrlVerification | WorkspaceRemovedInSlack | HomeOpened | None
+EventRequest = UrlVerification | WorkspaceRemovedInSlack | HomeOpened | SlackAccountChanged | None
 """What an Events API request asks for; None is an event we acknowledge and ignore."""
 
 
@@ -63,7 +67,7 @@ def read_event(envelope: Any) -> EventRequest:
             if not isinstance(challenge, str):
                 raise ValueError("a url_verification without a challenge")
             return UrlVerification(challenge=challenge)
-        return home_opened(envelope) or removal_of(envelope)
+        return home_opened(envelope) or account_change(envelope) or removal_of(envelope)
     except MalformedEnvelope:
         raise
     except ValueError as malformed:  # json.JSONDecodeError and UnicodeDecodeError are ValueErrors
@@ -82,9 +86,7 @@ def removal_of(envelope: dict[str, Any]) -> WorkspaceRemovedInSlack | None:
             return None  # only user tokens were revoked: the bot still works
     elif kind != "app_uninstalled":
         return None
-    authorizations = envelope.get("authorizations")
-    first = authorizations[0] if isinstance(authorizations, list) and authorizations else None
-    org_wide = isinstance(first, dict) and first.get("is_enterprise_install") is True
+    org_wide = _org_wide(envelope)
     event_id = _text(envelope.get("event_id"))
     if event_id is None:
         raise MalformedEnvelope("an event without an event_id")
@@ -106,15 +108,48 @@ def home_opened(envelope: dict[str, Any]) -> HomeOpened | None:
     user = _text(event.get("user"))
     if user is None:
         raise MalformedEnvelope("an app_home_opened without a user")
-    authorizations = envelope.get("authorizations")
-    first = authorizations[0] if isinstance(authorizations, list) and authorizations else None
-    org_wide = isinstance(first, dict) and first.get("is_enterprise_install") is True
+    org_wide = _org_wide(envelope)
     return HomeOpened(
         enterprise_id=_text(envelope.get("enterprise_id")),
         team_id=_text(envelope.get("team_id")),
         slack_user_id=user,
         is_enterprise_install=org_wide,
     )
+
+
+def account_change(envelope: dict[str, Any]) -> SlackAccountChanged | None:
+    """`team_join` / `user_change`: the account as the event shows it (Slack's full user
+    object, read like a `users.list` member)."""
+    event = envelope.get("event")
+    if envelope.get("type") != "event_callback" or not isinstance(event, dict):
+        return None
+    kind = event.get("type")
+    if kind not in ("team_join", "user_change"):
+        return None
+    user = event.get("user")
+    if not isinstance(user, dict):
+        raise MalformedEnvelope(f"a {kind} without its user object")
+    try:
+        account = user_from(user)
+    except SlackError as malformed:
+        raise MalformedEnvelope(f"a {kind} with a malformed user: {malformed.detail}") from None
+    event_id = _text(envelope.get("event_id"))
+    if event_id is None:
+        raise MalformedEnvelope("an event without an event_id")
+    return SlackAccountChanged(
+        event_id=event_id,
+        enterprise_id=_text(envelope.get("enterprise_id")),
+        team_id=_text(envelope.get("team_id")),
+        is_enterprise_install=_org_wide(envelope),
+        account=account,
+    )
+
+
+def _org_wide(envelope: dict[str, Any]) -> bool:
+    """Whether the event came through an org-wide (Grid) install."""
+    authorizations = envelope.get("authorizations")
+    first = authorizations[0] if isinstance(authorizations, list) and authorizations else None
+    return isinstance(first, dict) and first.get("is_enterprise_install") is True
 
 
 def _text(value: Any) -> str | None:

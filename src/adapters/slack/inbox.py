@@ -22,6 +22,7 @@ from adapters.slack.actions.payloads import interaction_of
 from adapters.slack.inbound import UrlVerification, read_event
 from application.actors import SYSTEM
 from application.running import UseCaseRunner
+from application.slack.directory_changes import SlackAccountChanged, slack_account_changed
 from application.slack.home_publishing import HomeOpened, HomePublisher
 from application.slack.removal import workspace_removed_in_slack
 
@@ -60,7 +61,9 @@ class SlackInbox:
                 return Reply()
             opened = asked
             return Reply(later=[lambda: homes.opened(opened)])
-        if asked is not None:
+        if isinstance(asked, SlackAccountChanged):
+            await self.runner(slack_account_changed, asked, SYSTEM)
+        elif asked is not None:
             await self.runner(workspace_removed_in_slack, asked, SYSTEM)
         return Reply()
 

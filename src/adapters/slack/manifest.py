@@ -15,8 +15,12 @@ import yaml
 #: The bot scopes mentorlink asks for; the OAuth install flow requests exactly these.
 BOT_SCOPES: tuple[str, ...] = ("chat:write", "users:read", "users:read.email", "team:read")
 
-#: Events the app handles: the Home tab, and removal from Slack's side (either order).
-BOT_EVENTS: tuple[str, ...] = ("app_home_opened", "app_uninstalled", "tokens_revoked")
+#: Events the app handles: the Home tab, removal from Slack's side (either order), and the
+#: directory's changes (both come with `users:read`): someone joined, or changed their
+#: profile (timezone, e-mail) or was deactivated.
+BOT_EVENTS: tuple[str, ...] = (
+    "app_home_opened", "app_uninstalled", "tokens_revoked", "team_join", "user_change",
+)
 
 NAME_MAX = 35  # Slack refuses a longer display_information.name
 DESCRIPTION = "Your mentoring program in Slack: requests, meetings, tasks and surveys."

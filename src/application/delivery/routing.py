@@ -1,5 +1,6 @@
 """Which channel reaches a person: Slack when the organization has Slack on, the program has
-opted in and the person has a Slack identity in an active installation; otherwise e-mail;
+opted in and the person has a Slack identity (not deactivated in Slack) in an active
+installation; otherwise e-mail;
 with neither, unreachable with the reason (shown to administrators)."""
 
 from __future__ import annotations
@@ -93,6 +94,8 @@ async def _slack_route(uow: SlackUnitOfWork, user_id: UserId) -> SlackRoute | st
 
 
 async def _through(uow: SlackUnitOfWork, identity: SlackIdentity) -> SlackRoute | None:
+    if identity.deactivated:
+        return None
     installation = await uow.installations.get(InstallationId(identity.installation_id))
     if not installation.is_active or installation.bot is None:
         return None
@@ -109,6 +112,8 @@ async def _through(uow: SlackUnitOfWork, identity: SlackIdentity) -> SlackRoute 
 
 
 async def _why_not(uow: SlackUnitOfWork, identities: list[SlackIdentity]) -> str:
+    if all(identity.deactivated for identity in identities):
+        return "Their Slack account is deactivated."
     for identity in identities:
         installation = await uow.installations.get(InstallationId(identity.installation_id))
         if installation.needs_reconnecting:

@@ -255,6 +255,8 @@ class HomePublisher:
         targets = []
         async with self.uow_factory() as uow:
             for identity in await uow.slack_identities.list_for_user(UserId(user_id)):
+                if identity.deactivated:
+                    continue  # Slack has nobody to show a Home to
                 try:
                     installation = await uow.installations.get(
                         InstallationId(identity.installation_id)

@@ -34,6 +34,7 @@ class ConnectedWorkspace:
 class MatchedPerson:
     user: User
     workspaces: tuple[str, ...]  # names of the workspaces they were found in
+    deactivated: bool = False  # Slack deactivated the account: they get e-mail instead
 
 
 @attrs.frozen(kw_only=True)
@@ -145,7 +146,8 @@ def _directories(
                 names.setdefault(team, team)
         matched = [
             MatchedPerson(
-                user=u, workspaces=tuple(names.get(t, t) for t in found[u.id].team_ids)
+                user=u, workspaces=tuple(names.get(t, t) for t in found[u.id].team_ids),
+                deactivated=found[u.id].deactivated,
             )
             for u in _by_name(m for m in members if m.id in found)
         ]

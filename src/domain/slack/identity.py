@@ -40,6 +40,9 @@ class SlackIdentity(Aggregate):
     seen_at: datetime
     #: The workspaces the person was last found in (in a Grid, any of its workspaces).
     team_ids: tuple[str, ...] = ()
+    #: When Slack said the account was deactivated; None while it is active. No DM goes to
+    #: a deactivated account (delivery falls back to e-mail); active again, it is reachable.
+    deactivated_at: datetime | None = None
 
     @classmethod
     def found(
@@ -80,13 +83,28 @@ class SlackIdentity(Aggregate):
         now: datetime,
         team_ids: tuple[str, ...] | None = None,
     ) -> None:
-        """Seen again in a directory sync; keep what changed (timezone, email, workspaces)."""
+        """Seen again, active (a sync or a `user_change`); keep what changed (timezone,
+        email, workspaces) — an account deactivated before is active again."""
         self.installation_id = installation_id
+        self.deactivated_at = None
         self.email = email
         self.tz = tz
         self.seen_at = now
         if team_ids is not None:
             self.team_ids = team_ids
+
+    @property
+    def deactivated(self) -> bool:
+        """Slack deactivated the account: nothing can be sent to it."""
+        return self.deactivated_at is not None
+
+    def deactivate(self, *, now: datetime) -> bool:
+        """Slack says the account is deactivated; True if that is news."""
+        if self.deactivated_at is not None:
+            return False
+        self.deactivated_at = now
+        self.seen_at = now
+        return True
 
 
 def identity_id(organization_id: str, directory_key: str, slack_user_id: str) -> str:

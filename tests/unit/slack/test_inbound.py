@@ -15,6 +15,7 @@ from adapters.slack.inbound import (
     read_event_request,
     removal_of,
 )
+from application.slack.directory_changes import SlackAccountChanged
 from application.slack.removal import WorkspaceRemovedInSlack
 
 
@@ -145,3 +146,43 @@ def test_any_json_is_read_or_refused_as_malformed(value: Any) -> None:
     except MalformedEnvelope:
         return
     assert asked is None or isinstance(asked, UrlVerification | WorkspaceRemovedInSlack)
+
+
+def member(**fields: Any) -> dict[str, Any]:
+    """A user object as `team_join` / `user_change` carry it."""
+    return {"id": "W1", "team_id": "T1", "name": "maria", "real_name": "Maria", "tz": "UTC",
+            "deleted": False, "is_bot": False,
+            "profile": {"real_name": "Maria", "email": "maria@acme.example"}, **fields}
+
+
+@pytest.mark.parametrize("kind", ["team_join", "user_change"])
+def test_directory_events_carry_the_account(kind: str) -> None:
+    asked = read_event_request(body(callback({"type": kind, "user": member(tz="Asia/Tokyo")},
+                                             enterprise_id="E1")))
+    assert isinstance(asked, SlackAccountChanged)
+    assert (asked.event_id, asked.team_id, asked.enterprise_id) == ("Ev1", "T1", "E1")
+    assert not asked.is_enterprise_install
+    account = asked.account
+    assert (account.id, account.email, account.tz, account.deleted) == (
+        "W1", "maria@acme.example", "Asia/Tokyo", False)
+
+
+def test_a_deactivation_is_a_user_change_with_deleted() -> None:
+    org_wide = [{"team_id": None, "is_enterprise_install": True}]
+    asked = read_event_request(body(callback({"type": "user_change", "user": member(deleted=True)},
+                                             authorizations=org_wide)))
+    assert isinstance(asked, SlackAccountChanged)
+    assert asked.account.deleted and asked.is_enterprise_install
+
+
+@pytest.mark.parametrize("user", [None, "W1", {"name": "no id"}, {"id": ""}])
+def test_a_directory_event_without_a_readable_user_is_malformed(user: Any) -> None:
+    with pytest.raises(MalformedEnvelope):
+        read_event_request(body(callback({"type": "user_change", "user": user})))
+
+
+def test_a_directory_event_without_an_event_id_is_malformed() -> None:
+    envelope = callback({"type": "team_join", "user": member()})
+    del envelope["event_id"]
+    with pytest.raises(MalformedEnvelope):
+        read_event_request(body(envelope))

@@ -34,7 +34,7 @@ def test_the_least_scopes_and_the_events_the_app_handles() -> None:
     assert list(BOT_SCOPES) == manifest["oauth_config"]["scopes"]["bot"]
     assert "im:write" not in BOT_SCOPES  # DMs go to the user id; no conversations.open
     assert manifest["settings"]["event_subscriptions"]["bot_events"] == [
-        "app_home_opened", "app_uninstalled", "tokens_revoked"]
+        "app_home_opened", "app_uninstalled", "tokens_revoked", "team_join", "user_change"]
     assert list(BOT_EVENTS) == manifest["settings"]["event_subscriptions"]["bot_events"]
 
 

@@ -8,9 +8,11 @@ naming bot tokens mark the installation removed from Slack's side (de-duplicated
 `event_id` in the use case, so Slack's retries change nothing; the two events racing each
 other both get a 200). `app_home_opened` gets its 200 at once and the person's Home is
 published right after (`views.publish`, in the background: Slack waits 3 seconds at most).
-Every other event, and events for unknown teams, get a fast 200. A signed body that is not a
-Slack envelope is a 400 with `X-Slack-No-Retry: 1`: retrying it would not help. This handler
-verifies, hands over and answers.
+`team_join` and `user_change` update the person's Slack identity at once (joined, new timezone
+or e-mail, deactivated; once per `event_id`; nothing for an unknown workspace or a removed
+installation). Every other event, and events for unknown teams, get a fast 200. A signed body
+that is not a Slack envelope is a 400 with `X-Slack-No-Retry: 1`: retrying it would not help.
+This handler verifies, hands over and answers.
 """
 
 from __future__ import annotations
