@@ -38,6 +38,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--time-scale", type=float, default=1.0, metavar="X",
                    help="make every Slack window and delay X times shorter")
     p.add_argument("--no-rate-limits", action="store_true", help="never answer 429")
+    p.add_argument("--token-rotation", action="store_true",
+                   help="installs get expiring xoxe.xoxb- tokens with refresh tokens")
     p.add_argument("--generate-users", type=int, default=0, metavar="N",
                    help="add N generated members to the first workspace (benchmarks)")
     p.add_argument("--generate-users-in", default=None, metavar="TEAM_ID",
@@ -64,7 +66,8 @@ def config_from(args: argparse.Namespace) -> SandboxConfig:
                          client_id=args.client_id, client_secret=args.client_secret,
                          time_scale=args.time_scale, rate_limits=not args.no_rate_limits,
                          public_url=args.public_url, generated_users=generated,
-                         smtp_port=args.smtp_port, state_file=args.state_file)
+                         smtp_port=args.smtp_port, state_file=args.state_file,
+                         token_rotation=args.token_rotation)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -47,6 +47,8 @@ class SandboxConfig:
     generated_users: dict[str, int] = attrs.field(factory=dict)
     #: Where installs, tokens, DMs, views and mail are kept between runs; None: in memory.
     state_file: Path | None = None
+    #: Installs get expiring `xoxe.xoxb-` tokens with refresh tokens (see `rotation`).
+    token_rotation: bool = False
 
     @property
     def base_url(self) -> str:
@@ -79,6 +81,10 @@ class Tunables:
     event_retry_delays: tuple[float, ...] = (0.0, 60.0, 300.0)
     #: trigger_id lifetime in Slack seconds (time-scaled).
     trigger_ttl_seconds: float = 3.0
+    #: New installs get rotating tokens (an install keeps rotating once it did).
+    token_rotation: bool = False
+    #: How long a rotating token lives, in Slack seconds (time-scaled): 12 hours at Slack.
+    token_lifetime_seconds: float = 43200.0
 
     def scaled(self, slack_seconds: float) -> float:
         """Real seconds that correspond to `slack_seconds` of Slack time."""
@@ -111,4 +117,4 @@ class Tunables:
 def tunables_from(config: SandboxConfig) -> Tunables:
     """The runtime settings a freshly started sandbox begins with."""
     return Tunables(app_url=config.app_url, time_scale=config.time_scale,
-                    rate_limits=config.rate_limits)
+                    rate_limits=config.rate_limits, token_rotation=config.token_rotation)

@@ -23,6 +23,10 @@ class Install:
     token: str
     installed_at: float
     active: bool = True
+    #: Token rotation is on for this install (it cannot be switched off again).
+    rotating: bool = False
+    #: The refresh token that buys the next token pair (rotating installs only).
+    refresh_token: str = ""
 
     @property
     def is_enterprise_install(self) -> bool:
@@ -46,6 +50,18 @@ class Token:
     #: What calls with the token answer once revoked: `token_revoked` after auth.revoke,
     #: `account_inactive` after the app was uninstalled.
     revoked_error: str = "token_revoked"
+    #: When a rotating token stops working (`token_expired`); None: never.
+    expires_at: float | None = None
+
+
+@attrs.define
+class RefreshToken:
+    """A rotating install's refresh token: spent by its one use."""
+
+    value: str
+    install_id: str
+    issued_at: float
+    spent: bool = False
 
 
 @attrs.define

@@ -149,6 +149,8 @@ class WebApi:
             raise SlackError("invalid_auth")
         if record.revoked:
             raise SlackError(record.revoked_error)
+        if record.expires_at is not None and self.sandbox.state.now() >= record.expires_at:
+            raise SlackError("token_expired")
         return self.sandbox.state.installs[record.install_id]
 
     @staticmethod
