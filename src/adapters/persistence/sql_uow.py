@@ -3,6 +3,7 @@ stores (`sql_repositories`, `sql_rows`) see only the transaction's `SqlSession`.
 
 from __future__ import annotations
 
+import asyncio
 from types import TracebackType
 from typing import Any, Self
 
@@ -40,8 +41,16 @@ class SqlUnitOfWork(SqlRepositories):
         self._engine = engine
         self._bell = bell
         self.session = SqlSession(sealer=sealer)
+        self.session.take_turn = self._take_turn
+        self._turn: asyncio.Lock | None = None  # the writers' turn, held until the end
         super().__init__(self.session)
         self._tables = self.tables()
+
+    async def _take_turn(self) -> None:
+        if self._turn is None and self._engine.dialect.name == "sqlite":
+            turn = _sqlite_writer(self._engine)
+            await turn.acquire()
+            self._turn = turn
 
     @property
     def sealer(self) -> TokenSealer:
@@ -72,6 +81,9 @@ class SqlUnitOfWork(SqlRepositories):
             if self.session.current is not None:
                 await self.session.current.close()
                 self.session.current = None
+            turn, self._turn = self._turn, None
+            if turn is not None:
+                turn.release()
 
     async def rollback(self) -> None:
         current = self.session.current
@@ -80,8 +92,8 @@ class SqlUnitOfWork(SqlRepositories):
         self.session.forget()
 
     async def commit(self) -> None:
-        if self._engine.dialect.name != "sqlite":
-            await self._commit()
+        if self._engine.dialect.name != "sqlite" or self._turn is not None:
+            await self._commit()  # PostgreSQL; or SQLite with the turn already held (`hold`)
             return
         async with _sqlite_writer(self._engine):  # see sqlite_writers: turns, not busy sleeps
             await self._commit()

@@ -40,6 +40,7 @@ from application.slack.gateway import (
     DEAD_TOKEN_CODES,
     OAuthGrant,
     PostedMessage,
+    RotatedToken,
     SlackError,
     SlackRateLimited,
     SlackTeam,
@@ -194,6 +195,14 @@ class SlackWebGateway:
             client_id=self._client_id, client_secret=self._client_secret, code=code,
             redirect_uri=redirect_uri))
         return wire.grant_from_access(body)
+
+    async def rotate_token(self, refresh_token: str) -> RotatedToken:
+        """`oauth.v2.access` with `grant_type=refresh_token`, once: no retry may spend the
+        refresh token a second time (slack-sdk's `AsyncTokenRotator` makes the same call)."""
+        body = await _answer(self._client(retries=False).oauth_v2_access(
+            client_id=self._client_id, client_secret=self._client_secret,
+            grant_type="refresh_token", refresh_token=refresh_token))
+        return wire.rotated_from(body)
 
     async def describe(self, token: str, team_id: str | None) -> TeamProfile:
         """`auth.test`, then `team.info` of `team_id` (or the token's own workspace).
