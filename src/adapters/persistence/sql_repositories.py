@@ -346,7 +346,7 @@ class SqlInstallations(SqlTable[WorkspaceInstallation]):
     # BEGIN IMMEDIATE does): other processes wait; the read after it sees the latest commit.
     _take_write_lock = (
         update(t.installations)
-        .where(t.installations.c.id == bindparam("id"))
+        .where(t.installations.c.id == bindparam("held_id"))
         .values(version=t.installations.c.version)
     )
 
@@ -374,7 +374,7 @@ class SqlInstallations(SqlTable[WorkspaceInstallation]):
         connection = self._session.connection
         if connection.dialect.name == "sqlite":
             await self._session.hold_writers_turn()  # this process's writers, until the end
-            await connection.execute(self._take_write_lock, {"id": id})
+            await connection.execute(self._take_write_lock, {"held_id": id})
         found = await self._first(self._held, id=id)
         if found is None:
             raise NotFound(f"No such {self.noun}.")
