@@ -80,8 +80,7 @@ class BotTokens:
             except SlackUnavailable:
                 raise
             except SlackError as refused:
-                installation.token_refused(reason=refused.code, now=self.clock.now())
-                await uow.commit()
+                await self._lost(uow, installation, refused.code)
                 raise TokenNotRenewed(refused.code, refused.detail) from None
             expires_at = self.clock.now() + timedelta(seconds=rotated.expires_in)
             try:
@@ -94,6 +93,22 @@ class BotTokens:
                                  rotated.refresh_token, expires_at)
         self.renewed += 1
         return rotated.access_token
+
+    async def _lost(
+        self, uow: SlackUnitOfWork, installation: WorkspaceInstallation, code: str
+    ) -> None:
+        """Mark the installation "needs reconnecting" (again in a fresh unit of work when
+        another change of it won the first commit)."""
+        try:
+            installation.token_refused(reason=code, now=self.clock.now())
+            await uow.commit()
+            return
+        except ConcurrencyConflict:
+            pass
+        async with self.uow_factory() as again:
+            fresh = await again.installations.get(installation.id)
+            if fresh.token_refused(reason=code, now=self.clock.now()):
+                await again.commit()
 
     async def _keep(self, installation_id: InstallationId, token: str, refresh_token: str,
                     expires_at: datetime) -> None:
