@@ -13,6 +13,7 @@ ones after it, goes by e-mail."""
 from __future__ import annotations
 
 import asyncio
+import itertools
 import shutil
 from collections.abc import AsyncIterator
 from datetime import timedelta
@@ -21,6 +22,7 @@ from typing import Any
 
 import attrs
 import pytest
+from bench import _rotation_fanout as fanout
 
 from adapters.mail.memory import MemoryMailer
 from adapters.persistence.database import create_engine
@@ -33,7 +35,6 @@ from adapters.slack.manifest import BOT_SCOPES
 from application.delivery.model import Channel, DeliveryStatus
 from application.delivery.ports import DeliveryStore
 from application.slack.ports import SlackUnitOfWork
-from bench import _rotation_fanout as fanout
 from domain.ids import InstallationId
 from tests.contract.conftest import _truncate
 from tests.contract.slack_fixtures import (  # noqa: F401 (fixtures)
@@ -152,7 +153,7 @@ async def test_tokens_expiring_during_a_fan_out_lose_nothing_and_renew_once_per_
     calls = await refreshes(world)
     assert [c["error"] for c in calls if not c["ok"]] == []  # no refresh token spent twice
     assert len(calls) == sum(renewed) >= 1  # tokens did expire during the fan-out
-    gaps = [b["at"] - a["at"] for a, b in zip(calls, calls[1:], strict=False)]
+    gaps = [b["at"] - a["at"] for a, b in itertools.pairwise(calls)]
     assert all(gap >= (LIFETIME - AHEAD.total_seconds()) * 0.9 for gap in gaps), gaps
     assert installation.is_active
     assert installation.bot is not None and installation.bot.expires_at is not None
