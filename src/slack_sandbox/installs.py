@@ -15,7 +15,7 @@ import secrets
 
 from slack_sandbox.errors import SlackError
 from slack_sandbox.records import JSON, Install, OAuthCode, Token
-from slack_sandbox.rotation import issue_rotating
+from slack_sandbox.rotation import expires_in, issue_rotating
 from slack_sandbox.state import SandboxState
 
 CODE_TTL_SECONDS = 600.0
@@ -94,9 +94,9 @@ def access_response(state: SandboxState, install: Install) -> JSON:
     grid = directory.grids.get(install.enterprise_id or "")
     rotation: JSON = {}
     token = state.tokens.get(install.token)
-    if install.rotating and token is not None and token.expires_at is not None:
-        rotation = {"refresh_token": install.refresh_token,
-                    "expires_in": max(0, round(token.expires_at - state.now()))}
+    left = expires_in(state, token) if token is not None else None
+    if install.rotating and left is not None:
+        rotation = {"refresh_token": install.refresh_token, "expires_in": left}
     return {
         "ok": True,
         "app_id": state.config.app_id,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Literal
 
 import attrs
@@ -50,8 +51,15 @@ class Token:
     #: What calls with the token answer once revoked: `token_revoked` after auth.revoke,
     #: `account_inactive` after the app was uninstalled.
     revoked_error: str = "token_revoked"
-    #: When a rotating token stops working (`token_expired`); None: never.
-    expires_at: float | None = None
+    #: How long a rotating token works, in Slack seconds (time-scaled when checked, like every
+    #: sandbox window); None: for ever.
+    lifetime: float | None = None
+
+    def left(self, now: float, scaled: Callable[[float], float]) -> float | None:
+        """Real seconds until it expires (<= 0: expired); None when it never does."""
+        if self.lifetime is None:
+            return None
+        return scaled(self.lifetime) - (now - self.issued_at)
 
 
 @attrs.define
