@@ -7,9 +7,10 @@ with a `refresh_token` (`xoxe-`) and `expires_in` (real seconds, so an app can t
 it would Slack's; the time scale applies when a token is checked, like every sandbox window,
 so raising it later makes live tokens expire sooner). `oauth.v2.access` with
 `grant_type=refresh_token` spends the refresh token once: it answers a new access token and a
-new refresh token; a second use of the spent one is `invalid_refresh_token`. Rotation cannot be switched off for an install once on. An earlier
-access token keeps working until it expires; an expired one answers `token_expired` to every
-Web API method. Removing the app revokes all of the install's tokens.
+new refresh token; a second use of the spent one is `invalid_refresh_token`. Rotation cannot
+be switched off for an install once on. An earlier access token keeps working until it
+expires; an expired one answers `token_expired` to every Web API method. Removing the app
+revokes all of the install's tokens.
 """
 
 from __future__ import annotations
