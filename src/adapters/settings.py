@@ -47,6 +47,9 @@ class Settings:
     smtp_url: str = ""  # "" sends no e-mail
     in_process_worker: str = "auto"  # auto: on for a SQLite file, off for PostgreSQL and memory
     mail_from: str = DEFAULT_MAIL_FROM
+    #: Token rotation: a bot token is renewed this long before it expires (slack-sdk's
+    #: rotator uses two hours of Slack's twelve; a time-scaled sandbox wants less).
+    slack_renew_ahead_seconds: float = 7200.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -68,6 +71,7 @@ class Settings:
             smtp_url=e.get("MENTORLINK_SMTP_URL", "").strip(),
             in_process_worker=e.get("MENTORLINK_IN_PROCESS_WORKER", "auto").strip().lower(),
             mail_from=e.get("MENTORLINK_MAIL_FROM", "").strip() or DEFAULT_MAIL_FROM,
+            slack_renew_ahead_seconds=float(e.get("MENTORLINK_SLACK_RENEW_AHEAD_SECONDS", "7200")),
         )
 
     @property

@@ -18,6 +18,7 @@ import attrs
 
 from application.actors import Actor, ensure_same_organization
 from application.ports import Clock
+from application.slack.bot_tokens import BotTokens
 from application.slack.gateway import SlackError, SlackGateway, SlackUser
 from application.slack.ports import SlackUnitOfWork
 from application.slack.reconnect import NeedsReconnecting, note_refused_token
@@ -85,10 +86,13 @@ async def sync_slack_directory(
         actor.require(Role.GLOBAL_ADMIN)
     async with uow:
         installation = await _active(uow, actor, cmd.installation_id)
-        token = installation.bot.token if installation.bot else ""
         users = await uow.users.list_for_organization(installation.organization_id)
         since = installation.directory_synced_at
     try:
+        # a rotating token due for renewal is renewed first (once across workers)
+        token = await BotTokens(slack=gateway, uow_factory=lambda: uow, clock=clock).of(
+            installation
+        )
         if cmd.only_newcomers and since is not None:
             newcomers = [u for u in users if u.active and u.joined_at and u.joined_at > since]
             found = await _look_up(gateway, token, installation, newcomers)

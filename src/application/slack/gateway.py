@@ -39,7 +39,10 @@ class SlackRateLimited(SlackError):
 DEAD_TOKEN_CODES = frozenset({"token_revoked", "invalid_auth", "account_inactive", "not_authed"})
 # Slack's answers to a token it no longer accepts: outside a removal, the installation needs
 # reconnecting (`not_authed` is not among them: it means no token was sent at all).
-LOST_TOKEN_CODES = frozenset({"token_revoked", "invalid_auth", "account_inactive"})
+# `invalid_refresh_token`: token rotation could not renew the token (bot_tokens.py).
+LOST_TOKEN_CODES = frozenset(
+    {"token_revoked", "invalid_auth", "account_inactive", "invalid_refresh_token"}
+)
 
 
 @attrs.frozen(kw_only=True)
