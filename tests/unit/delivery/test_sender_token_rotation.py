@@ -7,6 +7,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from bench import _rotation_fanout as fanout
+
 from adapters.persistence.memory import MemoryStore, memory_uow_factory
 from adapters.persistence.memory_deliveries import MemoryDeliveryStore
 from adapters.persistence.sealing import TokenSealer
@@ -15,7 +17,6 @@ from adapters.slack.memory_gateway import MemorySlackGateway
 from application.delivery.model import Channel, DeliveryStatus
 from application.delivery.sender import Sender
 from application.slack.bot_tokens import BotTokens
-from bench import _rotation_fanout as fanout
 from tests.unit.world import FixedClock
 
 TEAM, PERSON, LIFE = "T0ACMEENG", "W0MARIASA", 43_200
