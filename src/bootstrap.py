@@ -41,6 +41,11 @@ from adapters.persistence.slack_pacing import MemorySlackPacing, SqlSlackPacing
 from adapters.persistence.sql_deliveries import SqlDeliveryStore
 from adapters.persistence.sql_uow import SqlUnitOfWork
 from adapters.persistence.sqlite_checkpoints import WalCheckpointer, sqlite_file
+from adapters.persistence.sqlite_group_commit import (
+    GroupCommit,
+    serve_durably,
+    stop_serving_durably,
+)
 from adapters.persistence.sqlite_writers import holding_writers
 from adapters.settings import SLACK_API, Settings
 from adapters.slack.actions import default_registry
@@ -267,10 +272,14 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         else None
     )
 
+    group_commit = GroupCommit(checkpointer.path) if checkpointer is not None else None
+
     async def start() -> None:
-        if checkpointer is not None:
-            loop = asyncio.get_running_loop()
-            checkpointer.hold_writers = holding_writers(container.engine(), loop)
+        if checkpointer is not None and group_commit is not None:
+            engine = container.engine()
+            group_commit.start()
+            serve_durably(engine, group_commit)
+            checkpointer.hold_writers = holding_writers(engine, asyncio.get_running_loop())
             checkpointer.start()
         if delivering is not None:
             delivering.start()
@@ -280,6 +289,9 @@ def create_app(settings: Settings | None = None, container: Container | None = N
             await delivering.stop()
         if checkpointer is not None:
             checkpointer.stop()
+        if group_commit is not None:
+            stop_serving_durably(container.engine())
+            group_commit.stop()
         if not config.uses_memory:
             await container.engine().dispose()
 

@@ -12,6 +12,7 @@ from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from adapters.persistence.sqlite_checkpoints import SAFETY_NET_PAGES
+from adapters.persistence.sqlite_group_commit import group_commit_of
 
 # How long a SQLite statement waits for another *process's* write lock (this process's writers
 # take turns on an asyncio lock). Statements run on the event loop, so keep it short: write
@@ -51,6 +52,7 @@ def create_engine(
             pool_timeout=SQLITE_POOL_TIMEOUT_S,
         )
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        event.listen(engine.sync_engine, "checkout", _follow_group_commit(engine))
         return engine
     engine = create_async_engine(full, pool_size=pool_size, max_overflow=pool_size)
     _ping_when_idle(engine, idle_ping_seconds)
@@ -83,12 +85,27 @@ def _ping_when_idle(engine: AsyncEngine, idle_seconds: float) -> None:
     event.listen(engine.sync_engine, "checkout", taken)
 
 
+def _follow_group_commit(engine: AsyncEngine) -> Any:
+    """On checkout: while the server's group commit runs, a commit only writes the log
+    (`synchronous=NORMAL`) and the unit of work waits for the group commit's sync off the event
+    loop; otherwise (commands, tests) each commit syncs the log itself (`FULL`)."""
+
+    def follow(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+        mode = "NORMAL" if group_commit_of(engine) is not None else "FULL"
+        if getattr(dbapi_connection, "synchronous", "FULL") != mode:
+            dbapi_connection.execute(f"PRAGMA synchronous={mode}")
+            dbapi_connection.synchronous = mode
+
+    return follow
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    """WAL with `synchronous=FULL`: a commit returns only once its frames are synced to the log,
-    so an acknowledged write survives a power cut or an OS crash, not only a process crash
-    (with NORMAL, commits since the last checkpoint could roll back). The sync happens on the
-    event loop (about 0.3 ms here, `bench/sqlite_wal.py` counts them); checkpoints, which copy
-    the log into the database file and sync that, stay on their own thread."""
+    """WAL, and an acknowledged commit is on disk: it survives a power cut or an OS crash, not
+    only a process crash (with NORMAL alone, commits since the last checkpoint could roll
+    back). Either the commit syncs the log itself (`synchronous=FULL`, set here) or, in the
+    server, the group commit syncs it before the request is answered (`_follow_group_commit`).
+    Checkpoints, which copy the log into the database file and sync that, have their own
+    thread."""
     cursor = dbapi_connection.cursor()
     for pragma in (
         "PRAGMA journal_mode=WAL",

@@ -126,7 +126,7 @@ class SqlOutbox:
         if limit <= 0:
             return []
         values = {"now": now, "limit": limit, "until": now + lease}
-        async with write_transaction(self._engine) as conn:
+        async with write_transaction(self._engine, durable=False) as conn:
             rows = (await conn.execute(self._claim, values)).mappings().all()
         return sorted((OutboxMessage(**row) for row in rows), key=lambda m: m.id)
 
@@ -146,6 +146,6 @@ class SqlOutbox:
         return await self._settle(self._release, {"row_id": id, "at": now})
 
     async def _settle(self, statement: Any, values: dict[str, Any]) -> bool:
-        async with write_transaction(self._engine) as conn:
+        async with write_transaction(self._engine, durable=False) as conn:
             result = await conn.execute(statement, values)
         return int(result.rowcount) == 1

@@ -147,7 +147,7 @@ class SqlSlackPacing:
 
     async def reserve(self, workspace: str, method: str, now: datetime) -> datetime | None:
         keys = self._paces.keys(method)
-        async with write_transaction(self._engine) as conn:
+        async with write_transaction(self._engine, durable=False) as conn:
             await conn.execute(self._ensure(workspace, keys, now))
             found = await conn.execute(
                 select(_P.method, _P.next_slot_at, _P.paused_until)
@@ -166,7 +166,7 @@ class SqlSlackPacing:
         return later
 
     async def pause(self, workspace: str, method: str, until: datetime) -> None:
-        async with write_transaction(self._engine) as conn:
+        async with write_transaction(self._engine, durable=False) as conn:
             await conn.execute(self._ensure(workspace, [method], until))
             row = (
                 await conn.execute(

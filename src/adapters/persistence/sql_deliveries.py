@@ -126,7 +126,7 @@ class SqlDeliveryStore:
         self._engine = engine
 
     async def expand(self, outbox_id: int, deliveries: Sequence[Delivery]) -> bool:
-        async with write_transaction(self._engine) as conn:
+        async with write_transaction(self._engine, durable=False) as conn:
             # The row lock this UPDATE takes makes a second expansion wait, then find the
             # row handled: it stores nothing.
             marked = await conn.execute(self._handled, {"outbox_id": outbox_id})
@@ -140,7 +140,7 @@ class SqlDeliveryStore:
         if limit <= 0:
             return []
         values = {"now": now, "limit": limit, "until": now + lease}
-        async with write_transaction(self._engine) as conn:
+        async with write_transaction(self._engine, durable=False) as conn:
             ids = (await conn.execute(self._due, values)).scalars().all()
             if not ids:
                 return []
@@ -299,6 +299,6 @@ class SqlDeliveryStore:
         return await self._change(statement, values)
 
     async def _change(self, statement: Any, values: dict[str, Any]) -> bool:
-        async with write_transaction(self._engine) as conn:
+        async with write_transaction(self._engine, durable=False) as conn:
             result = await conn.execute(statement, values)
         return int(result.rowcount) == 1

@@ -17,6 +17,7 @@ from adapters.persistence.outbox_bell import NOTIFY, OutboxBell
 from adapters.persistence.sealing import TokenSealer
 from adapters.persistence.sql_repositories import SqlRepositories
 from adapters.persistence.sql_session import SqlSession
+from adapters.persistence.sqlite_group_commit import made_durable
 from adapters.persistence.sqlite_writers import _sqlite_writer, writers_turn
 from adapters.persistence.tracking import Seen, Tracked
 from application.tokens import ApiToken
@@ -97,6 +98,7 @@ class SqlUnitOfWork(SqlRepositories):
             return
         async with _sqlite_writer(self._engine):  # see sqlite_writers: turns, not busy sleeps
             await self._commit()
+        await made_durable(self._engine)  # after the turn: the next writer commits meanwhile
 
     async def _commit(self) -> None:
         conn, pending = self.connection, self.session

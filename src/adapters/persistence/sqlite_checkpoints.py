@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 
 SAFETY_NET_PAGES = 4000  # wal_autocheckpoint on the app's connections (16 MB of 4 kB pages)
 RESTART_PAGES = 256  # a log longer than this (1 MB) is copied back whole, writers held
+HOLD_WAIT_S = 1.0  # for the writers' turn: under load it comes after the writers queued for it
 HoldWriters = Callable[[float], AbstractContextManager[bool]]
 
 
@@ -100,7 +101,7 @@ class WalCheckpointer:
         self.longest_log = max(self.longest_log, logged)
         if logged < self.restart_pages:
             return
-        with self.hold_writers(self.interval) as held:
+        with self.hold_writers(HOLD_WAIT_S) as held:
             if not held:
                 return
             self.holds += 1

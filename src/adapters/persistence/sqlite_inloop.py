@@ -14,8 +14,9 @@ queries on a local file, and the two slow things SQLite can do are kept off the 
   lock (see `sql_uow`), and `busy_timeout` bounds the wait for another process (a CLI
   command) to one second. For the same reason `mentorlink serve` refuses several workers on
   SQLite: they would stall each other's event loops;
-* WAL checkpoints (which fsync): while the server runs, a background thread checkpoints
-  (`sqlite_checkpoints`); the automatic checkpoint only remains as a high safety net.
+* disk syncs: while the server runs, a commit only writes the log and the group commit's
+  thread syncs it before the request is answered (`sqlite_group_commit`); a background thread
+  checkpoints (`sqlite_checkpoints`), the automatic checkpoint only remains as a safety net.
 
 URL: `sqlite+inloop:///path.db` (registered by `database.create_engine`).
 """

@@ -15,6 +15,8 @@ from collections.abc import AsyncIterator, Callable, Iterator
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from adapters.persistence.sqlite_group_commit import group_commit_of, made_durable
+
 _Locks = weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock]
 _WRITERS: weakref.WeakKeyDictionary[AsyncEngine, _Locks] = weakref.WeakKeyDictionary()
 
@@ -27,16 +29,41 @@ def writers_turn(engine: AsyncEngine) -> contextlib.AbstractAsyncContextManager[
 
 
 @contextlib.asynccontextmanager
-async def write_transaction(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+async def write_transaction(
+    engine: AsyncEngine, *, durable: bool = True
+) -> AsyncIterator[AsyncConnection]:
     """A transaction committed in this process's turn (rolled back on an error).
 
     The connection is taken from the pool *before* the turn, as a unit of work does (it
     connects first and waits for its turn to commit): a writer that held the turn while it
     waited for a connection would deadlock with units of work holding every connection while
     they wait for the turn (seen under overload: every request then waited for the pool's
-    timeout)."""
-    async with engine.connect() as connection, writers_turn(engine), connection.begin():
-        yield connection
+    timeout).
+
+    `durable=False` is for the delivery worker's bookkeeping (claims, leases, outcomes): on
+    SQLite its commit does not wait for the log's sync (neither the group commit's nor its
+    own: `synchronous=NORMAL` for this one transaction); the next durable commit's sync
+    covers it. A power cut can take back such a
+    commit from the last moments, and the worker then does that step again: a notification is
+    sent twice at worst, never lost. What a request acknowledges is always durable."""
+    sqlite = engine.dialect.name == "sqlite"
+    async with engine.connect() as connection:
+        relaxed = sqlite and not durable and group_commit_of(engine) is None
+        if relaxed:
+            await _synchronous(connection, "NORMAL")
+        try:
+            async with writers_turn(engine), connection.begin():
+                yield connection
+        finally:
+            if relaxed:
+                await _synchronous(connection, "FULL")
+    if sqlite and durable:
+        await made_durable(engine)  # after the turn: the next writer commits meanwhile
+
+
+async def _synchronous(connection: AsyncConnection, mode: str) -> None:
+    raw = await connection.get_raw_connection()
+    raw.driver_connection.execute(f"PRAGMA synchronous={mode}")  # type: ignore[union-attr]
 
 
 def _sqlite_writer(engine: AsyncEngine) -> asyncio.Lock:

@@ -6,12 +6,8 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
-
-import pytest
 
 from adapters.persistence.database import create_engine
-from adapters.persistence.migrate import upgrade
 from adapters.persistence.outbox import MAX_ATTEMPTS, SqlOutbox
 from adapters.persistence.sealing import TokenSealer
 from adapters.persistence.sql_uow import SqlUnitOfWork
@@ -21,12 +17,6 @@ from domain.organization import Organization
 
 NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 
-
-@pytest.fixture
-def url(tmp_path: Path) -> str:
-    url = f"sqlite:///{tmp_path / 'turns.db'}"
-    upgrade(url)
-    return url
 
 
 async def test_a_writer_waiting_for_its_turn_does_not_hold_the_last_connection(url: str) -> None:
