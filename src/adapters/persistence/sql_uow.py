@@ -93,11 +93,18 @@ class SqlUnitOfWork(SqlRepositories):
         self.session.forget()
 
     async def commit(self) -> None:
-        if self._engine.dialect.name != "sqlite" or self._turn is not None:
-            await self._commit()  # PostgreSQL; or SQLite with the turn already held (`hold`)
-            return
-        async with _sqlite_writer(self._engine):  # see sqlite_writers: turns, not busy sleeps
+        if self._engine.dialect.name != "sqlite":
             await self._commit()
+            return
+        if self._turn is not None:  # held since `installations.hold`: the transaction ends here
+            try:
+                await self._commit()
+            finally:
+                turn, self._turn = self._turn, None
+                turn.release()
+        else:
+            async with _sqlite_writer(self._engine):  # see sqlite_writers: turns, not busy sleeps
+                await self._commit()
         await made_durable(self._engine)  # after the turn: the next writer commits meanwhile
 
     async def _commit(self) -> None:
