@@ -97,12 +97,14 @@ class Sender:
     calls: SlackCalls = attrs.field(factory=NotCounted)
     turns: Turns = attrs.field(factory=EveryTurn)
     timing: PersonalTiming = attrs.field(factory=PersonalTiming)  # per-person preferences
-    tokens: BotTokens = attrs.field(default=None)  # default: on this sender's slack and uow
-
-    def __attrs_post_init__(self) -> None:
-        if self.tokens is None:
-            self.tokens = BotTokens(slack=self.slack, uow_factory=self.uow_factory,
-                                    clock=self.clock)  # fmt: skip
+    # rotating bot tokens renewed ahead of expiry; by default on this sender's Slack and store
+    tokens: BotTokens = attrs.field(
+        default=attrs.Factory(
+            lambda self: BotTokens(slack=self.slack, uow_factory=self.uow_factory,
+                                   clock=self.clock),
+            takes_self=True,
+        )
+    )  # fmt: skip
 
     async def send_due(self, limit: int = 20, stop: asyncio.Event | None = None) -> int:
         """Claim up to `limit` due deliveries and settle each, one per turn; how many were
