@@ -1,3 +1,4 @@
+# Over 300 lines: one short method per Web API call of the port, beside the shared error mapping.
 """SlackWebGateway: the SlackGateway port over Slack's Web API (slack-sdk's AsyncWebClient).
 
 Slack's refusals become `SlackError(code)`; a Slack that cannot be reached, answers 5xx or

@@ -1,3 +1,4 @@
+# Over 300 lines: every outcome of a send (Slack, e-mail, held, retried, dead, token renewed).
 """Sending due deliveries: claim (committed before any network call), route, hold in quiet
 hours, pace, render, call the channel, record the outcome in a second call. Never sleeps
 holding a lease: a delivery that must wait is held or rescheduled and the lease let go.

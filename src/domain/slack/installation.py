@@ -1,3 +1,4 @@
+# Over 300 lines: the aggregate with its value objects and events (rotating credentials too).
 """A Slack workspace (or a whole Enterprise Grid) connected to an organization by an admin.
 
 The installation outlives the admin who made it: Slack delivery uses its bot, never a user's
