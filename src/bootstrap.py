@@ -212,6 +212,7 @@ class Container(containers.DeclarativeContainer):
         lambda s, uows, gateway, store, clock, pacing: HomePublisher(
             uow_factory=uows, gateway=gateway, renderer=HomeView(s.public_url),
             preferences=store, clock=clock, pacing=pacing,
+            renew_ahead=timedelta(seconds=s.slack_renew_ahead_seconds),
         ),
         settings, uow_factory, slack_gateway, preference_store, clock,
         providers.Singleton(_slack_pacing, settings, engine.provider, memory_store),

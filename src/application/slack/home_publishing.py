@@ -21,7 +21,7 @@ from application.actors import Actor
 from application.delivery.ports import SlackPacing
 from application.ports import Clock
 from application.preferences import PreferenceStore
-from application.slack.bot_tokens import BotTokens
+from application.slack.bot_tokens import DEFAULT_AHEAD, BotTokens
 from application.slack.gateway import SlackError, SlackGateway, SlackRateLimited
 from application.slack.home import Home, Stranger, read_home
 from application.slack.ports import SlackUnitOfWork
@@ -153,6 +153,7 @@ class HomePublisher:
     preferences: PreferenceStore
     clock: Clock
     pacing: SlackPacing | None = None  # shared with the delivery worker: refreshes keep to it
+    renew_ahead: timedelta = DEFAULT_AHEAD  # token rotation: renew this long before expiry
     stale: set[str] = attrs.field(factory=set)
     wake: asyncio.Event = attrs.field(factory=asyncio.Event)
     not_before: datetime | None = None  # the pacing's answer for what is still stale
@@ -275,7 +276,8 @@ class HomePublisher:
             if wait is not None:
                 raise _Paced(wait)
         view = self.renderer.render(page)
-        tokens = BotTokens(slack=self.gateway, uow_factory=self.uow_factory, clock=self.clock)
+        tokens = BotTokens(slack=self.gateway, uow_factory=self.uow_factory, clock=self.clock,
+                           ahead=self.renew_ahead)
         try:
             token = await tokens.fresh(target.installation_id, target.token, target.expires_at)
             await self.gateway.publish_view(
