@@ -68,6 +68,7 @@ from application.ports import Outbox, UnitOfWork
 from application.preferences import PreferenceStore
 from application.reactions import Reactions
 from application.running import UseCaseRunner
+from application.slack.bot_tokens import BotTokens
 from application.slack.home_publishing import HomePublisher
 from application.usecases.access_tokens import authenticate
 
@@ -133,11 +134,15 @@ def _delivery_worker(
         if settings.smtp_url
         else None
     )
+    tokens = BotTokens(
+        slack=gateway, uow_factory=uow_factory, clock=clock,
+        ahead=timedelta(seconds=settings.slack_renew_ahead_seconds),
+    )  # fmt: skip
     sender = Sender(
         store=deliveries, pacing=pacing, slack=gateway, slack_renderer=BlockKitRenderer(),
         mailer=mailer, mail_renderer=PlainMailRenderer(settings.public_url),
         uow_factory=uow_factory, clock=clock, calls=metrics,
-        timing=PersonalTiming(store=preferences),
+        timing=PersonalTiming(store=preferences), tokens=tokens,
     )  # fmt: skip
     # Each person's muted kinds, and their Home tab published again when their area changes.
     policy = FollowingPreferences(
@@ -218,6 +223,7 @@ class Container(containers.DeclarativeContainer):
         lambda s, uows, gateway, store, clock, pacing: HomePublisher(
             uow_factory=uows, gateway=gateway, renderer=HomeView(s.public_url),
             preferences=store, clock=clock, pacing=pacing,
+            renew_ahead=timedelta(seconds=s.slack_renew_ahead_seconds),
         ),
         settings, uow_factory, slack_gateway, preference_store, clock,
         providers.Singleton(_slack_pacing, settings, engine.provider, memory_store),

@@ -63,6 +63,9 @@ class Settings:
     # synced: faster, and a power cut or OS crash can take back the last moments' acknowledged
     # writes (a process crash still loses nothing). Off by default; see README, Reliability.
     sqlite_durable: bool = True
+    #: Token rotation: a bot token is renewed this long before it expires (slack-sdk's
+    #: rotator uses two hours of Slack's twelve; a time-scaled sandbox wants less).
+    slack_renew_ahead_seconds: float = 7200.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -87,6 +90,7 @@ class Settings:
             mail_from=e.get("MENTORLINK_MAIL_FROM", "").strip() or DEFAULT_MAIL_FROM,
             sqlite_durable=e.get("MENTORLINK_SQLITE_DURABLE", "true").strip().lower()
             not in ("0", "false", "off", "no"),
+            slack_renew_ahead_seconds=float(e.get("MENTORLINK_SLACK_RENEW_AHEAD_SECONDS", "7200")),
         )
 
     @property

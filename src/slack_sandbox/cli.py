@@ -44,6 +44,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--time-scale", type=float, default=1.0, metavar="X",
                    help="make every Slack window and delay X times shorter")
     p.add_argument("--no-rate-limits", action="store_true", help="never answer 429")
+    p.add_argument("--token-rotation", action="store_true",
+                   help="installs get expiring xoxe.xoxb- tokens with refresh tokens")
     p.add_argument("--generate-users", type=int, default=0, metavar="N",
                    help="add N generated members to the first workspace (benchmarks)")
     p.add_argument("--generate-users-in", default=None, metavar="TEAM_ID",
@@ -73,7 +75,8 @@ def config_from(args: argparse.Namespace) -> SandboxConfig:
                          time_scale=args.time_scale, rate_limits=not args.no_rate_limits,
                          public_url=args.public_url, generated_users=generated,
                          smtp_port=args.smtp_port, state_file=args.state_file,
-                         app_token=args.app_token, socket_mode=args.socket_mode)
+                         app_token=args.app_token, socket_mode=args.socket_mode,
+                         token_rotation=args.token_rotation)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -52,6 +52,8 @@ class SandboxConfig:
     generated_users: dict[str, int] = attrs.field(factory=dict)
     #: Where installs, tokens, DMs, views and mail are kept between runs; None: in memory.
     state_file: Path | None = None
+    #: Installs get expiring `xoxe.xoxb-` tokens with refresh tokens (see `rotation`).
+    token_rotation: bool = False
 
     @property
     def base_url(self) -> str:
@@ -88,6 +90,10 @@ class Tunables:
     socket_mode: bool = False
     #: After `disconnect`, how long the old connection stays open (Slack seconds, scaled).
     socket_disconnect_grace_seconds: float = 10.0
+    #: New installs get rotating tokens (an install keeps rotating once it did).
+    token_rotation: bool = False
+    #: How long a rotating token lives, in Slack seconds (time-scaled): 12 hours at Slack.
+    token_lifetime_seconds: float = 43200.0
 
     def scaled(self, slack_seconds: float) -> float:
         """Real seconds that correspond to `slack_seconds` of Slack time."""
@@ -120,4 +126,5 @@ class Tunables:
 def tunables_from(config: SandboxConfig) -> Tunables:
     """The runtime settings a freshly started sandbox begins with."""
     return Tunables(app_url=config.app_url, time_scale=config.time_scale,
-                    rate_limits=config.rate_limits, socket_mode=config.socket_mode)
+                    rate_limits=config.rate_limits, socket_mode=config.socket_mode,
+                    token_rotation=config.token_rotation)

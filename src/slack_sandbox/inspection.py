@@ -119,6 +119,7 @@ def installs(request: AnyRequest) -> JSON:
     for install in _sandbox(request).state.installs.values():
         row = attrs.asdict(install)
         row["token"] = mask_token(install.token)
+        row["refresh_token"] = mask_token(install.refresh_token) if install.refresh_token else ""
         row["scopes"] = sorted(install.scopes)
         rows.append(row)
     return {"installs": rows}

@@ -5,7 +5,8 @@ Slack's behaviour, followed here:
 - one bot token per app per workspace: reinstalling an active install keeps the same token
   and adds the newly granted scopes (scopes are additive); after a removal the next install
   gets a fresh token;
-- a removal (auth.revoke, apps.uninstall, "Remove app") revokes the token for good.
+- a removal (auth.revoke, apps.uninstall, "Remove app") revokes the token for good;
+- with token rotation on, tokens expire and each code exchange gives a new pair (`rotation`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import secrets
 
 from slack_sandbox.errors import SlackError
 from slack_sandbox.records import JSON, Install, OAuthCode, Token
+from slack_sandbox.rotation import expires_in, issue_rotating
 from slack_sandbox.state import SandboxState
 
 CODE_TTL_SECONDS = 600.0
@@ -47,10 +49,12 @@ def redeem_code(state: SandboxState, value: str | None, redirect_uri: str | None
     return code
 
 
-def _new_token(state: SandboxState, install_id: str) -> str:
+def _new_token(state: SandboxState, install: Install) -> str:
+    if install.rotating:
+        return issue_rotating(state, install)
     value = (f"xoxb-{secrets.randbelow(10**12):012d}-{secrets.randbelow(10**13):013d}-"
              f"{secrets.token_urlsafe(18)}")
-    state.tokens[value] = Token(value=value, install_id=install_id, issued_at=state.now())
+    state.tokens[value] = Token(value=value, install_id=install.id, issued_at=state.now())
     return value
 
 
@@ -59,9 +63,11 @@ def install_app(state: SandboxState, *, team_id: str | None, enterprise_id: str 
     """Create or refresh the install for a workspace (or a whole Grid when team_id is None)."""
     for existing in state.installs.values():
         if existing.team_id == team_id and existing.enterprise_id == enterprise_id:
-            if not existing.active:
-                existing.token = _new_token(state, existing.id)
-                existing.scopes = set()
+            existing.rotating = existing.rotating or state.tunables.token_rotation
+            if not existing.active or existing.rotating:
+                if not existing.active:
+                    existing.scopes = set()
+                existing.token = _new_token(state, existing)
             existing.active = True
             existing.scopes |= set(scopes)
             existing.installer_user_id = installer_user_id
@@ -74,8 +80,8 @@ def install_app(state: SandboxState, *, team_id: str | None, enterprise_id: str 
     install = Install(id=install_id, enterprise_id=enterprise_id, team_id=team_id,
                       bot_user_id=f"U{anchor[1:]}BOT", bot_id=f"B{(team_id or anchor)[1:]}",
                       installer_user_id=installer_user_id, scopes=set(scopes), token="",
-                      installed_at=state.now())
-    install.token = _new_token(state, install_id)
+                      installed_at=state.now(), rotating=state.tunables.token_rotation)
+    install.token = _new_token(state, install)
     state.installs[install_id] = install
     state.changed()
     return install
@@ -86,6 +92,11 @@ def access_response(state: SandboxState, install: Install) -> JSON:
     directory = state.directory
     team = directory.workspaces.get(install.team_id or "")
     grid = directory.grids.get(install.enterprise_id or "")
+    rotation: JSON = {}
+    token = state.tokens.get(install.token)
+    left = expires_in(state, token) if token is not None else None
+    if install.rotating and left is not None:
+        rotation = {"refresh_token": install.refresh_token, "expires_in": left}
     return {
         "ok": True,
         "app_id": state.config.app_id,
@@ -97,6 +108,7 @@ def access_response(state: SandboxState, install: Install) -> JSON:
         "team": {"id": team.id, "name": team.name} if team else None,
         "enterprise": {"id": grid.id, "name": grid.name} if grid else None,
         "is_enterprise_install": install.is_enterprise_install,
+        **rotation,
     }
 
 
@@ -106,9 +118,12 @@ def remove_install(state: SandboxState, install: Install, error: str = "token_re
     `error` is what later calls with the token answer (`token_revoked` or `account_inactive`).
     """
     install.active = False
-    token = state.tokens.get(install.token)
-    if token is not None:
-        token.revoked = True
-        token.revoked_error = error
+    for token in state.tokens.values():  # a rotating install's earlier tokens too
+        if token.install_id == install.id and not token.revoked:
+            token.revoked = True
+            token.revoked_error = error
+    refresh = state.refresh_tokens.get(install.refresh_token)
+    if refresh is not None:
+        refresh.spent = True
     state.changed()
     return install.token

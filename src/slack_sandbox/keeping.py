@@ -27,7 +27,7 @@ import attrs
 from cattrs.preconf.json import make_converter
 
 from slack_sandbox.mailbox import Mail
-from slack_sandbox.records import DmChannel, Install, Token, View
+from slack_sandbox.records import DmChannel, Install, RefreshToken, Token, View
 from slack_sandbox.state import SandboxState
 
 FORMAT = 1
@@ -43,6 +43,7 @@ def snapshot(state: SandboxState) -> dict[str, Any]:
         "serial": serial,
         "installs": _convert.unstructure(list(state.installs.values())),
         "tokens": _convert.unstructure(list(state.tokens.values())),
+        "refresh_tokens": _convert.unstructure(list(state.refresh_tokens.values())),
         "channels": _convert.unstructure(list(state.channels.values())),
         "views": _convert.unstructure(list(state.views.values())),
         "modal_stacks": [[team, user, ids] for (team, user), ids in state.modal_stacks.items()],
@@ -58,6 +59,8 @@ def restore(state: SandboxState, data: dict[str, Any]) -> None:
     installs = _convert.structure(data["installs"], list[Install])
     state.installs = {i.id: i for i in installs}
     state.tokens = {t.value: t for t in _convert.structure(data["tokens"], list[Token])}
+    kept = _convert.structure(data.get("refresh_tokens", []), list[RefreshToken])
+    state.refresh_tokens = {r.value: r for r in kept}
     channels = _convert.structure(data["channels"], list[DmChannel])
     state.channels = {c.id: c for c in channels}
     state.dm_index = {(c.scope_key, c.user_id): c.id for c in channels}

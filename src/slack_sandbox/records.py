@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Literal
 
 import attrs
@@ -23,6 +24,10 @@ class Install:
     token: str
     installed_at: float
     active: bool = True
+    #: Token rotation is on for this install (it cannot be switched off again).
+    rotating: bool = False
+    #: The refresh token that buys the next token pair (rotating installs only).
+    refresh_token: str = ""
 
     @property
     def is_enterprise_install(self) -> bool:
@@ -46,6 +51,25 @@ class Token:
     #: What calls with the token answer once revoked: `token_revoked` after auth.revoke,
     #: `account_inactive` after the app was uninstalled.
     revoked_error: str = "token_revoked"
+    #: How long a rotating token works, in Slack seconds (time-scaled when checked, like every
+    #: sandbox window); None: for ever.
+    lifetime: float | None = None
+
+    def left(self, now: float, scaled: Callable[[float], float]) -> float | None:
+        """Real seconds until it expires (<= 0: expired); None when it never does."""
+        if self.lifetime is None:
+            return None
+        return scaled(self.lifetime) - (now - self.issued_at)
+
+
+@attrs.define
+class RefreshToken:
+    """A rotating install's refresh token: spent by its one use."""
+
+    value: str
+    install_id: str
+    issued_at: float
+    spent: bool = False
 
 
 @attrs.define

@@ -24,6 +24,7 @@ from slack_sandbox.records import (
     DmChannel,
     Install,
     OAuthCode,
+    RefreshToken,
     ResponseUrl,
     Token,
     Trigger,
@@ -66,6 +67,7 @@ class SandboxState:
     clock: Callable[[], float] = time.time
     installs: dict[str, Install] = attrs.field(factory=dict)
     tokens: dict[str, Token] = attrs.field(factory=dict)
+    refresh_tokens: dict[str, RefreshToken] = attrs.field(factory=dict)
     channels: dict[str, DmChannel] = attrs.field(factory=dict)
     dm_index: dict[tuple[str, str], str] = attrs.field(factory=dict)
     views: dict[str, View] = attrs.field(factory=dict)

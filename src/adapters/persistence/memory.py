@@ -70,6 +70,7 @@ class MemoryUnitOfWork(MemoryRepositories):
 
     async def rollback(self) -> None:
         self.session.forget()
+        self.session.let_go()
 
     async def commit(self) -> None:
         """Check every write first, then apply them all: all-or-nothing, like a transaction."""

@@ -226,6 +226,10 @@ class MemoryInstallations(MemoryTable[WorkspaceInstallation]):
     async def find_by_key(self, slack_key: str) -> WorkspaceInstallation | None:
         return self._first(lambda i: i.workspace.key == slack_key)
 
+    async def hold(self, id: str) -> WorkspaceInstallation:
+        await self._session.hold(self.name, id)
+        return await self.get(id)
+
     async def list_for_organization(self, organization_id: str) -> Sequence[WorkspaceInstallation]:
         return self._where(lambda i: i.organization_id == organization_id)
 

@@ -3,6 +3,7 @@ memory store is handed instead of the unit of work (the store, pending writes, t
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 from typing import Any
 
@@ -31,6 +32,8 @@ class MemoryStore:
     slack_pacing: dict[tuple[str, str], tuple[datetime, datetime | None]] = attrs.field(
         factory=dict
     )
+    # Row locks (`hold`) by (table, id): what a unit of work holds until it ends.
+    holds: dict[tuple[str, str], asyncio.Lock] = attrs.field(factory=dict)
 
     def table(self, name: str) -> dict[str, tuple[int, dict[str, Any]]]:
         return self.tables.setdefault(name, {})
@@ -42,3 +45,14 @@ class MemorySession(PendingWrites):
 
     store: MemoryStore = attrs.field(kw_only=True)
     sealer: TokenSealer = attrs.field(kw_only=True)
+    held: list[asyncio.Lock] = attrs.field(factory=list, kw_only=True)
+
+    async def hold(self, table: str, id: str) -> None:
+        """Wait for the row's lock and keep it until the transaction ends (`let_go`)."""
+        lock = self.store.holds.setdefault((table, id), asyncio.Lock())
+        await lock.acquire()
+        self.held.append(lock)
+
+    def let_go(self) -> None:
+        while self.held:
+            self.held.pop().release()

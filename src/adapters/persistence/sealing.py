@@ -1,4 +1,5 @@
-"""Sealing Slack bot tokens at rest with Fernet; several keys allow rotation.
+"""Sealing Slack bot tokens (and, with token rotation, their refresh tokens) at rest with
+Fernet; several keys allow key rotation.
 
 `MENTORLINK_SECRET_KEY` holds one or more comma-separated secrets, newest first: the newest
 seals, every one of them can open. Each secret of any length becomes a Fernet key by
@@ -48,19 +49,26 @@ def _key(secret: str) -> bytes:
     return base64.urlsafe_b64encode(hashlib.sha256(secret.encode()).digest())
 
 
+_SECRETS = ("token", "refresh_token")
+
+
+def _each_secret(bot: dict[str, Any], change: Any) -> dict[str, Any]:
+    return {**bot, **{k: change(bot[k]) for k in _SECRETS if bot.get(k) is not None}}
+
+
 def seal_installation(state: dict[str, Any], sealer: TokenSealer) -> dict[str, Any]:
-    """The stored form of an installation: its bot token sealed."""
+    """The stored form of an installation: its bot token (and refresh token) sealed."""
     bot = state.get("bot")
     if not bot:
         return state
-    return {**state, "bot": {**bot, "token": sealer.seal(bot["token"])}}
+    return {**state, "bot": _each_secret(bot, sealer.seal)}
 
 
 def unseal_installation(data: dict[str, Any], sealer: TokenSealer) -> dict[str, Any]:
     bot = data.get("bot")
     if not bot:
         return data
-    return {**data, "bot": {**bot, "token": sealer.unseal(bot["token"])}}
+    return {**data, "bot": _each_secret(bot, sealer.unseal)}
 
 
 async def reseal_installations(engine: AsyncEngine, sealer: TokenSealer) -> int:
@@ -75,7 +83,7 @@ async def reseal_installations(engine: AsyncEngine, sealer: TokenSealer) -> int:
             bot = row.data.get("bot")
             if not bot:
                 continue
-            data = {**row.data, "bot": {**bot, "token": sealer.rotate(bot["token"])}}
+            data = {**row.data, "bot": _each_secret(bot, sealer.rotate)}
             await conn.execute(
                 update(installations).where(installations.c.id == row.id).values(data=data)
             )

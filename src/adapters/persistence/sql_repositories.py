@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, select, true, union_all
+from sqlalchemy import and_, bindparam, func, select, true, union_all, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.persistence import tables as t
@@ -24,6 +24,7 @@ from adapters.persistence.sql_rows import (
 from adapters.persistence.sql_session import SqlSession
 from adapters.persistence.sql_table import SqlTable, rows_of
 from domain.connection import Connection, ConnectionStatus
+from domain.errors import NotFound
 from domain.ids import OrganizationId
 from domain.meeting import MeetingProposal, MeetingStatus
 from domain.mentor_request import MentorRequest, RequestStatus
@@ -339,12 +340,22 @@ class SqlInstallations(SqlTable[WorkspaceInstallation]):
     _in_organization = rows_of(
         t.installations, t.installations.c.organization_id == bindparam("org")
     )
+    # PostgreSQL: a row lock until the transaction ends (SQLite renders no FOR UPDATE).
+    _held = rows_of(t.installations, t.installations.c.id == bindparam("id")).with_for_update()
+    # SQLite: a write, first in the transaction, takes the database's write lock at once (what
+    # BEGIN IMMEDIATE does): other processes wait; the read after it sees the latest commit.
+    _take_write_lock = (
+        update(t.installations)
+        .where(t.installations.c.id == bindparam("held_id"))
+        .values(version=t.installations.c.version)
+    )
 
     def columns(self, aggregate: WorkspaceInstallation) -> dict[str, Any]:
         return {
             "organization_id": aggregate.organization_id,
             "slack_key": aggregate.workspace.key,
             "status": aggregate.status.value,
+            "token_expires_at": aggregate.bot.expires_at if aggregate.bot else None,
         }
 
     def encode(self, state: dict[str, Any]) -> dict[str, Any]:
@@ -358,6 +369,16 @@ class SqlInstallations(SqlTable[WorkspaceInstallation]):
 
     async def list_for_organization(self, organization_id: str) -> Sequence[WorkspaceInstallation]:
         return await self._fetch(self._in_organization, org=organization_id)
+
+    async def hold(self, id: str) -> WorkspaceInstallation:
+        connection = self._session.connection
+        if connection.dialect.name == "sqlite":
+            await self._session.hold_writers_turn()  # this process's writers, until the end
+            await connection.execute(self._take_write_lock, {"held_id": id})
+        found = await self._first(self._held, id=id)
+        if found is None:
+            raise NotFound(f"No such {self.noun}.")
+        return found
 
 
 class SqlSlackIdentities(SqlTable[SlackIdentity]):

@@ -3,6 +3,8 @@ pending writes and the token sealer. Stores depend on this; only `sql_uow` opens
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 import attrs
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -16,6 +18,13 @@ class SqlSession(PendingWrites):
 
     sealer: TokenSealer = attrs.field(kw_only=True)
     current: AsyncConnection | None = attrs.field(default=None, kw_only=True)
+    #: Set by the unit of work: takes this process's SQLite writers' turn until it ends.
+    take_turn: Callable[[], Awaitable[None]] | None = attrs.field(default=None, kw_only=True)
+
+    async def hold_writers_turn(self) -> None:
+        """Keep this process's writers' turn (SQLite) until the transaction ends."""
+        if self.take_turn is not None:
+            await self.take_turn()
 
     @property
     def connection(self) -> AsyncConnection:

@@ -3,6 +3,7 @@ stores (`sql_repositories`, `sql_rows`) see only the transaction's `SqlSession`.
 
 from __future__ import annotations
 
+import asyncio
 from types import TracebackType
 from typing import Any, Self
 
@@ -41,8 +42,16 @@ class SqlUnitOfWork(SqlRepositories):
         self._engine = engine
         self._bell = bell
         self.session = SqlSession(sealer=sealer)
+        self.session.take_turn = self._take_turn
+        self._turn: asyncio.Lock | None = None  # the writers' turn, held until the end
         super().__init__(self.session)
         self._tables = self.tables()
+
+    async def _take_turn(self) -> None:
+        if self._turn is None and self._engine.dialect.name == "sqlite":
+            turn = _sqlite_writer(self._engine)
+            await turn.acquire()
+            self._turn = turn
 
     @property
     def sealer(self) -> TokenSealer:
@@ -73,6 +82,9 @@ class SqlUnitOfWork(SqlRepositories):
             if self.session.current is not None:
                 await self.session.current.close()
                 self.session.current = None
+            turn, self._turn = self._turn, None
+            if turn is not None:
+                turn.release()
 
     async def rollback(self) -> None:
         current = self.session.current
@@ -84,8 +96,15 @@ class SqlUnitOfWork(SqlRepositories):
         if self._engine.dialect.name != "sqlite":
             await self._commit()
             return
-        async with _sqlite_writer(self._engine):  # see sqlite_writers: turns, not busy sleeps
-            await self._commit()
+        if self._turn is not None:  # held since `installations.hold`: the transaction ends here
+            try:
+                await self._commit()
+            finally:
+                turn, self._turn = self._turn, None
+                turn.release()
+        else:
+            async with _sqlite_writer(self._engine):  # see sqlite_writers: turns, not busy sleeps
+                await self._commit()
         await made_durable(self._engine)  # after the turn: the next writer commits meanwhile
 
     async def _commit(self) -> None:

@@ -139,6 +139,9 @@ installations = _aggregate(
     Column("organization_id", Id, ForeignKey("organizations.id"), nullable=False, index=True),
     Column("slack_key", String(80), nullable=False, unique=True),
     Column("status", String(32), nullable=False),
+    # Token rotation: when the bot token expires (None: it does not). The tokens themselves
+    # stay sealed in `data`.
+    Column("token_expires_at", UtcDateTime, nullable=True),
 )
 slack_identities = Table(
     "slack_identities",

@@ -67,7 +67,8 @@ def app_manifest(
             # Org-wide installs on Enterprise Grid need it; it changes nothing elsewhere.
             "org_deploy_enabled": True,
             "socket_mode_enabled": socket_mode,
-            # Rotation cannot be switched off once on; mentorlink keeps long-lived bot tokens.
+            # Off by default: rotation cannot be switched off once on. Turned on in Slack's
+            # settings, mentorlink renews the expiring tokens (application/slack/bot_tokens.py).
             "token_rotation_enabled": False,
         },
     }

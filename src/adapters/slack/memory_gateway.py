@@ -1,3 +1,4 @@
+# Over 300 lines: one stand-in for every Web API method the app calls, each a few lines.
 """MemorySlackGateway: a stateful, honest stand-in for Slack's Web API, in memory.
 
 It keeps what Slack keeps — grids, workspaces, members, issued OAuth codes, installs and
@@ -37,10 +38,12 @@ from adapters.slack.memory_records import (
     position_of,
     user_of,
 )
+from adapters.slack.memory_rotation import RotatingTokens
 from application.slack.gateway import (
     DEAD_TOKEN_CODES,
     OAuthGrant,
     PostedMessage,
+    RotatedToken,
     SlackError,
     SlackTeam,
     SlackUser,
@@ -64,7 +67,8 @@ class MemorySlackGateway:
     messages posted."""
 
     def __init__(self, *, app_id: str = "A0MENTORLNK", app_name: str = "mentorlink",
-                 now: Callable[[], float] = time.monotonic) -> None:
+                 now: Callable[[], float] = time.monotonic,
+                 token_lifetime: int | None = None) -> None:
         self.app_id = app_id
         self.app_name = app_name
         self.calls: Counter[str] = Counter()
@@ -77,6 +81,8 @@ class MemorySlackGateway:
         self._tokens: dict[str, Install] = {}
         self._revoked: dict[str, str] = {}  # token -> the error later calls answer
         self._failures: dict[str, list[SlackError]] = {}
+        #: With a lifetime (seconds), tokens rotate as with Slack's token rotation on.
+        self.rotation = RotatingTokens(token_lifetime, now)
         self.dms = DmLedger()
         self.homes: dict[tuple[str, str], dict[str, Any]] = {}  # (install bot, user) -> view
 
@@ -164,6 +170,11 @@ class MemorySlackGateway:
             raise SlackError("bad_redirect_uri")
         issued.used = True
         return self._grant(self._install(issued))
+
+    async def rotate_token(self, refresh_token: str) -> RotatedToken:
+        """`oauth.v2.access` with a refresh token (token rotation)."""
+        self._enter("oauth.v2.access")
+        return self.rotation.refresh(refresh_token, self._tokens)
 
     async def describe(self, token: str, team_id: str | None) -> TeamProfile:
         """`auth.test` then `team.info`; an org-wide token alone describes its Grid."""
@@ -280,6 +291,7 @@ class MemorySlackGateway:
             raise SlackError("invalid_auth")
         if token in self._revoked:
             raise SlackError(self._revoked[token])
+        self.rotation.check(token)
         needed = _NEEDS.get(method)
         if needed is not None and needed not in install.scopes:
             raise SlackError("missing_scope", f"needed {needed}")
@@ -306,15 +318,21 @@ class MemorySlackGateway:
         return team_hint
 
     def _install(self, code: Code) -> Install:
-        return install_from(code, self._installs, self._tokens)
+        install = install_from(code, self._installs, self._tokens)
+        self.rotation.issue(install, self._tokens)  # rotating: every install a new pair
+        return install
 
-    def _deactivate(self, install: Install, error: str) -> None:  # token then answers `error`
+    def _deactivate(self, install: Install, error: str) -> None:  # tokens then answer `error`
         install.active = False
-        self._revoked[install.token] = error
+        for token, owner in self._tokens.items():
+            if owner is install:
+                self._revoked[token] = error
+        self.rotation.forget(install)
 
     def _grant(self, install: Install) -> OAuthGrant:
-        return grant_of(install, self.app_id, self._workspaces.get(install.team_id or ""),
-                        self._grids.get(install.enterprise_id or ""))
+        grant = grant_of(install, self.app_id, self._workspaces.get(install.team_id or ""),
+                         self._grids.get(install.enterprise_id or ""))
+        return self.rotation.with_rotation(grant, install)
 
     def _user(self, member: str, team: str, install: Install, with_email: bool) -> SlackUser:
         return user_of(member, team, install, self._people.get(member), self.app_name,

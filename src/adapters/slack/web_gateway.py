@@ -1,3 +1,4 @@
+# Over 300 lines: one short method per Web API call of the port, beside the shared error mapping.
 """SlackWebGateway: the SlackGateway port over Slack's Web API (slack-sdk's AsyncWebClient).
 
 Slack's refusals become `SlackError(code)`; a Slack that cannot be reached, answers 5xx or
@@ -40,6 +41,7 @@ from application.slack.gateway import (
     DEAD_TOKEN_CODES,
     OAuthGrant,
     PostedMessage,
+    RotatedToken,
     SlackError,
     SlackRateLimited,
     SlackTeam,
@@ -194,6 +196,14 @@ class SlackWebGateway:
             client_id=self._client_id, client_secret=self._client_secret, code=code,
             redirect_uri=redirect_uri))
         return wire.grant_from_access(body)
+
+    async def rotate_token(self, refresh_token: str) -> RotatedToken:
+        """`oauth.v2.access` with `grant_type=refresh_token`, once: no retry may spend the
+        refresh token a second time (slack-sdk's `AsyncTokenRotator` makes the same call)."""
+        body = await _answer(self._client(retries=False).oauth_v2_access(
+            client_id=self._client_id, client_secret=self._client_secret,
+            grant_type="refresh_token", refresh_token=refresh_token))
+        return wire.rotated_from(body)
 
     async def describe(self, token: str, team_id: str | None) -> TeamProfile:
         """`auth.test`, then `team.info` of `team_id` (or the token's own workspace).

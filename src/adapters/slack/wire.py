@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from application.slack.gateway import (
     OAuthGrant,
+    RotatedToken,
     SlackError,
     SlackTeam,
     SlackUser,
@@ -73,7 +74,22 @@ def grant_from_access(body: JSON) -> OAuthGrant:
         enterprise_name=_optional_text(enterprise, "name"),
         is_enterprise_install=bool(body.get("is_enterprise_install")),
         authed_user_id=_text(authed_user, "id"),
+        refresh_token=_optional_text(body, "refresh_token"),
+        expires_in=_seconds(body.get("expires_in")),
     )
+
+
+def _seconds(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
+
+
+def rotated_from(body: JSON) -> RotatedToken:
+    """`oauth.v2.access` (grant_type=refresh_token) → RotatedToken."""
+    expires_in = _seconds(body.get("expires_in"))
+    if expires_in is None:
+        raise SlackError("invalid_response", "missing expires_in")
+    return RotatedToken(access_token=_text(body, "access_token"),
+                        refresh_token=_text(body, "refresh_token"), expires_in=expires_in)
 
 
 def icon_url(team: JSON) -> str:

@@ -5,6 +5,8 @@ with neither, unreachable with the reason (shown to administrators)."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import attrs
 
 from application.delivery.model import Notification
@@ -25,6 +27,7 @@ class SlackRoute:
     team_id: str | None  # passed to Slack with an org-level token
     slack_user_id: str
     timezone: str | None  # from Slack's profile; None: the organization's
+    expires_at: datetime | None = None  # when the token expires (token rotation)
 
 
 @attrs.frozen(kw_only=True)
@@ -108,6 +111,7 @@ async def _through(uow: SlackUnitOfWork, identity: SlackIdentity) -> SlackRoute 
         team_id=workspace.team_id or next(iter(identity.team_ids), None),
         slack_user_id=identity.slack_user_id,
         timezone=identity.tz,
+        expires_at=installation.bot.expires_at,
     )
 
 

@@ -1,3 +1,4 @@
+# Over 300 lines: every outcome of a send (Slack, e-mail, held, retried, dead, token renewed).
 """Sending due deliveries: claim (committed before any network call), route, hold in quiet
 hours, pace, render, call the channel, record the outcome in a second call. Never sleeps
 holding a lease: a delivery that must wait is held or rescheduled and the lease let go.
@@ -8,6 +9,10 @@ What Slack's answers lead to:
 - `invalid_auth`, `token_revoked`, `account_inactive`: the installation cannot post; it is
   marked "needs reconnecting" (application/slack/reconnect.py) and this delivery, like every
   one after it until an admin reconnects, goes by e-mail.
+- token rotation: a token due for renewal is renewed first, once across workers
+  (application/slack/bot_tokens.py); `token_expired` (Slack's clock ahead of ours) renews and
+  posts again, once; a renewal Slack refuses marks the installation "needs reconnecting" and
+  the delivery goes by e-mail, as for a lost token.
 - `user_not_found`, `channel_not_found`: this person goes by e-mail.
 - `invalid_blocks` and other refusals of the message itself: dead, with Slack's reason."""
 
@@ -30,6 +35,7 @@ from application.delivery.ports import (
     MailRenderer,
     NotCounted,
     SlackCalls,
+    SlackContent,
     SlackPacing,
     SlackRenderer,
     Turns,
@@ -37,7 +43,9 @@ from application.delivery.ports import (
 from application.delivery.preferences import PersonalTiming
 from application.delivery.routing import MailRoute, NoRoute, SlackRoute, route_for
 from application.ports import Clock
+from application.slack.bot_tokens import TOKEN_EXPIRED, BotTokens, TokenNotRenewed
 from application.slack.gateway import (
+    PostedMessage,
     SlackError,
     SlackGateway,
     SlackRateLimited,
@@ -90,6 +98,14 @@ class Sender:
     calls: SlackCalls = attrs.field(factory=NotCounted)
     turns: Turns = attrs.field(factory=EveryTurn)
     timing: PersonalTiming = attrs.field(factory=PersonalTiming)  # per-person preferences
+    # rotating bot tokens renewed ahead of expiry; by default on this sender's Slack and store
+    tokens: BotTokens = attrs.field(
+        default=attrs.Factory(
+            lambda self: BotTokens(slack=self.slack, uow_factory=self.uow_factory,
+                                   clock=self.clock),
+            takes_self=True,
+        )
+    )  # fmt: skip
 
     async def send_due(self, limit: int = 20, stop: asyncio.Event | None = None) -> int:
         """Claim up to `limit` due deliveries and settle each, one per turn; how many were
@@ -162,10 +178,7 @@ class Sender:
             return
         content = self.slack_renderer.render(delivery.notification, delivery_id=delivery.id)
         try:
-            posted = await self.slack.post_message(
-                route.token, channel=route.slack_user_id, text=content.text,
-                blocks=content.blocks, metadata=content.metadata, team_id=route.team_id,
-            )  # fmt: skip
+            posted = await self._post_message(route, content)
         except SlackError as refused:
             self._count(POST, refused)
             await self._slack_refused(delivery, route, refused)
@@ -182,6 +195,22 @@ class Sender:
             lease_until=delivery.lease_until,
         )
 
+    async def _post_message(self, route: SlackRoute, content: SlackContent) -> PostedMessage:
+        """`chat.postMessage` with a token fit to use; once more after `token_expired` (the
+        refused post changed nothing at Slack) with the renewed token."""
+        token = await self.tokens.fresh(route.installation_id, route.token, route.expires_at)
+        for attempt in (1, 2):
+            try:
+                return await self.slack.post_message(
+                    token, channel=route.slack_user_id, text=content.text,
+                    blocks=content.blocks, metadata=content.metadata, team_id=route.team_id,
+                )  # fmt: skip
+            except SlackError as refused:
+                if refused.code != TOKEN_EXPIRED or attempt == 2:
+                    raise
+                token = await self.tokens.renew(route.installation_id, stale=token)
+        raise AssertionError("unreachable")  # pragma: no cover
+
     async def _slack_refused(
         self, delivery: Delivery, route: SlackRoute, refused: SlackError
     ) -> None:
@@ -191,6 +220,8 @@ class Sender:
             await self.store.hold(delivery.id, until=until, lease_until=delivery.lease_until)
         elif isinstance(refused, SlackUnavailable):
             await self._retry(delivery, f"Slack unavailable: {refused.detail or refused.code}")
+        elif isinstance(refused, TokenNotRenewed):  # already marked needs reconnecting
+            await self._settle(delivery, slack_refused=f"Slack answered {refused.code}.")
         elif refused.code in _REROUTE_WORKSPACE | _REROUTE_PERSON:
             if refused.code in _REROUTE_WORKSPACE:  # the token is lost: flag it for the admin
                 installation_id = InstallationId(route.installation_id)
@@ -250,7 +281,8 @@ class Sender:
             content = self.slack_renderer.render(as_seen, delivery_id=shown.id)
             try:
                 await self.slack.update_message(
-                    installation.bot.token, channel=shown.slack.channel_id, ts=shown.slack.ts,
+                    await self.tokens.of(installation),
+                    channel=shown.slack.channel_id, ts=shown.slack.ts,
                     text=content.text, blocks=content.blocks,
                     team_id=installation.workspace.team_id,
                 )  # fmt: skip

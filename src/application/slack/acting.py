@@ -11,6 +11,8 @@ import attrs
 
 from application.actors import Actor
 from application.ports import Clock
+from application.slack.bot_tokens import BotTokens
+from application.slack.gateway import SlackGateway
 from application.slack.ports import SlackUnitOfWork
 from domain.errors import NotAllowed, NotFound
 from domain.ids import OrganizationId
@@ -75,7 +77,11 @@ async def _installation(uow: SlackUnitOfWork, cmd: IdentifySlackUser) -> Workspa
 
 
 async def identify_slack_user(
-    cmd: IdentifySlackUser, actor: Actor, uow: SlackUnitOfWork, clock: Clock
+    cmd: IdentifySlackUser,
+    actor: Actor,
+    uow: SlackUnitOfWork,
+    clock: Clock,
+    gateway: SlackGateway,
 ) -> SlackCaller:
     """The platform user a Slack user is, in the organization that installed the app there.
     Raises NotFound / NotAllowed worded for the person who clicked."""
@@ -96,7 +102,7 @@ async def identify_slack_user(
         user = await uow.users.get(identity.user_id)
         if not user.active:
             raise NotAllowed(DEACTIVATED)
-        return SlackCaller(
+        caller = SlackCaller(
             actor=Actor(user_id=user.id, organization_id=user.organization_id, role=user.role),
             name=user.name,
             tz=identity.tz,
@@ -104,3 +110,6 @@ async def identify_slack_user(
             bot_token=installation.bot.token,
             team_id=cmd.team_id,
         )
+    # a rotating token due for renewal is renewed before the reply uses it (once in 12 hours)
+    token = await BotTokens(slack=gateway, uow_factory=lambda: uow, clock=clock).of(installation)
+    return attrs.evolve(caller, bot_token=token)

@@ -19,6 +19,7 @@ import attrs
 
 from application.actors import Actor, ensure_same_organization
 from application.ports import Clock
+from application.slack.bot_tokens import BotTokens
 from application.slack.directory_reading import (
     DirectoryProgress,
     Found,
@@ -76,7 +77,6 @@ async def sync_slack_directory(
         actor.require(Role.GLOBAL_ADMIN)
     async with uow:
         installation = await _active(uow, actor, cmd.installation_id)
-        token = installation.bot.token if installation.bot else ""
         users = await uow.users.list_for_organization(installation.organization_id)
         since = installation.directory_synced_at
         stored = {
@@ -86,6 +86,10 @@ async def sync_slack_directory(
     keeper = _Keeper(uow=uow, actor=actor, clock=clock, installation_id=cmd.installation_id,
                      by_email={u.email: u for u in users if u.active}, stored=stored)  # fmt: skip
     try:
+        # a rotating token due for renewal is renewed first (once across workers)
+        token = await BotTokens(slack=gateway, uow_factory=lambda: uow, clock=clock).of(
+            installation
+        )
         if cmd.only_newcomers and since is not None:
             newcomers = [u for u in users if u.active and u.joined_at and u.joined_at > since]
             found = await look_up(gateway, token, installation, newcomers)

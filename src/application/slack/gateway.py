@@ -39,7 +39,10 @@ class SlackRateLimited(SlackError):
 DEAD_TOKEN_CODES = frozenset({"token_revoked", "invalid_auth", "account_inactive", "not_authed"})
 # Slack's answers to a token it no longer accepts: outside a removal, the installation needs
 # reconnecting (`not_authed` is not among them: it means no token was sent at all).
-LOST_TOKEN_CODES = frozenset({"token_revoked", "invalid_auth", "account_inactive"})
+# `invalid_refresh_token`: token rotation could not renew the token (bot_tokens.py).
+LOST_TOKEN_CODES = frozenset(
+    {"token_revoked", "invalid_auth", "account_inactive", "invalid_refresh_token"}
+)
 
 
 @attrs.frozen(kw_only=True)
@@ -56,6 +59,18 @@ class OAuthGrant:
     enterprise_name: str | None
     is_enterprise_install: bool
     authed_user_id: str
+    #: With token rotation on: the refresh token and the access token's life in seconds.
+    refresh_token: str | None = attrs.field(default=None, repr=False)
+    expires_in: int | None = None
+
+
+@attrs.frozen(kw_only=True)
+class RotatedToken:
+    """`oauth.v2.access` with a refresh token: the next token pair (the old one is spent)."""
+
+    access_token: str = attrs.field(repr=False)
+    refresh_token: str = attrs.field(repr=False)
+    expires_in: int
 
 
 @attrs.frozen(kw_only=True)
@@ -111,6 +126,12 @@ class SlackGateway(Protocol):
 
     async def exchange_code(self, code: str, redirect_uri: str) -> OAuthGrant:
         """`oauth.v2.access` with the app's client id and secret."""
+        ...
+
+    async def rotate_token(self, refresh_token: str) -> RotatedToken:
+        """`oauth.v2.access` with `grant_type=refresh_token`: spends the refresh token (Slack
+        refuses a second use with `invalid_refresh_token`) for a new token pair. Never retried:
+        a retry could spend the refresh token twice."""
         ...
 
     async def describe(self, token: str, team_id: str | None) -> TeamProfile:

@@ -21,6 +21,7 @@ from application.actors import Actor
 from application.delivery.ports import SlackPacing
 from application.ports import Clock
 from application.preferences import PreferenceStore
+from application.slack.bot_tokens import DEFAULT_AHEAD, BotTokens
 from application.slack.gateway import SlackError, SlackGateway, SlackRateLimited
 from application.slack.home import Home, Stranger, read_home
 from application.slack.ports import SlackUnitOfWork
@@ -68,6 +69,7 @@ class HomeTarget:
     team_id: str | None
     installation_id: str
     workspace: str  # the rate-limit key, as the delivery worker's routes have it
+    expires_at: datetime | None = None  # when the token expires (token rotation)
 
 
 def _target(
@@ -80,6 +82,7 @@ def _target(
         user_id=user_id, token=installation.bot.token, slack_user_id=slack_user_id,
         team_id=team_id or workspace.team_id, installation_id=installation.id,
         workspace=workspace.team_id or workspace.enterprise_id or installation.id,
+        expires_at=installation.bot.expires_at,
     )  # fmt: skip
 
 
@@ -150,6 +153,7 @@ class HomePublisher:
     preferences: PreferenceStore
     clock: Clock
     pacing: SlackPacing | None = None  # shared with the delivery worker: refreshes keep to it
+    renew_ahead: timedelta = DEFAULT_AHEAD  # token rotation: renew this long before expiry
     stale: set[str] = attrs.field(factory=set)
     wake: asyncio.Event = attrs.field(factory=asyncio.Event)
     not_before: datetime | None = None  # the pacing's answer for what is still stale
@@ -274,9 +278,12 @@ class HomePublisher:
             if wait is not None:
                 raise _Paced(wait)
         view = self.renderer.render(page)
+        tokens = BotTokens(slack=self.gateway, uow_factory=self.uow_factory, clock=self.clock,
+                           ahead=self.renew_ahead)
         try:
+            token = await tokens.fresh(target.installation_id, target.token, target.expires_at)
             await self.gateway.publish_view(
-                target.token, user_id=target.slack_user_id, view=view, team_id=target.team_id
+                token, user_id=target.slack_user_id, view=view, team_id=target.team_id
             )
         except SlackRateLimited as limited:
             until = self.clock.now() + timedelta(seconds=limited.retry_after)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import timedelta
 
 import attrs
 
@@ -134,6 +135,11 @@ async def complete_slack_install(
         bot_id=profile.bot_id,
         app_id=grant.app_id,
         scopes=grant.scopes,
+        # token rotation on: the refresh token, and when this first token expires
+        refresh_token=grant.refresh_token if grant.expires_in else None,
+        expires_at=clock.now() + timedelta(seconds=grant.expires_in)
+        if grant.refresh_token and grant.expires_in
+        else None,
     )
     async with uow:
         now = clock.now()

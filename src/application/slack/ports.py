@@ -23,6 +23,12 @@ class InstallationRepository(Protocol):
         """The installation of one Slack (enterprise, team) pair, active or removed."""
         ...
 
+    async def hold(self, id: InstallationId) -> WorkspaceInstallation:
+        """The installation read afresh and held until this unit of work ends: another unit
+        of work (in any process) holding it waits meanwhile. For what must happen once across
+        workers, like spending a refresh token. Call it first in its unit of work."""
+        ...
+
     async def list_for_organization(
         self, organization_id: OrganizationId
     ) -> Sequence[WorkspaceInstallation]: ...

@@ -1,3 +1,4 @@
+# Over 300 lines: the aggregate with its value objects and events (rotating credentials too).
 """A Slack workspace (or a whole Enterprise Grid) connected to an organization by an admin.
 
 The installation outlives the admin who made it: Slack delivery uses its bot, never a user's
@@ -5,12 +6,13 @@ token. Removing it (from our admin page or from Slack) erases the bot token but 
 record for audit; installing again makes it active again. Slack may also stop accepting the
 bot token without telling us (`invalid_auth`, `token_revoked`, `account_inactive` outside any
 removal): the installation then needs reconnecting, and an admin's new install (Reconnect)
-makes it active again."""
+makes it active again. With token rotation on at Slack, the bot token expires (12 hours) and
+a refresh token buys the next one: `token_rotated` keeps the pair."""
 
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import ClassVar, TypedDict
 
 import attrs
@@ -32,6 +34,7 @@ LOST_TOKEN_REASONS = {
     "invalid_auth": "Slack no longer accepts mentorlink's token for it",
     "token_revoked": "Its token was revoked in Slack",
     "account_inactive": "Slack says the app or the workspace is no longer active",
+    "invalid_refresh_token": "Slack refused to renew its expiring token",
 }
 
 
@@ -84,13 +87,38 @@ class CoveredWorkspace:
 
 @attrs.frozen(kw_only=True)
 class BotCredentials:
-    """The bot user's token and identity. The token never appears in a repr or a log."""
+    """The bot user's token and identity. The tokens never appear in a repr or a log.
+
+    With token rotation (on at Slack, never off again) the token expires at `expires_at` and
+    `refresh_token` buys the next pair, once; without it both are None."""
 
     token: str = attrs.field(repr=False)
     bot_user_id: str
     bot_id: str
     app_id: str
     scopes: tuple[str, ...]
+    refresh_token: str | None = attrs.field(default=None, repr=False)
+    expires_at: datetime | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if (self.refresh_token is None) != (self.expires_at is None):
+            raise InvalidInput("A rotating token needs both its refresh token and its expiry.")
+
+    @property
+    def rotates(self) -> bool:
+        return self.refresh_token is not None
+
+    def due_for_renewal(self, now: datetime, *, ahead: timedelta) -> bool:
+        """True once the token is within `ahead` of its expiry (never for a lasting one)."""
+        return self.expires_at is not None and now >= self.expires_at - ahead
+
+    def renewed(self, *, token: str, refresh_token: str, expires_at: datetime) -> BotCredentials:
+        """The same bot with the token pair Slack handed out for the refresh token."""
+        if not self.rotates:
+            raise IllegalTransition("This bot token does not rotate; there is nothing to renew.")
+        if not token or not refresh_token:
+            raise InvalidInput("A renewed token comes with its next refresh token.")
+        return attrs.evolve(self, token=token, refresh_token=refresh_token, expires_at=expires_at)
 
 
 class _Facts(TypedDict):
@@ -249,6 +277,20 @@ class WorkspaceInstallation(Aggregate):
         self.lost_at = now
         self.record(InstallationNeedsReconnecting(**self._facts(now), reason=reason))
         return True
+
+    def token_rotated(
+        self, *, token: str, refresh_token: str, expires_at: datetime, now: datetime
+    ) -> None:
+        """Keep the pair Slack answered to our refresh token (the old refresh token is spent).
+        No event: nothing outside the installation cares which token is current."""
+        if not self.is_active or self.bot is None:
+            raise IllegalTransition(
+                f"{self.workspace.display_name} is not connected; its token cannot be renewed."
+            )
+        if expires_at <= now:
+            raise InvalidInput("A renewed token must expire in the future.")
+        self.bot = self.bot.renewed(token=token, refresh_token=refresh_token,
+                                    expires_at=expires_at)  # fmt: skip
 
     def remove(self, *, by: RemovedBy, now: datetime) -> None:
         """Stop using this workspace and forget its token; the record stays for audit."""

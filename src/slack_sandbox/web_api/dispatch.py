@@ -16,6 +16,7 @@ import msgspec
 
 from slack_sandbox.errors import SlackError
 from slack_sandbox.records import JSON, Install
+from slack_sandbox.rotation import expired
 from slack_sandbox.web_api import all_methods
 from slack_sandbox.web_api.method import Call, Method
 
@@ -149,6 +150,8 @@ class WebApi:
             raise SlackError("invalid_auth")
         if record.revoked:
             raise SlackError(record.revoked_error)
+        if expired(self.sandbox.state, record):
+            raise SlackError("token_expired")
         return self.sandbox.state.installs[record.install_id]
 
     @staticmethod

@@ -1,4 +1,5 @@
-"""oauth.v2.access: exchange a consent page's code for a bot token."""
+"""oauth.v2.access: exchange a consent page's code for a bot token, or (token rotation) a
+refresh token for the next token pair."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import binascii
 from slack_sandbox.errors import SlackError
 from slack_sandbox.installs import access_response, install_app, redeem_code
 from slack_sandbox.records import JSON
+from slack_sandbox.rotation import refresh
 from slack_sandbox.web_api import params as p
 from slack_sandbox.web_api.method import Call, Method
 
@@ -36,9 +38,12 @@ def check_client(call: Call) -> None:
 
 
 def oauth_v2_access(call: Call) -> JSON:
-    """Redeem the code once and answer with Slack's install shape."""
+    """Redeem the code (or spend the refresh token) once; answer with Slack's install shape."""
     check_client(call)
     grant_type = p.text(call.params, "grant_type")
+    if grant_type == "refresh_token":
+        rotated = refresh(call.state, p.text(call.params, "refresh_token"))
+        return access_response(call.state, rotated)
     if grant_type not in {None, "authorization_code"}:
         raise SlackError("invalid_grant_type")
     code = redeem_code(call.state, p.text(call.params, "code"),

@@ -3,6 +3,8 @@ organization per workspace, reinstall, org-wide Grid installs, and removal by an
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from adapters.persistence.memory import MemoryStore
@@ -207,3 +209,18 @@ async def test_a_token_already_dead_at_slack_still_lets_the_admin_remove(
         scene.acme.admin,
     )
     assert removed.status is InstallationStatus.REMOVED
+
+
+async def test_an_install_with_token_rotation_keeps_the_refresh_token_and_the_expiry(
+    run: UseCaseRunner, scene: Scene, slack: Slack, store: MemoryStore
+) -> None:
+    slack.gateway.rotation.lifetime = 43_200
+    installation = await install(run, slack.gateway, scene.acme.admin, team_id="T1")
+    async with fresh(store) as uow:
+        saved = await uow.installations.get(installation.id)
+    assert saved.bot is not None and saved.bot.rotates
+    assert saved.bot.token.startswith("xoxe.xoxb-")
+    assert saved.bot.expires_at == clock_of(run).now() + timedelta(seconds=43_200)
+    assert saved.bot.refresh_token is not None
+    assert saved.bot.refresh_token not in str(store.table("installations"))  # sealed
+    assert (await slack.gateway.rotate_token(saved.bot.refresh_token)).access_token
