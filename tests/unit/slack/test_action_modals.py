@@ -20,6 +20,7 @@ from adapters.slack.actions.modals import (
     section,
 )
 from adapters.slack.actions.payloads import Click, Origin
+from adapters.slack.blocks.parts import WHILE_OPEN
 
 BLOCKS = [{"type": "section", "block_id": "s", "text": {"type": "mrkdwn", "text": "Hi"}},
           {"type": "actions", "block_id": "a", "elements": [
@@ -72,3 +73,15 @@ def test_times_in_the_readers_zone() -> None:
     assert local_time(moment, "America/New_York") == "Tue 5 Jan, 10:30 EST"
     assert local_time(moment, "Nowhere/Land") == "Tue 5 Jan, 15:30 UTC"
     assert local_time(moment, None) == "Tue 5 Jan, 15:30 UTC"
+
+
+def test_the_answer_by_note_goes_with_the_buttons_it_was_about() -> None:
+    blocks: list[dict[str, object]] = [
+        {"type": "section", "block_id": "s", "text": {"type": "mrkdwn", "text": "A request"}},
+        {"type": "actions", "block_id": "a", "elements": []},
+        {"type": "context", "block_id": WHILE_OPEN,
+         "elements": [{"type": "mrkdwn", "text": "Answer by Friday"}]},
+    ]  # fmt: skip
+    replaced = outcome_in_place({"blocks": blocks}, "a", "Accepted by you")
+    assert [b["type"] for b in replaced] == ["section", "context"]
+    assert "Answer by" not in str(replaced) and "Accepted by you" in str(replaced)

@@ -33,6 +33,7 @@ from adapters.slack.actions.registry import (
     SubmitReply,
     UpdateModal,
 )
+from adapters.slack.blocks.parts import WHILE_OPEN
 from adapters.slack.surfaces import SlackSurfaces
 from application.actors import SYSTEM
 from application.running import UseCaseRunner
@@ -75,9 +76,11 @@ class Answer:
 
 
 def outcome_in_place(message: JSON, block_id: str, line: str) -> list[JSON]:
-    """The clicked message's blocks with the clicked buttons replaced by `line`."""
+    """The clicked message's blocks with the clicked buttons replaced by `line` (and the notes
+    that held only while they were open, such as the answer-by date, gone with them)."""
     found = message.get("blocks")
-    blocks = [b for b in found if isinstance(b, dict)] if isinstance(found, list) else []
+    blocks = [b for b in found if isinstance(b, dict) and b.get("block_id") != WHILE_OPEN
+              ] if isinstance(found, list) else []  # fmt: skip
     said = {"type": "context", "elements": [{"type": "mrkdwn", "text": line}]}
     if not any(b.get("block_id") == block_id and b.get("type") == "actions" for b in blocks):
         return [b for b in blocks if b.get("type") != "actions"] + [said]

@@ -92,8 +92,13 @@ def header(text: str) -> HeaderBlock:
     return HeaderBlock(text=clip(text, HEADER))
 
 
-def note(text: str) -> ContextBlock:
-    return ContextBlock(elements=[MarkdownTextObject(text=clip(text, SECTION))])
+# A note that only holds while the message's buttons do ("Answer by ..."): a click's outcome,
+# written in place of the buttons, takes it away with them (`actions.dispatch.outcome_in_place`).
+WHILE_OPEN = "while_open"
+
+
+def note(text: str, block_id: str | None = None) -> ContextBlock:
+    return ContextBlock(elements=[MarkdownTextObject(text=clip(text, SECTION))], block_id=block_id)
 
 
 def button(text: str, action_id: str, value: str, style: str | None = None) -> ButtonElement:

@@ -10,6 +10,7 @@ from slack_sdk.models.blocks import Block
 
 from adapters.slack.blocks import actions
 from adapters.slack.blocks.parts import (
+    WHILE_OPEN,
     Rendered,
     button,
     buttons,
@@ -54,7 +55,7 @@ def request_received(n: Notification) -> Rendered:
         button("Decline", actions.MENTOR_REQUEST_DECLINE, f["request_id"]),
         button("View profile", actions.MENTOR_REQUEST_VIEW_PROFILE, mentee["member_id"]),
     ))  # fmt: skip
-    blocks.append(note(f"Answer by {when(f['expires_at'])}, or the request expires."))
+    blocks.append(note(f"Answer by {when(f['expires_at'])}, or the request expires.", WHILE_OPEN))
     return Rendered(fallback(f"{mentee['name']} asks you to mentor them in {f['program_name']}"),
                     blocks)  # fmt: skip
 
