@@ -69,6 +69,8 @@ class SyncProgressBar:
                         f"{matched} matched")
         self._progress.update(self._task, completed=done, description=workspace,
                               detail=self._detail)
+        if self.shown:
+            self._progress.refresh()  # every page is drawn, not only those a tick lands on
 
     def waiting(self, method: str, seconds: float) -> None:
         """Slack asked to slow down: say how long the next call of `method` waits."""
