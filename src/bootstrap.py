@@ -51,6 +51,7 @@ from adapters.settings import SLACK_API, Settings
 from adapters.slack.actions import default_registry
 from adapters.slack.actions.dispatch import Interactions
 from adapters.slack.blocks.renderer import BlockKitRenderer
+from adapters.slack.connections import SlackConnections
 from adapters.slack.home.view import HomeView
 from adapters.slack.inbox import SlackInbox
 from adapters.slack.slack_app import SlackApp
@@ -208,9 +209,11 @@ class Container(containers.DeclarativeContainer):
     uow_factory = providers.Singleton(
         _uow_factory, settings, engine.provider, memory_store, sealer, outbox_bell
     )
+    slack_connections = providers.Singleton(SlackConnections)  # kept while serve/worker run
     slack_gateway = providers.Singleton(
-        lambda s: SlackWebGateway(s.slack_api_url, s.slack_client_id, s.slack_client_secret),
-        settings,
+        lambda s, kept: SlackWebGateway(s.slack_api_url, s.slack_client_id, s.slack_client_secret,
+                                        connections=kept),
+        settings, slack_connections,
     )
     delivery_store = providers.Singleton(_delivery_store, settings, engine.provider, memory_store)
     metrics = providers.Singleton(DeliveryMetrics, delivery_store, clock)
@@ -229,7 +232,10 @@ class Container(containers.DeclarativeContainer):
         providers.Singleton(_slack_pacing, settings, engine.provider, memory_store),
     )  # fmt: skip
     reactions = providers.Singleton(Reactions, runner)
-    slack_surfaces = providers.Singleton(lambda s: SlackSurfaces(s.slack_api_url), settings)
+    slack_surfaces = providers.Singleton(
+        lambda s, kept: SlackSurfaces(s.slack_api_url, connections=kept), settings,
+        slack_connections,
+    )
     interactions = providers.Singleton(Interactions, runner, providers.Factory(default_registry),
                                        slack_surfaces, home_publisher)  # fmt: skip
     slack_inbox = providers.Singleton(SlackInbox, runner, interactions, home_publisher)
@@ -295,6 +301,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     )
 
     async def start() -> None:
+        container.slack_connections().open()
         if checkpointer is not None:
             engine = container.engine()
             if group_commit is not None:
@@ -317,6 +324,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         if group_commit is not None:
             stop_serving_durably(container.engine())
             group_commit.stop()
+        await container.slack_connections().close()
         if not config.uses_memory:
             await container.engine().dispose()
 
@@ -351,9 +359,11 @@ async def run_worker(
         exposition = container.metrics().exposition
         listening.append(serve_metrics(exposition, METRICS_HOST, metrics_port, stop))
     listening.append(homes.run(stop))  # Home tabs published again as areas change
+    container.slack_connections().open()
     try:
         await asyncio.gather(*(worker.run(stop) for _ in range(max(concurrency, 1))), *listening)
     finally:
+        await container.slack_connections().close()
         if not settings.uses_memory:
             await container.engine().dispose()
 

@@ -17,6 +17,8 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
+from adapters.slack.connections import SlackConnections
+
 log = logging.getLogger(__name__)
 _DATE_TOKEN = re.compile(r"<!date\^[^|>]*\|([^>]*)>")
 
@@ -32,12 +34,16 @@ JSON = dict[str, Any]
 class SlackSurfaces:
     """Slack's Web API at `api_url` (Slack's, or the local sandbox's)."""
 
-    def __init__(self, api_url: str, *, timeout: int = 5) -> None:
+    def __init__(
+        self, api_url: str, *, timeout: int = 5, connections: SlackConnections | None = None
+    ) -> None:
         self._api_url = api_url
         self._timeout = timeout
+        self._connections = connections or SlackConnections()
 
     def _client(self, token: str) -> AsyncWebClient:
-        return AsyncWebClient(token=token, base_url=self._api_url, timeout=self._timeout)
+        return AsyncWebClient(token=token, base_url=self._api_url, timeout=self._timeout,
+                              session=self._connections.session(self._timeout))
 
     async def _call(self, method: str, token: str, **args: Any) -> JSON | None:
         try:
@@ -80,7 +86,10 @@ class SlackSurfaces:
         if blocks is None:  # mrkdwn in a section, so that date tokens show in local time
             blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}}]
         try:
-            response = await AsyncWebhookClient(response_url, timeout=self._timeout).send(
+            response = await AsyncWebhookClient(
+                response_url, timeout=self._timeout,
+                session=self._connections.session(self._timeout),
+            ).send(
                 text=plain(text),
                 blocks=[dict(b) for b in blocks],
                 response_type="ephemeral",

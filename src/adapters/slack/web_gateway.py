@@ -36,6 +36,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from adapters.slack import wire
+from adapters.slack.connections import SlackConnections
 from adapters.slack.pacing import RatePacer, current_key, pace_key, tell_wait
 from application.slack.gateway import (
     DEAD_TOKEN_CODES,
@@ -164,7 +165,9 @@ class SlackWebGateway:
         rate_limit_retries: int = 3,
         max_retry_after_seconds: float = 60.0,
         connection_retries: int = 2,
+        connections: SlackConnections | None = None,
     ) -> None:
+        self._connections = connections or SlackConnections()
         self._api_url = api_url if api_url.endswith("/") else api_url + "/"
         self._client_id = client_id
         self._client_secret = client_secret
@@ -184,11 +187,12 @@ class SlackWebGateway:
         return f"SlackWebGateway(api_url={self._api_url!r}, client_id={self._client_id!r})"
 
     def _client(self, token: str | None = None, *, retries: bool = True) -> AsyncWebClient:
-        # One short-lived client per call: no session outlives an event loop, and a token is
-        # held only as long as the call that needs it.
+        # One client per call, so that a token is held only as long as the call that needs
+        # it; the connection under it is kept while the process runs (SlackConnections).
         return AsyncWebClient(token=token, base_url=self._api_url, timeout=self._timeout,
                               retry_handlers=self._retry_handlers if retries else [],
-                              logger=self._logger)
+                              logger=self._logger,
+                              session=self._connections.session(self._timeout))
 
     async def exchange_code(self, code: str, redirect_uri: str) -> OAuthGrant:
         """`oauth.v2.access` with the app's client id and secret (HTTP Basic)."""
