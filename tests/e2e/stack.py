@@ -1,5 +1,6 @@
 """The local stack the end-to-end journeys drive: `mentorlink run-local` (the app on SQLite,
-with its in-process delivery worker, and the Slack sandbox) on free ports, plus the steps
+with its in-process delivery worker, and the Slack sandbox; Slack reaching the app over HTTP,
+or over Socket Mode with `socket_mode=True`) on free ports, plus the steps
 several journeys share: an administrator connecting a workspace through the sandbox's
 consent form, and reading or changing what the app keeps, through its own code."""
 
@@ -25,6 +26,7 @@ from domain.working_hours import WorkingWindow
 from tests.e2e.processes import SRC, base_env, cli, free_port, running, wait_until_up
 
 SLACK_PAGE = "/admin/manage/engagement/integrations/slack"
+JOURNEY_APP_TOKEN = "xapp-1-A0JOURNEY1-1-journey-app-token"
 _CSRF = re.compile(r'name="_csrf_token" value="([^"]+)"')
 T = TypeVar("T")
 
@@ -40,8 +42,12 @@ class Stack:
 
 
 @contextmanager
-def local_stack(tmp_path: Path, *, slack: bool = False) -> Iterator[Stack]:
-    """`mentorlink run-local` with Slack switched on or off for the demo organization."""
+def local_stack(
+    tmp_path: Path, *, slack: bool = False, socket_mode: bool = False
+) -> Iterator[Stack]:
+    """`mentorlink run-local` with Slack switched on or off for the demo organization; with
+    `socket_mode`, `--socket-mode` (the sandbox sends events and interactions as envelopes
+    over the app's WebSocket, opened with SLACK_APP_TOKEN), ready once that is connected."""
     port, sandbox_port = free_port(), free_port()
     app, sandbox = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{sandbox_port}"
     env = base_env(
@@ -54,10 +60,15 @@ def local_stack(tmp_path: Path, *, slack: bool = False) -> Iterator[Stack]:
         SLACK_CLIENT_SECRET="journey-client-secret",
         SLACK_SIGNING_SECRET="journey-signing-secret",
     )
-    args = ("run-local", "--port", str(port), "--sandbox-port", str(sandbox_port))
+    args = ["run-local", "--port", str(port), "--sandbox-port", str(sandbox_port)]
+    if socket_mode:
+        env["SLACK_APP_TOKEN"] = JOURNEY_APP_TOKEN  # run-local hands it to the sandbox too
+        args.append("--socket-mode")
     with running(env, *args, cwd=tmp_path):
         wait_until_up(f"{app}/healthz")
         wait_until_up(f"{sandbox}/")
+        if socket_mode:
+            eventually(lambda: socket_connections(sandbox), within=30, what="the app connected")
         printed = (tmp_path / "output.txt").read_text()
         admin = re.search(r"admin token\s+(\S+)", printed)
         assert admin is not None, printed
@@ -113,6 +124,40 @@ def install(admin: httpx.Client, stack: Stack, *, team: str, installer: str) -> 
 def drain(stack: Stack) -> None:
     """Wait until the sandbox delivered every pending event to the app."""
     httpx.post(f"{stack.sandbox}/_sandbox/drain", json={"timeout": 10}, timeout=15)
+
+
+def socket_connections(sandbox: str) -> list[dict[str, Any]]:
+    """The app's open Socket Mode connections, as the sandbox sees them."""
+    found: list[dict[str, Any]] = httpx.get(f"{sandbox}/_sandbox/socket").json()["connections"]
+    return found
+
+
+def transports(stack: Stack) -> dict[str, dict[str, int]]:
+    """How the sandbox reached the app, per kind (events, interactions): its attempts posted
+    to the app's /slack/ URLs ("http": no envelope id) and those sent as Socket Mode
+    envelopes ("socket_mode"); "unanswered" counts the attempts of either way that failed."""
+    counts: dict[str, dict[str, int]] = {}
+    for kind in ("events", "interactions"):
+        rows = httpx.get(f"{stack.sandbox}/_sandbox/{kind}").json()["deliveries"]
+        attempts = [a for row in rows for a in row["attempts"]]
+        counts[kind] = {
+            "http": sum(a["envelope_id"] is None for a in attempts),
+            "socket_mode": sum(a["envelope_id"] is not None for a in attempts),
+            "unanswered": sum(a["reason"] is not None for a in attempts),
+        }
+    return counts
+
+
+def assert_slack_came_only_by(stack: Stack, transport: str) -> None:
+    """Every event and interaction so far went `transport`'s way ("http", "socket_mode") and
+    none the other's (over Socket Mode: nothing posted to the app's /slack/ URLs), each
+    answered at its first attempt."""
+    counted = transports(stack)
+    other = "http" if transport == "socket_mode" else "socket_mode"
+    for kind in ("events", "interactions"):
+        assert counted[kind][transport] > 0, counted
+        assert counted[kind][other] == 0, counted
+        assert counted[kind]["unanswered"] == 0, counted
 
 
 def slack_messages(stack: Stack, user: str | None = None) -> list[dict[str, Any]]:

@@ -1,6 +1,8 @@
 """The whole end-user demo, end to end in Chromium through the sandbox's UI, on the real
 processes (`mentorlink run-local`: the app on SQLite with its in-process worker, and the Slack
-sandbox), the demo organization having connected Acme Sales through the consent form. Alex
+sandbox), the demo organization having connected Acme Sales through the consent form; twice,
+each on its own stack, Slack reaching the app over HTTP and over Socket Mode (`run-local
+--socket-mode`) with the same checks, and the sandbox's record shows which way it came. Alex
 Kim (a mentee without a mentor) and Priya Patel (a mentor with room) each act in their own
 browser tab:
 
@@ -14,9 +16,9 @@ browser tab:
 - Priya adds a task for Alex from the connection; Alex marks it done on his Home;
 - Alex takes the connection survey over two pages: a required answer of blanks only passes
   Slack's client but not the app, whose inline error shows under that question; he corrects
-  it and submits; the DM says it was answered.
+  it and submits; the DM says it was answered, and a note thanks him.
 
-A screenshot of each step is saved in `SHOTS`; the platform's API confirms the outcome."""
+A screenshot of each step is saved in `SHOTS`/<transport>; the platform's API confirms it."""
 
 from __future__ import annotations
 
@@ -34,6 +36,7 @@ from playwright.async_api import Browser, Locator, Page, async_playwright, expec
 from tests.e2e.processes import cli
 from tests.e2e.stack import (
     Stack,
+    assert_slack_came_only_by,
     eventually,
     install,
     local_stack,
@@ -80,16 +83,17 @@ def _member_api(stack: Stack, email: str, name: str) -> Api:
                           "--role", "member", "--email", email, "--name", name))  # fmt: skip
 
 
-async def _shot(page: Page, name: str) -> None:
-    number = len(list(SHOTS.glob("*.png"))) + 1
-    await page.screenshot(path=str(SHOTS / f"{number:02d}-{name}.png"), full_page=True)
-
-
 class Person:
     """One person's Slack in the sandbox UI, in their own tab."""
 
-    def __init__(self, page: Page, stack: Stack, user: str) -> None:
-        self.page, self.stack, self.user = page, stack, user
+    def __init__(self, page: Page, stack: Stack, user: str, shots: Path) -> None:
+        self.page, self.stack, self.user, self.shots = page, stack, user, shots
+
+    async def shot(self, name: str) -> None:
+        """A screenshot of the tab, numbered in the order of the journey's steps."""
+        number = len(list(self.shots.glob("*.png"))) + 1
+        path = self.shots / f"{number:02d}-{name}.png"
+        await self.page.screenshot(path=str(path), full_page=True)
 
     async def tab(self, name: str) -> Locator:
         """Open the Messages or Home tab; its surface."""
@@ -119,18 +123,23 @@ async def _browser(chromium_path: str) -> AsyncIterator[Browser]:
             await browser.close()
 
 
-async def _person(browser: Browser, stack: Stack, user: str) -> Person:
+async def _person(browser: Browser, stack: Stack, user: str, shots: Path) -> Person:
     page = await browser.new_page(viewport={"width": 1100, "height": 900})
     page.set_default_timeout(10_000)
-    return Person(page, stack, user)
+    return Person(page, stack, user, shots)
 
 
 @pytest.mark.browser
-async def test_the_end_user_demo_in_the_sandbox_ui(tmp_path: Path, chromium_path: str) -> None:
-    SHOTS.mkdir(exist_ok=True)
-    for old in SHOTS.glob("*.png"):
+@pytest.mark.parametrize("transport", ["http", "socket_mode"])
+async def test_the_end_user_demo_in_the_sandbox_ui(
+    tmp_path: Path, chromium_path: str, transport: str
+) -> None:
+    shots = SHOTS / transport
+    shots.mkdir(parents=True, exist_ok=True)
+    for old in shots.glob("*.png"):
         old.unlink()
-    with local_stack(tmp_path, slack=True) as stack:
+    socket_mode = transport == "socket_mode"
+    with local_stack(tmp_path, slack=True, socket_mode=socket_mode) as stack:
         await set_working_window(stack, ALL_WEEK)
         with signed_in_admin(stack) as admin:
             install(admin, stack, team=SALES, installer=MARIA)
@@ -138,8 +147,8 @@ async def test_the_end_user_demo_in_the_sandbox_ui(tmp_path: Path, chromium_path
             eventually(lambda u=user: slack_messages(stack, u), within=10, what="a welcome")
         alex_api = _member_api(stack, "alex@acme.example", "Alex Kim")
         async with _browser(chromium_path) as browser:
-            alex = await _person(browser, stack, ALEX)
-            priya = await _person(browser, stack, PRIYA)
+            alex = await _person(browser, stack, ALEX, shots)
+            priya = await _person(browser, stack, PRIYA, shots)
             await _alex_requests_mentoring(alex)
             await _priya_accepts(priya, alex)
             await _they_exchange_messages(alex, priya)
@@ -153,7 +162,8 @@ async def test_the_end_user_demo_in_the_sandbox_ui(tmp_path: Path, chromium_path
         assert card["next_meeting"]["status"] == "accepted"
         assert card["next_meeting"]["accepted_slot"]["start"] == connection["second_slot"]
         assert alex_api("GET", "/me/surveys") == []
-    assert len(list(SHOTS.glob("*.png"))) == 16
+        assert_slack_came_only_by(stack, transport)
+    assert len(list(shots.glob("*.png"))) == 16
 
 
 async def _alex_requests_mentoring(alex: Person) -> None:
@@ -161,11 +171,11 @@ async def _alex_requests_mentoring(alex: Person) -> None:
     await expect(home).to_contain_text("here's your mentoring")
     priya = home.locator(".sb-block", has_text="Priya Patel")
     await expect(priya.get_by_role("button", name="View profile")).to_be_visible()
-    await _shot(alex.page, "alex-home-mentors-he-could-ask")
+    await alex.shot("alex-home-mentors-he-could-ask")
     await priya.get_by_role("button", name="View profile").click()
     await expect(alex.modal()).to_contain_text("Open places")
     await expect(alex.modal()).to_contain_text("Security architect")
-    await _shot(alex.page, "alex-opens-priyas-profile")
+    await alex.shot("alex-opens-priyas-profile")
     await alex.submit()  # Request mentoring
     await expect(alex.modal()).to_contain_text("Ask Priya Patel to mentor you")
     await alex.modal().locator("textarea").fill(NOTE)
@@ -173,26 +183,26 @@ async def _alex_requests_mentoring(alex: Person) -> None:
     await expect(alex.page.locator("#sb-modal")).to_be_hidden()
     await expect(home).to_contain_text("You asked Priya Patel to mentor you")
     await expect(home.get_by_role("button", name="Withdraw")).to_be_visible()
-    await _shot(alex.page, "alex-home-request-sent")
+    await alex.shot("alex-home-request-sent")
 
 
 async def _priya_accepts(priya: Person, alex: Person) -> None:
     await priya.tab("messages")
     request = priya.message("asks you to mentor them")
     await expect(request).to_contain_text(NOTE)
-    await _shot(priya.page, "priya-gets-the-request")
+    await priya.shot("priya-gets-the-request")
     await request.get_by_role("button", name="Accept").click()
     await expect(request).to_contain_text("Accepted by you")
     await expect(request.get_by_role("button", name="Accept")).to_have_count(0)
-    await _shot(priya.page, "priya-accepted-in-the-dm")
+    await priya.shot("priya-accepted-in-the-dm")
     home = await priya.tab("home")
     await expect(home).to_contain_text("Alex Kim (your mentee)")
     await expect(home).not_to_contain_text("asks you to mentor them")
-    await _shot(priya.page, "priya-home-shows-the-connection")
+    await priya.shot("priya-home-shows-the-connection")
     alex_home = alex.page.locator("#sb-surface")  # still on his Home: it follows by itself
     await expect(alex_home).to_contain_text("Priya Patel (your mentor)")
     await expect(alex_home).not_to_contain_text("You asked Priya Patel")
-    await _shot(alex.page, "alex-home-shows-the-connection")
+    await alex.shot("alex-home-shows-the-connection")
 
 
 async def _they_exchange_messages(alex: Person, priya: Person) -> None:
@@ -209,13 +219,13 @@ async def _they_exchange_messages(alex: Person, priya: Person) -> None:
     await expect(received).to_be_visible()
     await received.get_by_role("button", name=re.compile("Reply")).click()
     await priya.modal().locator("textarea").fill(REPLY)
-    await _shot(priya.page, "priya-replies")
+    await priya.shot("priya-replies")
     await priya.submit()
     await expect(priya.page.locator("#sb-modal")).to_be_hidden()
     await alex.tab("messages")
     await expect(alex.message("I'm mentorlink")).to_contain_text("Hi Alex!")  # as his Home
     await expect(alex.message(REPLY)).to_be_visible()
-    await _shot(alex.page, "alex-reads-the-reply")
+    await alex.shot("alex-reads-the-reply")
 
 
 async def _priya_picks_the_second_time(alex_api: Api, priya: Person) -> dict[str, Any]:
@@ -228,11 +238,11 @@ async def _priya_picks_the_second_time(alex_api: Api, priya: Person) -> dict[str
              {"invitee_id": partner["member_id"], "title": "First chat", "slots": slots})
     proposal = priya.message("First chat")
     await expect(proposal.locator("select")).to_be_visible()
-    await _shot(priya.page, "priya-gets-three-times")
+    await priya.shot("priya-gets-three-times")
     await proposal.locator("select").select_option(index=2)  # the placeholder, then three
     await proposal.get_by_role("button", name="Accept").click()
     await expect(proposal).to_contain_text("Accepted by you for")
-    await _shot(priya.page, "priya-accepted-the-second-time")
+    await priya.shot("priya-accepted-the-second-time")
     second = datetime.fromisoformat(slots[1]["start"]).astimezone(UTC)
     return {"id": card["id"], "program_id": card["program_id"],
             "second_slot": second.isoformat().replace("+00:00", "Z")}  # fmt: skip
@@ -243,7 +253,7 @@ async def _a_task_is_marked_done(alex: Person, priya: Person) -> None:
     await home.get_by_role("button", name="Add a task").click()
     await expect(priya.modal()).to_contain_text("Who does it?")
     await priya.modal().locator("input[type=text]").first.fill(TASK)
-    await _shot(priya.page, "priya-adds-a-task")
+    await priya.shot("priya-adds-a-task")
     await priya.submit()
     await expect(priya.page.locator("#sb-modal")).to_be_hidden()
     await expect(home).to_contain_text(f"{TASK} — for Alex Kim")  # her Home, published again
@@ -253,7 +263,7 @@ async def _a_task_is_marked_done(alex: Person, priya: Person) -> None:
     await task.get_by_role("button", name="Mark done").click()
     await expect(alex.page.locator("#sb-modal")).to_contain_text("Done")
     await expect(home).not_to_contain_text(TASK)  # his Home, published again
-    await _shot(alex.page, "alex-marked-the-task-done")
+    await alex.shot("alex-marked-the-task-done")
     await alex.page.locator(".sb-modal-close").first.click()
     await expect(alex.page.locator("#sb-modal")).to_be_hidden()
 
@@ -275,14 +285,16 @@ async def _alex_answers_the_survey(alex: Person, stack: Stack, connection: dict[
     error = modal.locator(".sb-error[data-block-id='q.hope']")
     await expect(error).to_contain_text("needs an answer")
     await expect(modal).to_contain_text("Page 1 of 2")
-    await _shot(alex.page, "survey-page-1-inline-error")
+    await alex.shot("survey-page-1-inline-error")
     await modal.locator("textarea").fill("Walk through a real threat model together.")
     await alex.submit()
     await expect(modal).to_contain_text("Page 2 of 2")
     await modal.locator(".sb-checkbox-group input").nth(1).check()
-    await _shot(alex.page, "survey-page-2")
+    await alex.shot("survey-page-2")
     await alex.submit()
     await expect(alex.page.locator("#sb-modal")).to_be_hidden()
     await expect(due).to_contain_text("Thanks, answered")
     await expect(due.get_by_role("button", name="Take survey")).to_have_count(0)
-    await _shot(alex.page, "survey-answered")
+    await expect(alex.message("Your answers went to the program team")).to_be_visible()
+    await expect(due).not_to_contain_text("It takes a couple of minutes")  # as the worker wrote it
+    await alex.shot("survey-answered")
