@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import and_, bindparam, func, select, true, union_all, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from adapters.persistence import sqlite_quick as quick
 from adapters.persistence import tables as t
 from adapters.persistence.sealing import seal_installation, unseal_installation
 from adapters.persistence.sql_rows import (
@@ -63,6 +64,7 @@ _MENTEES_PER_MENTOR = _active_mentees(t.connections.c.program_id == bindparam("p
 _MENTEES_PER_MENTOR = _MENTEES_PER_MENTOR.group_by(_MENTOR_SIDE.c.member_id)
 _MENTEES_OF_MENTOR = _active_mentees(_MENTOR_SIDE.c.member_id == bindparam("mentor_id"))
 _MENTEES_OF_MENTOR = _MENTEES_OF_MENTOR.with_only_columns(func.count())
+_ADD_PARTICIPANTS = t.connection_participants.insert()
 
 
 def _pending_requests_of_member() -> Any:
@@ -180,20 +182,20 @@ class SqlConnections(SqlTable[Connection]):
             {"connection_id": aggregate.id, "member_id": m, "role": "mentee"}
             for m in aggregate.mentee_ids
         ]
-        await conn.execute(t.connection_participants.insert(), rows)
+        await quick.write(conn, _ADD_PARTICIPANTS, rows)
 
     async def list_for_member(self, member_id: str) -> Sequence[Connection]:
         return await self._fetch(self._of_member, member_id=member_id)
 
     async def active_mentee_counts(self, program_id: str) -> dict[Any, int]:
         values = {"program_id": program_id}
-        rows = (await self._session.connection.execute(_MENTEES_PER_MENTOR, values)).all()
+        rows = await quick.rows(self._session.connection, _MENTEES_PER_MENTOR, values)
         return {row[0]: int(row[1]) for row in rows}
 
     async def active_mentee_count(self, mentor_id: str) -> int:
         values = {"mentor_id": mentor_id}
-        result = await self._session.connection.execute(_MENTEES_OF_MENTOR, values)
-        return int(result.scalar_one())
+        [(count,)] = await quick.rows(self._session.connection, _MENTEES_OF_MENTOR, values)
+        return int(count)
 
 
 class SqlMentorRequests(SqlTable[MentorRequest]):

@@ -23,6 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from adapters.persistence import sqlite_quick as quick
 from adapters.persistence.codec import load
 from adapters.persistence.sql_session import SqlSession
 from domain.aggregate import Aggregate
@@ -91,7 +92,7 @@ class SqlTable(Generic[A]):
 
     async def _fetch(self, query: Query, **values: Any) -> list[A]:
         """The aggregates a prebuilt query (see `rows_of`) finds with these parameter values."""
-        rows = (await self._session.connection.execute(query, values)).all()
+        rows = await quick.rows(self._session.connection, query, values)
         return [self._track(row.data, row.version) for row in rows]
 
     async def _first(self, query: Query, **values: Any) -> A | None:

@@ -12,6 +12,7 @@ from sqlalchemy import bindparam, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from adapters.persistence import sqlite_quick as quick
 from adapters.persistence import tables as t
 from adapters.persistence.outbox_bell import NOTIFY, OutboxBell
 from adapters.persistence.sealing import TokenSealer
@@ -31,6 +32,8 @@ _REVOKE = (
     .where(t.api_tokens.c.token_hash.in_(bindparam("hashes", expanding=True)))
     .values(revoked=True)
 )
+_ADD_MESSAGES = t.connection_messages.insert()
+_ADD_OUTBOX = t.outbox.insert()
 
 
 class SqlUnitOfWork(SqlRepositories):
@@ -121,14 +124,14 @@ class SqlUnitOfWork(SqlRepositories):
                 await conn.execute(_REVOKE, {"hashes": pending.revoked_tokens})
             if pending.new_messages:
                 messages = [attrs.asdict(m) for m in pending.new_messages]
-                await conn.execute(t.connection_messages.insert(), messages)
+                await quick.write(conn, _ADD_MESSAGES, messages)
             if pending.new_events:
                 received = pending.new_events.items()
                 events = [{"event_id": e, "received_at": at} for e, at in received]
                 await conn.execute(t.slack_events.insert(), events)
             outbox_rows = pending.outbox_rows()
             if outbox_rows:
-                await conn.execute(t.outbox.insert(), outbox_rows)
+                await quick.write(conn, _ADD_OUTBOX, outbox_rows)
                 if conn.dialect.name == "postgresql":
                     await conn.execute(NOTIFY)  # delivered at commit: other processes' workers
             await conn.commit()
@@ -156,7 +159,7 @@ class SqlUnitOfWork(SqlRepositories):
         repo = self._tables[tracked.table]
         state = tracked.current()
         if tracked.is_new():
-            await conn.execute(repo.insert, repo.row_values(tracked.aggregate, state, 1))
+            await quick.write(conn, repo.insert, repo.row_values(tracked.aggregate, state, 1))
             await repo.after_insert(conn, tracked.aggregate)
             return 1
         if not tracked.needs_update(state):
@@ -164,8 +167,7 @@ class SqlUnitOfWork(SqlRepositories):
         version = tracked.loaded_version + 1
         values = repo.row_values(tracked.aggregate, state, version)
         values.update(row_id=values.pop("id"), loaded_version=tracked.loaded_version)
-        result = await conn.execute(repo.versioned_update, values)
-        if result.rowcount != 1:
+        if await quick.write(conn, repo.versioned_update, values) != 1:
             raise ConcurrencyConflict(_CONFLICT)
         return version
 
