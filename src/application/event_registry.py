@@ -71,9 +71,21 @@ def event_from(topic: str, payload: Mapping[str, Any]) -> DomainEvent:
     kind = EVENT_TYPES.get(topic)
     if kind is None:
         raise UnknownTopic(f"No event has the topic {topic!r}.")
-    hints = typing.get_type_hints(kind)
-    fields = {f.name for f in attrs.fields(kind)}
-    return kind(**{name: _typed(hints[name], payload[name]) for name in fields})
+    return kind(**{name: _typed(hint, payload[name]) for name, hint in _fields_of(kind)})
+
+
+_FIELDS: dict[type[DomainEvent], tuple[tuple[str, Any], ...]] = {}
+
+
+def _fields_of(kind: type[DomainEvent]) -> tuple[tuple[str, Any], ...]:
+    """The event's fields and their types (resolving the hints costs more than the rest)."""
+    fields = _FIELDS.get(kind)
+    if fields is None:
+        hints = typing.get_type_hints(kind)
+        fields = _FIELDS[kind] = tuple(
+            (f.name, hints[f.name]) for f in attrs.fields(kind)
+        )
+    return fields
 
 
 def _typed(hint: Any, value: Any) -> Any:

@@ -10,7 +10,7 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 import attrs
-from sqlalchemy import and_, delete, insert, select, update
+from sqlalchemy import and_, bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -23,6 +23,7 @@ from domain.preferences import NotificationPreferences
 from domain.working_hours import WorkingWindow
 
 _P = t.notification_preferences.c
+_PREFERENCES_OF = select(t.notification_preferences).where(_P.user_id == bindparam("user_id"))
 _D = t.digest_items.c
 FORGET_AFTER = timedelta(days=7)
 _CONFLICT = "Your preferences changed meanwhile (another click?). Please try again."
@@ -72,9 +73,7 @@ class SqlPreferenceStore:
 
     async def get(self, user_id: str) -> NotificationPreferences | None:
         async with self._engine.connect() as conn:
-            row = (
-                await conn.execute(select(t.notification_preferences).where(_P.user_id == user_id))
-            ).first()
+            row = (await conn.execute(_PREFERENCES_OF, {"user_id": user_id})).first()
         return None if row is None else _preferences(dict(row._mapping))
 
     async def save(self, preferences: NotificationPreferences) -> None:

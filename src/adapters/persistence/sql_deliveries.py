@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import bindparam, case, func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from adapters.persistence import sqlite_quick as quick
 from adapters.persistence import tables as t
 from adapters.persistence.delivery_rows import DUE, delivery_from_row, delivery_row
 from adapters.persistence.sqlite_writers import write_transaction
@@ -129,11 +130,10 @@ class SqlDeliveryStore:
         async with write_transaction(self._engine, durable=False) as conn:
             # The row lock this UPDATE takes makes a second expansion wait, then find the
             # row handled: it stores nothing.
-            marked = await conn.execute(self._handled, {"outbox_id": outbox_id})
-            if marked.rowcount != 1:
+            if await quick.write(conn, self._handled, {"outbox_id": outbox_id}) != 1:
                 return False
             if deliveries:
-                await conn.execute(t.deliveries.insert(), [delivery_row(d) for d in deliveries])
+                await quick.write(conn, _ADD, [delivery_row(d) for d in deliveries])
         return True
 
     async def claim(self, now: datetime, limit: int, lease: timedelta) -> Sequence[Delivery]:
@@ -167,7 +167,7 @@ class SqlDeliveryStore:
             "slack_channel_id": None if slack is None else slack.channel_id,
             "slack_ts": None if slack is None else slack.ts,
         }
-        return await self._outcome(self._settle.values(**changes), lease_until, {"delivery_id": id})
+        return await self._settled(id, changes, lease_until)
 
     async def retry(
         self,
@@ -287,18 +287,52 @@ class SqlDeliveryStore:
         self, id: str, status: DeliveryStatus, error: str, lease_until: datetime | None
     ) -> bool:
         changes = {"status": status.value, "last_error": error, "lease_until": None}
-        return await self._outcome(self._settle.values(**changes), lease_until, {"delivery_id": id})
+        return await self._settled(id, changes, lease_until)
+
+    async def _settled(
+        self, id: str, changes: dict[str, Any], lease_until: datetime | None
+    ) -> bool:
+        """Set `changes` on a claimed delivery (under the lease `lease_until`, when given)."""
+        statement = _settling(self._settle, tuple(changes))
+        values = {f"new_{column}": value for column, value in changes.items()}
+        return await self._outcome(statement, lease_until, {**values, "delivery_id": id})
 
     async def _outcome(
         self, statement: Any, lease_until: datetime | None, values: dict[str, Any]
     ) -> bool:
         """An outcome for a claimed delivery: under the lease `lease_until`, when given."""
         if lease_until is not None:
-            statement = statement.where(_D.lease_until == bindparam("lease", type_=_AT))
-            values = {**values, "lease": lease_until}
+            statement, values = _under_lease(statement), {**values, "lease": lease_until}
         return await self._change(statement, values)
 
     async def _change(self, statement: Any, values: dict[str, Any]) -> bool:
         async with write_transaction(self._engine, durable=False) as conn:
-            result = await conn.execute(statement, values)
-        return int(result.rowcount) == 1
+            return await quick.write(conn, statement, values) == 1
+
+
+# Statements built once and kept: each call only binds values (building one per call cost
+# more CPU than running it; see sqlite_quick).
+_ADD = t.deliveries.insert()
+_SETTLING: dict[tuple[Any, tuple[str, ...]], Any] = {}
+_LEASED: dict[Any, Any] = {}
+
+
+def _settling(settle: Any, columns: tuple[str, ...]) -> Any:
+    """`settle` setting `columns` from the values `new_<column>`."""
+    statement = _SETTLING.get((settle, columns))
+    if statement is None:
+        statement = settle.values(
+            {c: bindparam(f"new_{c}", type_=t.deliveries.c[c].type) for c in columns}
+        )
+        _SETTLING[(settle, columns)] = statement
+    return statement
+
+
+def _under_lease(statement: Any) -> Any:
+    """`statement`, only while the claim's lease is the caller's (`lease`)."""
+    leased = _LEASED.get(statement)
+    if leased is None:
+        leased = _LEASED[statement] = statement.where(
+            _D.lease_until == bindparam("lease", type_=_AT)
+        )
+    return leased
