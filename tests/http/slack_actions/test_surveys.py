@@ -57,6 +57,8 @@ async def test_a_two_page_survey_is_answered_with_back_and_next(world: World) ->
     assert done["ok"] and done["response_action"] is None, done
     assert await world.modals(SAM) == []
     await world.ephemeral(SAM, "Thanks, answered")
+    in_place = json.dumps((await world.dm(SAM, dm["ts"]))["blocks"])
+    assert "Thanks, answered" in in_place and "couple of minutes" not in in_place
     assert await world.ok("GET", "/me/surveys", "sam") == []
     await world.deliver()
     synced = await world.dm(SAM, dm["ts"])

@@ -7,6 +7,7 @@ from slack_sdk.models.blocks import Block
 
 from adapters.slack.blocks import actions
 from adapters.slack.blocks.parts import (
+    WHILE_OPEN,
     Rendered,
     button,
     buttons,
@@ -94,5 +95,6 @@ def survey_assigned(n: Notification) -> Rendered:
         return Rendered(fallback(f"Survey answered: {f['title']}"), blocks)
     blocks.append(buttons(button("Take survey", actions.SURVEY_TAKE, f["assignment_id"],
                                  "primary")))  # fmt: skip
-    blocks.append(note("It takes a couple of minutes; your answers go to the program team."))
+    blocks.append(note("It takes a couple of minutes; your answers go to the program team.",
+                       WHILE_OPEN))  # fmt: skip
     return Rendered(fallback(f"Survey to answer: {f['title']}"), blocks)
