@@ -24,7 +24,9 @@ NAME = "Acme Engineering"
 pytestmark = pytest.mark.filterwarnings("ignore:BasicAuth is deprecated:DeprecationWarning")
 
 
-async def test_calls_share_one_connection_while_kept(sandbox_world: SandboxWorld) -> None:
+async def test_calls_share_one_connection_while_kept(
+    sandbox_world: SandboxWorld,  # noqa: F811
+) -> None:
     kept = SlackConnections()
     sandbox_world.gateway = SlackWebGateway(
         sandbox_world.server.api_url, CLIENT_ID, CLIENT_SECRET, connections=kept
