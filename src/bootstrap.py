@@ -385,7 +385,9 @@ class InProcessWorker:
         worker.expander.turns = worker.sender.turns = self.traffic
         self._task = asyncio.create_task(worker.run(self._stop), name="delivery-worker")
         if self.homes is not None:
-            self._homes_task = asyncio.create_task(self.homes().run(self._stop), name="homes")
+            homes = self.homes()
+            homes.turns = self.traffic  # Home tabs too are published between requests
+            self._homes_task = asyncio.create_task(homes.run(self._stop), name="homes")
 
     async def stop(self) -> None:
         self._stop.set()

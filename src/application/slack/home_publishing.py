@@ -18,7 +18,7 @@ from typing import Any, Protocol
 import attrs
 
 from application.actors import Actor
-from application.delivery.ports import SlackPacing
+from application.delivery.ports import EveryTurn, SlackPacing, Turns
 from application.ports import Clock
 from application.preferences import PreferenceStore
 from application.slack.bot_tokens import DEFAULT_AHEAD, BotTokens
@@ -157,6 +157,8 @@ class HomePublisher:
     stale: set[str] = attrs.field(factory=set)
     wake: asyncio.Event = attrs.field(factory=asyncio.Event)
     not_before: datetime | None = None  # the pacing's answer for what is still stale
+    turns: Turns = attrs.field(factory=EveryTurn)  # inside serve: requests go first
+    looping: bool = False  # `run` is publishing what goes stale (it coalesces refreshes)
 
     async def opened(self, cmd: HomeOpened) -> None:
         """Publish the Home of whoever opened it (a stranger gets how to be matched). Runs
@@ -205,6 +207,7 @@ class HomePublisher:
         people, self.stale, self.not_before = sorted(self.stale), set(), None
         published = 0
         for user_id in people:
+            await self.turns.wait_turn()
             try:
                 published += await self.publish_for(user_id, paced=True) > 0
             except _Paced as paced:
@@ -217,6 +220,21 @@ class HomePublisher:
     async def run(self, stop: asyncio.Event, pause: float = 0.2) -> None:
         """Until `stop`: publish what went stale, a moment after it did (changes that come
         together are published once), and what the pace held back once it allows."""
+        self.looping = True
+        try:
+            await self._run(stop, pause)
+        finally:
+            self.looping = False
+
+    async def refresh_soon(self, user_id: str) -> None:
+        """After someone acted: their Home again — with the next stale ones (coalesced with
+        the refresh their area's change will ask for) while `run` runs, else at once."""
+        if self.looping:
+            self.mark_stale([user_id])
+        else:
+            await self.publish_for(user_id)
+
+    async def _run(self, stop: asyncio.Event, pause: float) -> None:
         while not stop.is_set():
             await self._idle(stop, self._seconds_to_wait())
             self.wake.clear()

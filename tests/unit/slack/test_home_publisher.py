@@ -115,3 +115,47 @@ async def test_the_loop_publishes_shortly_after_a_change(
     finally:
         stop.set()
         await asyncio.wait_for(running, 2)
+
+
+class _Busy:
+    """Turns held until a test lets them go (requests in flight, in `serve`)."""
+
+    def __init__(self) -> None:
+        self.free = asyncio.Event()
+        self.asked = 0
+
+    async def wait_turn(self) -> None:
+        self.asked += 1
+        await self.free.wait()
+
+
+async def test_after_an_action_the_home_goes_once_with_the_next_stale_ones_between_requests(
+    homes: HomePublisher, scene: Scene
+) -> None:
+    maria = scene.maria.actor.user_id
+    await homes.refresh_soon(maria)  # no loop running: published at once
+    assert slack_of(homes).calls["views.publish"] == 1
+    busy = _Busy()
+    homes.turns = busy
+    stop = asyncio.Event()
+    running = asyncio.create_task(homes.run(stop, pause=0.01))
+    try:
+        await asyncio.sleep(0)
+        await homes.refresh_soon(maria)  # the click
+        homes.mark_stale([maria])  # and the change of her area, a moment later
+        for _ in range(100):
+            if busy.asked:
+                break
+            await asyncio.sleep(0.01)
+        assert busy.asked == 1 and slack_of(homes).calls["views.publish"] == 1  # requests first
+        busy.free.set()
+        for _ in range(200):
+            if slack_of(homes).calls["views.publish"] == 2:
+                break
+            await asyncio.sleep(0.01)
+        await asyncio.sleep(0.05)
+        assert slack_of(homes).calls["views.publish"] == 2 and homes.stale == set()
+    finally:
+        stop.set()
+        busy.free.set()
+        await asyncio.wait_for(running, 2)

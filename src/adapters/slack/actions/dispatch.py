@@ -102,6 +102,9 @@ class HomeTabs(Protocol):
     async def publish_for(self, user_id: str, *, notice: str = "", paced: bool = False) -> int:
         ...
 
+    async def refresh_soon(self, user_id: str) -> None:
+        """Publish it again soon (coalesced with other refreshes of it), or at once."""
+
 
 class Interactions:
     """Answers every interaction through the registry's handlers, as the person who acted."""
@@ -159,22 +162,30 @@ class Interactions:
         answer = await self._carry_out(click, caller, reply)
         on_home = (click.view or {}).get("type") == "home"
         if isinstance(reply, ShownOnHome):
-            return self._and_home(answer, caller, reply.notice)
+            return self._and_home(answer, caller, reply.notice, looking=True)
         if isinstance(reply, Outcome) or (was_refused and on_home):  # a stale button goes too
-            return self._and_home(answer, caller)
+            return self._and_home(answer, caller, looking=on_home)
         return answer
 
-    def _and_home(self, answer: Answer, caller: SlackCaller, notice: str = "") -> Answer:
-        """`answer`, then the person's Home published again (with `notice`, if any)."""
+    def _and_home(
+        self, answer: Answer, caller: SlackCaller, notice: str = "", *, looking: bool
+    ) -> Answer:
+        """`answer`, then the person's Home published again (with `notice`, if any): at once
+        when they are `looking` at it (they acted on it), else soon — with the refresh their
+        area's change asks for, once, rather than twice in a row."""
         homes = self.homes
         if homes is None:
             return answer
+        user_id = caller.actor.user_id
 
         async def publish() -> None:
             try:
-                await homes.publish_for(caller.actor.user_id, notice=notice)
+                if looking or notice:
+                    await homes.publish_for(user_id, notice=notice)
+                else:
+                    await homes.refresh_soon(user_id)
             except Exception:  # the action is done; a Home left stale is refreshed later
-                log.exception("Could not publish the Home of %s", caller.actor.user_id)
+                log.exception("Could not publish the Home of %s", user_id)
 
         return Answer(answer.body, later=[*answer.later, publish])
 
@@ -249,7 +260,8 @@ class Interactions:
         except DomainError as refused:
             return self._refuse_in_modal(sub, refusal(refused))
         answer = self._answer_submission(sub, reply)
-        return self._and_home(answer, caller) if isinstance(reply, CloseModal) else answer
+        closed = isinstance(reply, CloseModal)
+        return self._and_home(answer, caller, looking=False) if closed else answer
 
     def _answer_submission(self, sub: Submission, reply: SubmitReply) -> Answer:
         if isinstance(reply, ModalErrors):
