@@ -52,6 +52,12 @@ async def test_the_journey_makes_every_kind_and_every_refresh(told: list[Notific
     }
 
 
+async def test_every_rendering_is_the_json_slack_sdk_would_write(told: list[Notification]) -> None:
+    for n in told:
+        content = renderer.render(n, delivery_id="d-1")
+        assert content.blocks == [b.to_dict() for b in RENDERERS[n.kind](n).blocks], n.kind
+
+
 async def test_every_rendering_passes_the_sandboxs_block_kit_validator(
     told: list[Notification],
 ) -> None:

@@ -93,6 +93,7 @@ def mentor(n: int) -> HomeMentor:
 
 def rendered(page: Home | Stranger) -> dict[str, Any]:
     view = dict(VIEW.render(page))
+    assert view["blocks"] == [b.to_dict() for b in VIEW.blocks(page)], "as slack-sdk writes it"
     check_view(view, kind="home")  # the sandbox's validator: raises on anything Slack refuses
     assert len(view["blocks"]) <= MAX_BLOCKS
     assert len(json.dumps(view)) < 250_000

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 from adapters.slack.blocks import connections, digest, meetings, requests, welcome
+from adapters.slack.blocks.as_json import as_json
 from adapters.slack.blocks.parts import Rendered, note
 from application.delivery.model import Notification, NotificationKind
 from application.delivery.ports import SlackContent
@@ -42,6 +43,6 @@ class BlockKitRenderer:
             blocks = [*blocks[: MAX_BLOCKS - 1], note("…more on your Home tab.")]
         return SlackContent(
             text=rendered.text,
-            blocks=[block.to_dict() for block in blocks],
+            blocks=as_json(blocks),
             metadata={"event_type": METADATA_EVENT, "event_payload": {"delivery_id": delivery_id}},
         )

@@ -23,6 +23,7 @@ from slack_sdk.models.blocks import (
 )
 
 from adapters.slack.blocks import actions
+from adapters.slack.blocks.as_json import as_json
 from adapters.slack.blocks.parts import (
     button,
     buttons,
@@ -90,8 +91,11 @@ class HomeView:
         self.link = public_url.rstrip("/") + "/"
 
     def render(self, page: Home | Stranger) -> Mapping[str, Any]:
-        blocks = self._stranger(page) if isinstance(page, Stranger) else self._home(page)
-        return {"type": "home", "blocks": [b.to_dict() for b in blocks]}
+        return {"type": "home", "blocks": as_json(self.blocks(page))}
+
+    def blocks(self, page: Home | Stranger) -> list[Block]:
+        """The Home's blocks, as Block Kit objects."""
+        return self._stranger(page) if isinstance(page, Stranger) else self._home(page)
 
     @property
     def _more(self) -> str:
