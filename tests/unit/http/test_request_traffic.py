@@ -86,3 +86,34 @@ async def test_beyond_the_most_in_flight_a_request_is_refused_at_once_with_retry
     app.finish.set()
     await asyncio.gather(*running, checked)
     assert traffic.in_flight == 0 and traffic.refused == 1
+
+
+def _burn(seconds: float) -> None:
+    """A unit of background work using the CPU for `seconds`."""
+    until = time.thread_time() + seconds
+    while time.thread_time() < until:
+        pass
+
+
+async def test_while_requests_keep_coming_background_work_keeps_to_its_share() -> None:
+    traffic, app = RequestTraffic(background_share=0.25, longest_wait=5.0), SlowApp()
+    app.finish.set()
+    await traffic.middleware(app)({"type": "http"}, None, None)  # a request just now
+    await traffic.wait_turn()
+    _burn(0.04)
+    started = time.monotonic()
+    await traffic.wait_turn()  # 40 ms of CPU at a quarter share: about 120 ms of rest
+    assert time.monotonic() - started >= 0.1
+
+
+async def test_without_requests_background_work_goes_on_at_once() -> None:
+    traffic = RequestTraffic(background_share=0.25, flowing_for=0.05)
+    app = SlowApp()
+    app.finish.set()
+    await traffic.middleware(app)({"type": "http"}, None, None)
+    await asyncio.sleep(0.06)  # the last request is past
+    await traffic.wait_turn()
+    _burn(0.04)
+    started = time.monotonic()
+    await traffic.wait_turn()
+    assert time.monotonic() - started < 0.05
