@@ -3,10 +3,9 @@
 On the embedded default the delivery worker shares the server's event loop (and, on SQLite,
 its database calls run on that loop). Left alone it would take every other turn: a burst of
 work to deliver would add its whole batch to the latency of the requests that arrive
-meanwhile. `RequestTraffic` counts the HTTP requests in flight (an ASGI middleware; a request
-counts until its answer is sent, not while what follows it runs, such as a click's follow-up
-to Slack) and lets the worker start its next unit of work (one outbox row, one delivery) only
-when none is, or after `longest_wait` so that sustained load cannot starve delivery.
+meanwhile. `RequestTraffic` counts the HTTP requests in flight (an ASGI middleware) and lets
+the worker start its next unit of work (one outbox row, one delivery) only when none is, or
+after `longest_wait` so that sustained load cannot starve delivery altogether.
 
 While requests keep coming, the background work (delivery, Home tabs) also keeps to a share
 of the loop (`background_share`): after a unit that used the CPU for t, the next waits about
@@ -61,23 +60,10 @@ class RequestTraffic:
                 await _refuse(send)
                 return
             self._started()
-            answered = False
-
-            async def sending(message: Any) -> None:
-                nonlocal answered
-                await send(message)
-                if (
-                    not answered and message["type"] == "http.response.body"
-                    and not message.get("more_body", False)
-                ):  # fmt: skip
-                    answered = True  # what follows the answer (a Slack follow-up) is not waited on
-                    self._finished()
-
             try:
-                await app(scope, receive, sending)
+                await app(scope, receive, send)
             finally:
-                if not answered:
-                    self._finished()
+                self._finished()
 
         return counted
 
