@@ -1,3 +1,4 @@
+# Over 300 lines: one publisher (on open, after actions, stale ones within the pace, 429s).
 """Publishing Home tabs (`views.publish`): when a person opens it (`app_home_opened`), and
 whenever their area changes while it may be open (`mark_stale` by the delivery worker's
 expansion, see `application.delivery.preferences.FollowingHomes`; a preference change).
@@ -158,6 +159,7 @@ class HomePublisher:
     wake: asyncio.Event = attrs.field(factory=asyncio.Event)
     not_before: datetime | None = None  # the pacing's answer for what is still stale
     turns: Turns = attrs.field(factory=EveryTurn)  # inside serve: requests go first
+    _held: dict[str, datetime] = attrs.field(factory=dict)  # workspace -> the pace's "not before"
     looping: bool = False  # `run` is publishing what goes stale (it coalesces refreshes)
 
     async def opened(self, cmd: HomeOpened) -> None:
@@ -183,16 +185,41 @@ class HomePublisher:
 
     async def publish_for(self, user_id: str, *, notice: str = "", paced: bool = False) -> int:
         """Publish the person's Home in every connected workspace they were found in; how
-        many were published. `paced`: within the shared views.publish pace (raises `_Paced`
-        when it says to wait) — a refresh nobody is waiting for."""
+        many were published. `paced`: within the shared views.publish pace — a refresh nobody
+        is waiting for. The pace is asked before the Home is read (a held-back Home costs no
+        read), and `_Paced` is raised when it holds back any of the person's workspaces (they
+        stay stale; publishing again where it went is harmless)."""
         targets = await self._targets(user_id)
-        if not targets:
-            return 0
-        page = await self._page(UserId(user_id), "", notice=notice)
+        held: datetime | None = None
+        if paced:
+            targets, held = await self._reserved(targets)
         done = 0
-        for target in targets:
-            done += await self._publish(target, page, paced=paced)
+        if targets:
+            page = await self._page(UserId(user_id), "", notice=notice)
+            for target in targets:
+                done += await self._publish(target, page, paced=paced)
+        if held is not None:
+            raise _Paced(held)
         return done
+
+    async def _reserved(
+        self, targets: list[HomeTarget]
+    ) -> tuple[list[HomeTarget], datetime | None]:
+        """The targets the views.publish pace lets go now (each takes its slot), and the
+        earliest moment the others may go. A workspace the pace held back is not asked again
+        before that moment."""
+        now, granted, held = self.clock.now(), [], None
+        for target in targets:
+            until = self._held.get(target.workspace)
+            if (until is None or until <= now) and self.pacing is not None:
+                until = await self.pacing.reserve(target.workspace, PUBLISH, now)
+            if until is None or until <= now:
+                self._held.pop(target.workspace, None)
+                granted.append(target)
+            else:
+                self._held[target.workspace] = until
+                held = min(held or until, until)
+        return granted, held
 
     def mark_stale(self, user_ids: Iterable[str]) -> None:
         """These people's areas changed: publish their Homes again soon."""
@@ -291,10 +318,7 @@ class HomePublisher:
         return targets
 
     async def _publish(self, target: HomeTarget, page: Home | Stranger, *, paced: bool) -> int:
-        if paced and self.pacing is not None:
-            wait = await self.pacing.reserve(target.workspace, PUBLISH, self.clock.now())
-            if wait is not None:
-                raise _Paced(wait)
+        """One views.publish (`paced`: its slot is already reserved; a 429 raises `_Paced`)."""
         view = self.renderer.render(page)
         tokens = BotTokens(slack=self.gateway, uow_factory=self.uow_factory, clock=self.clock,
                            ahead=self.renew_ahead)
@@ -307,6 +331,7 @@ class HomePublisher:
             until = self.clock.now() + timedelta(seconds=limited.retry_after)
             if self.pacing is not None:
                 await self.pacing.pause(target.workspace, PUBLISH, until)
+            self._held[target.workspace] = until
             if paced:
                 raise _Paced(until) from None
             log.warning("views.publish for %s: rate-limited", target.slack_user_id)

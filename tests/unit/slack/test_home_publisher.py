@@ -159,3 +159,25 @@ async def test_after_an_action_the_home_goes_once_with_the_next_stale_ones_betwe
         stop.set()
         busy.free.set()
         await asyncio.wait_for(running, 2)
+
+
+async def test_a_home_the_pace_holds_back_is_not_read(
+    homes: HomePublisher, scene: Scene, clock: FixedClock
+) -> None:
+    read: list[str] = []
+    saved = homes.preferences
+
+    class Counting:
+        async def get(self, user_id: str) -> object:
+            read.append(user_id)
+            return await saved.get(user_id)
+
+    homes.preferences = Counting()  # type: ignore[assignment]
+    homes.mark_stale([scene.maria.actor.user_id, scene.sam.actor.user_id])
+    assert await homes.publish_stale() == 1
+    assert len(read) == 1, "only the Home that went out was read"
+    assert await homes.publish_stale() == 0
+    assert len(read) == 1, "nor while the workspace waits"
+    clock.current = homes.not_before or clock.now()
+    assert await homes.publish_stale() == 1
+    assert len(read) == 2
