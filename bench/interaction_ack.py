@@ -85,7 +85,10 @@ def parse_args(argv: Sequence[str]) -> Config:
 
 
 class _SlackSink(BaseHTTPRequestHandler):
-    """Slack's Web API and every response_url, answering at once."""
+    """Slack's Web API and every response_url, answering at once, on kept-alive connections
+    as Slack's own servers do (HTTP/1.0 would make every call open a new one)."""
+
+    protocol_version = "HTTP/1.1"
 
     def do_POST(self) -> None:
         self.rfile.read(int(self.headers.get("Content-Length") or 0))

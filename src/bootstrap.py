@@ -13,7 +13,6 @@ from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Any
 
-import attrs
 from dependency_injector import containers, providers
 from litestar import Litestar
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -24,6 +23,7 @@ from adapters.clock import SystemClock
 from adapters.http.admin.page_config import WebSecurity
 from adapters.http.api.auth_cache import RecentTokens
 from adapters.http.app import build_app
+from adapters.http.in_process import InProcessWorker
 from adapters.http.metrics_endpoint import serve_metrics
 from adapters.http.traffic import RequestTraffic
 from adapters.mail.render import PlainMailRenderer
@@ -287,11 +287,17 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     )
 
     checkpointer = container.checkpointer()
+    # The Home tabs' publisher runs between requests in every server on a database (clicks
+    # only mark a Home stale: refreshes are coalesced and keep to Slack's pace and to the
+    # background's share); deliveries too where the worker runs in process.
     delivering = (
-        InProcessWorker(container.delivery_worker, container.traffic(), container.home_publisher)
-        if config.runs_worker_in_process
+        InProcessWorker(
+            container.delivery_worker if config.runs_worker_in_process else None,
+            container.traffic(), container.home_publisher,
+        )
+        if config.runs_worker_in_process or not config.uses_memory
         else None
-    )
+    )  # fmt: skip
     socket_mode = container.socket_mode()  # Slack's events and interactions without a URL
 
     group_commit = (
@@ -366,34 +372,6 @@ async def run_worker(
         await container.slack_connections().close()
         if not settings.uses_memory:
             await container.engine().dispose()
-
-
-@attrs.define
-class InProcessWorker:
-    """The delivery worker inside `serve` (the embedded default needs one command)."""
-
-    make: Callable[[], DeliveryWorker]
-    traffic: RequestTraffic  # requests go first: the worker works between them
-    homes: Callable[[], HomePublisher] | None = None  # Home tabs published as areas change
-    _stop: asyncio.Event = attrs.field(factory=asyncio.Event)
-    _task: asyncio.Task[None] | None = None
-    _homes_task: asyncio.Task[None] | None = None
-
-    def start(self) -> None:
-        worker = self.make()
-        worker.poll_every = 0.25  # the safety net: a commit rings the worker awake at once
-        worker.expander.turns = worker.sender.turns = self.traffic
-        self._task = asyncio.create_task(worker.run(self._stop), name="delivery-worker")
-        if self.homes is not None:
-            homes = self.homes()
-            homes.turns = self.traffic  # Home tabs too are published between requests
-            self._homes_task = asyncio.create_task(homes.run(self._stop), name="homes")
-
-    async def stop(self) -> None:
-        self._stop.set()
-        for task in (self._task, self._homes_task):
-            if task is not None:
-                await task
 
 
 def main(argv: Sequence[str] | None = None) -> int:

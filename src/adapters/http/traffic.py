@@ -9,7 +9,9 @@ after `longest_wait` so that sustained load cannot starve delivery altogether.
 
 While requests keep coming, the background work (delivery, Home tabs) also keeps to a share
 of the loop (`background_share`): after a unit that used the CPU for t, the next waits about
-t * (1 / share - 1). Without it, at a sustained rate the worker filled every gap between
+t * (1 / share - 1). The share is one for all background loops together (the worker's
+expansion and sending, the Home publisher): their rests add up in one queue, so three loops
+do not take three shares. Without it, at a sustained rate the worker filled every gap between
 requests, the loop ran at 100%, and requests queued behind it (p99 of 100+ ms at 200
 accepts/s); with it the worker falls behind during the load and catches up after.
 
@@ -24,6 +26,7 @@ import asyncio
 import contextlib
 import json
 import time
+import weakref
 from typing import Any
 
 import attrs
@@ -46,7 +49,11 @@ class RequestTraffic:
     refused: int = 0
     _idle: asyncio.Event | None = None
     _last_request: float = -1e9
-    _turn_cpu: float | None = None  # the loop thread's CPU clock when the last turn began
+    # each background loop's unit: the loop thread's CPU clock when its turn began
+    _began: weakref.WeakKeyDictionary[asyncio.Task[Any], float] = attrs.field(
+        factory=weakref.WeakKeyDictionary
+    )
+    _rested_until: float = 0.0  # monotonic: background work rests until then (all loops)
 
     def middleware(self, app: ASGIApp) -> ASGIApp:
         """The ASGI middleware that counts this server's requests in flight."""
@@ -82,12 +89,15 @@ class RequestTraffic:
         """Returns when no request is in flight, or after `longest_wait`; always gives the
         event loop a turn first (requests that are ready run before the next unit). While
         requests keep coming, first rests in proportion to the CPU the last unit used."""
-        await self._rest()
+        task = asyncio.current_task()
+        began = self._began.pop(task, None) if task is not None else None
+        await self._rest(began)
         await asyncio.sleep(0)
         try:
             await self._quiet()
         finally:
-            self._turn_cpu = time.thread_time()  # the unit starts now
+            if task is not None:
+                self._began[task] = time.thread_time()  # the unit starts now
 
     async def _quiet(self) -> None:
         if self.in_flight == 0:
@@ -98,11 +108,17 @@ class RequestTraffic:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._idle.wait(), self.longest_wait)
 
-    async def _rest(self) -> None:
-        if self._turn_cpu is None or time.monotonic() - self._last_request > self.flowing_for:
+    async def _rest(self, began: float | None) -> None:
+        """While requests keep coming: the rest this unit earned joins the rests of every
+        background loop's units, and the next unit waits until they are all over (at most
+        `longest_wait` from now)."""
+        now = time.monotonic()
+        if now - self._last_request > self.flowing_for:
             return
-        used = time.thread_time() - self._turn_cpu  # the loop's CPU since the last turn began
-        rest = min(used * (1 / self.background_share - 1), self.longest_wait)
+        if began is not None:  # the loop's CPU since this unit began (requests' too)
+            earned = (time.thread_time() - began) * (1 / self.background_share - 1)
+            self._rested_until = max(self._rested_until, now) + earned
+        rest = min(self._rested_until - now, self.longest_wait)
         if rest > 0:
             await asyncio.sleep(rest)
 

@@ -117,3 +117,30 @@ async def test_without_requests_background_work_goes_on_at_once() -> None:
     started = time.monotonic()
     await traffic.wait_turn()
     assert time.monotonic() - started < 0.05
+
+
+async def test_several_background_loops_share_one_share() -> None:
+    """Three loops (expansion, sending, Home tabs) each doing 10 ms units while requests keep
+    coming: together they keep to the one share, not three."""
+    share = 0.2
+    traffic, app = RequestTraffic(background_share=share, longest_wait=5.0), SlowApp()
+    app.finish.set()
+    burnt = 0.0
+    stop = time.monotonic() + 0.6
+
+    async def requests() -> None:
+        while time.monotonic() < stop:
+            await traffic.middleware(app)({"type": "http"}, None, None)
+            await asyncio.sleep(0.005)
+
+    async def loop() -> None:
+        nonlocal burnt
+        while time.monotonic() < stop:
+            await traffic.wait_turn()
+            _burn(0.01)
+            burnt += 0.01
+
+    started = time.monotonic()
+    await asyncio.gather(requests(), loop(), loop(), loop())
+    elapsed = time.monotonic() - started
+    assert burnt <= elapsed * share * 1.5 + 0.03, (burnt, elapsed)
