@@ -89,6 +89,7 @@ class _SlackSink(BaseHTTPRequestHandler):
     as Slack's own servers do (HTTP/1.0 would make every call open a new one)."""
 
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body leave at once, not after a delayed ACK
 
     def do_POST(self) -> None:
         self.rfile.read(int(self.headers.get("Content-Length") or 0))

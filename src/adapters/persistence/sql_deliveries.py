@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import bindparam, case, func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from adapters.persistence import sqlite_quick as quick
+from adapters.persistence import quick_path as quick
 from adapters.persistence import tables as t
 from adapters.persistence.delivery_rows import DUE, delivery_from_row, delivery_row
 from adapters.persistence.sqlite_writers import write_transaction
@@ -311,7 +311,7 @@ class SqlDeliveryStore:
 
 
 # Statements built once and kept: each call only binds values (building one per call cost
-# more CPU than running it; see sqlite_quick).
+# more CPU than running it; see quick_path).
 _ADD = t.deliveries.insert()
 _SETTLING: dict[tuple[Any, tuple[str, ...]], Any] = {}
 _LEASED: dict[Any, Any] = {}

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import and_, bindparam, func, select, true, union_all, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from adapters.persistence import sqlite_quick as quick
+from adapters.persistence import quick_path as quick
 from adapters.persistence import tables as t
 from adapters.persistence.sealing import seal_installation, unseal_installation
 from adapters.persistence.sql_rows import (

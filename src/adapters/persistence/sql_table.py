@@ -23,7 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from adapters.persistence import sqlite_quick as quick
+from adapters.persistence import quick_path as quick
 from adapters.persistence.codec import load
 from adapters.persistence.sql_session import SqlSession
 from domain.aggregate import Aggregate

@@ -12,7 +12,7 @@ from sqlalchemy import bindparam, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from adapters.persistence import sqlite_quick as quick
+from adapters.persistence import quick_path as quick
 from adapters.persistence import tables as t
 from adapters.persistence.outbox_bell import NOTIFY, OutboxBell
 from adapters.persistence.sealing import TokenSealer

@@ -1,9 +1,11 @@
-"""The quick path for the stores' prebuilt statements on SQLite (`sqlite_quick`): the same rows,
-types and errors as through SQLAlchemy, in the same transaction; and SQLAlchemy where the
-statement needs it (an expanding IN, a default it computes, no transaction, PostgreSQL)."""
+"""The quick path for the stores' prebuilt statements (`quick_path`), on SQLite and on
+PostgreSQL: the same rows, types and errors as through SQLAlchemy, in the same transaction;
+and SQLAlchemy where the statement needs it (an expanding IN, a default it computes, no
+transaction)."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,7 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from adapters.persistence import sqlite_quick as quick
+from adapters.persistence import quick_path as quick
 from adapters.persistence.database import create_engine
 from adapters.persistence.sealing import TokenSealer
 from adapters.persistence.sql_uow import SqlUnitOfWork
@@ -38,6 +40,8 @@ from application.usecases.answer_mentor_request import AcceptMentorRequest, acce
 from domain.people import Role, User
 from tests.contract import builders
 from tests.contract.builders import graph
+from tests.contract.conftest import _truncate
+from tests.support.infra import require
 from tests.unit.world import FixedClock
 
 metadata = MetaData()
@@ -67,12 +71,28 @@ def _note(id: str, kind: str = "task", **more: Any) -> dict[str, Any]:
             "pinned": False, "at": AT, **more}  # fmt: skip
 
 
-@pytest.fixture
-async def engine(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
-    engine = create_engine(f"sqlite:///{tmp_path / 'quick.db'}")
+BOTH = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+def _url(kind: str, tmp_path: Path, postgres_url: str | None) -> str:
+    if kind == "sqlite":
+        return f"sqlite:///{tmp_path / 'quick.db'}"
+    require(postgres_url is not None, "PostgreSQL at 127.0.0.1:5432")
+    assert postgres_url is not None
+    return postgres_url
+
+
+@pytest.fixture(params=BOTH)
+async def engine(
+    request: pytest.FixtureRequest, tmp_path: Path, postgres_url: str | None
+) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(_url(request.param, tmp_path, postgres_url))
     async with engine.begin() as conn:
+        await conn.run_sync(metadata.drop_all)
         await conn.run_sync(metadata.create_all)
     yield engine
+    async with engine.begin() as conn:
+        await conn.run_sync(metadata.drop_all)
     await engine.dispose()
 
 
@@ -141,7 +161,18 @@ async def test_a_driver_error_is_sqlalchemys_and_the_transaction_rolls_back(
         assert (await conn.execute(select(func.count()).select_from(notes))).scalar_one() == 0
 
 
-async def test_an_accept_on_sqlite_runs_no_statement_through_sqlalchemy(url: str) -> None:
+@pytest.mark.parametrize("kind", BOTH)
+async def test_an_accept_runs_no_statement_through_sqlalchemy(
+    kind: str, sqlite_template: Path, tmp_path: Path, postgres_url: str | None
+) -> None:
+    """Only PostgreSQL's NOTIFY (the outbox's bell, rung at commit) goes through it."""
+    if kind == "sqlite":
+        path = tmp_path / "accept.db"
+        shutil.copy(sqlite_template, path)
+        url = f"sqlite:///{path}"
+    else:
+        url = _url(kind, tmp_path, postgres_url)
+        await _truncate(url)
     engine = create_engine(url)
     uows = lambda: SqlUnitOfWork(engine, TokenSealer(["quick-key"]))  # noqa: E731
     g = graph()
@@ -159,4 +190,5 @@ async def test_an_accept_on_sqlite_runs_no_statement_through_sqlalchemy(url: str
     accept = AcceptMentorRequest(request_id=pending.id)
     accepted = await runner(accept_mentor_request, accept, mentor)
     await engine.dispose()
-    assert accepted.mentor_ids == (g.mentor.id,) and slow == []
+    assert accepted.mentor_ids == (g.mentor.id,)
+    assert slow == ([] if kind == "sqlite" else ["NOTIFY"])
