@@ -66,6 +66,22 @@ def postgres_url() -> Iterator[str | None]:
     asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
+async def empty_database(
+    kind: str, tmp_path: Path, sqlite_template: Path, postgres_url: str | None
+) -> str:
+    """The URL of an empty, migrated database of `kind` for one test: a copy of the SQLite
+    template in `tmp_path`, or the session's PostgreSQL database emptied (skipped, or failed
+    under CI, when PostgreSQL is not reachable)."""
+    if kind == "sqlite":
+        path = tmp_path / f"{kind}-{uuid.uuid4().hex[:8]}.db"
+        shutil.copy(sqlite_template, path)
+        return f"sqlite:///{path}"
+    require(postgres_url is not None, "PostgreSQL at 127.0.0.1:5432")
+    assert postgres_url is not None
+    await _truncate(postgres_url)
+    return postgres_url
+
+
 async def _truncate(url: str) -> None:
     engine = create_engine(url)
     async with engine.begin() as conn:
@@ -91,15 +107,7 @@ async def uow_factory(
 
         yield Backend(memory_uow_factory(store), raw_memory, lambda n: MemoryOutbox(store, n))
         return
-    if kind == "sqlite":
-        path = tmp_path / "contract.db"
-        shutil.copy(sqlite_template, path)
-        url = f"sqlite:///{path}"
-    else:
-        require(postgres_url is not None, "PostgreSQL at 127.0.0.1:5432")
-        assert postgres_url is not None
-        url = postgres_url
-        await _truncate(url)
+    url = await empty_database(kind, tmp_path, sqlite_template, postgres_url)
     engine = create_engine(url)
     sealer = TokenSealer(["contract-key"])
 

@@ -4,7 +4,6 @@ processes sharing one database), its outbox, and deliveries to expand."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import AsyncIterator, Mapping
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -37,8 +36,7 @@ from application.delivery.ports import DeliveryStore, SlackPacing
 from application.ports import Outbox, OutboxMessage
 from domain.events import DomainEvent
 from tests.contract.builders import NOW
-from tests.contract.conftest import _truncate
-from tests.support.infra import require
+from tests.contract.conftest import empty_database
 
 LEASE = timedelta(minutes=5)
 REQUEST = Subject(kind="mentor_request", id="r1")
@@ -94,15 +92,7 @@ async def delivery_db(
     if kind == "memory":
         yield DeliveryDb(kind, memory=MemoryStore())
         return
-    if kind == "sqlite":
-        path = tmp_path / "deliveries.db"
-        shutil.copy(sqlite_template, path)
-        url = f"sqlite:///{path}"
-    else:
-        require(postgres_url is not None, "PostgreSQL at 127.0.0.1:5432")
-        assert postgres_url is not None
-        url = postgres_url
-        await _truncate(url)
+    url = await empty_database(kind, tmp_path, sqlite_template, postgres_url)
     engine = create_engine(url)
     yield DeliveryDb(kind, engine=engine)
     await engine.dispose()

@@ -4,7 +4,6 @@ in-memory fake, SQLite and PostgreSQL; on the databases, two stores on one datab
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -14,8 +13,7 @@ import pytest
 from adapters.persistence.browser_sessions import MemoryBrowserSessions, SqlBrowserSessions
 from adapters.persistence.database import create_engine
 from application.browser_sessions import BrowserSession, BrowserSessions, SessionPolicy
-from tests.contract.conftest import _truncate
-from tests.support.infra import require
+from tests.contract.conftest import empty_database
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 POLICY = SessionPolicy(idle=timedelta(minutes=30), lifetime=timedelta(hours=8))
@@ -34,14 +32,7 @@ async def stores(
         shared = MemoryBrowserSessions()
         yield lambda: shared
         return
-    if request.param == "sqlite":
-        shutil.copy(sqlite_template, tmp_path / "sessions.db")
-        url = f"sqlite:///{tmp_path / 'sessions.db'}"
-    else:
-        require(postgres_url is not None, "PostgreSQL at 127.0.0.1:5432")
-        assert postgres_url is not None
-        url = postgres_url
-        await _truncate(url)
+    url = await empty_database(request.param, tmp_path, sqlite_template, postgres_url)
     engines = []
 
     def new_store() -> BrowserSessions:

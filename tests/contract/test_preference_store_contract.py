@@ -5,7 +5,6 @@ processes) see the same preferences and never both take a digest item."""
 from __future__ import annotations
 
 import asyncio
-import shutil
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
@@ -19,8 +18,7 @@ from domain.errors import ConcurrencyConflict
 from domain.ids import OrganizationId, UserId
 from domain.preferences import NotificationPreferences
 from domain.working_hours import WorkingWindow
-from tests.contract.conftest import _truncate
-from tests.support.infra import require
+from tests.contract.conftest import empty_database
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 Stores = Callable[[], PreferenceStore]
@@ -38,14 +36,7 @@ async def stores(
         shared = MemoryPreferenceStore()
         yield lambda: shared
         return
-    if request.param == "sqlite":
-        shutil.copy(sqlite_template, tmp_path / "preferences.db")
-        url = f"sqlite:///{tmp_path / 'preferences.db'}"
-    else:
-        require(postgres_url is not None, "PostgreSQL at 127.0.0.1:5432")
-        assert postgres_url is not None
-        url = postgres_url
-        await _truncate(url)
+    url = await empty_database(request.param, tmp_path, sqlite_template, postgres_url)
     engines = []
 
     def new_store() -> PreferenceStore:

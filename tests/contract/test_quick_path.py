@@ -5,7 +5,6 @@ transaction)."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -40,7 +39,7 @@ from application.usecases.answer_mentor_request import AcceptMentorRequest, acce
 from domain.people import Role, User
 from tests.contract import builders
 from tests.contract.builders import graph
-from tests.contract.conftest import _truncate
+from tests.contract.conftest import empty_database
 from tests.support.infra import require
 from tests.unit.world import FixedClock
 
@@ -166,14 +165,7 @@ async def test_an_accept_runs_no_statement_through_sqlalchemy(
     kind: str, sqlite_template: Path, tmp_path: Path, postgres_url: str | None
 ) -> None:
     """Only PostgreSQL's NOTIFY (the outbox's bell, rung at commit) goes through it."""
-    if kind == "sqlite":
-        path = tmp_path / "accept.db"
-        shutil.copy(sqlite_template, path)
-        url = f"sqlite:///{path}"
-    else:
-        url = _url(kind, tmp_path, postgres_url)
-        await _truncate(url)
-    engine = create_engine(url)
+    engine = create_engine(await empty_database(kind, tmp_path, sqlite_template, postgres_url))
     uows = lambda: SqlUnitOfWork(engine, TokenSealer(["quick-key"]))  # noqa: E731
     g = graph()
     pending = builders.request(g)

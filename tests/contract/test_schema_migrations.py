@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +12,7 @@ from sqlalchemy import VARCHAR, Connection, String
 
 from adapters.persistence.database import create_engine
 from adapters.persistence.tables import metadata
-from tests.support.infra import require
+from tests.contract.conftest import empty_database
 
 
 def _differences(connection: Connection) -> list[object]:
@@ -37,15 +36,7 @@ def _sqlite_ignores_lengths(
 async def test_migrated_schema_matches_the_table_definitions(
     kind: str, tmp_path: Path, sqlite_template: Path, postgres_url: str | None
 ) -> None:
-    if kind == "sqlite":
-        path = tmp_path / "schema.db"
-        shutil.copy(sqlite_template, path)
-        url = f"sqlite:///{path}"
-    else:
-        require(postgres_url is not None, "PostgreSQL at 127.0.0.1:5432")
-        assert postgres_url is not None
-        url = postgres_url
-    engine = create_engine(url)
+    engine = create_engine(await empty_database(kind, tmp_path, sqlite_template, postgres_url))
     try:
         async with engine.connect() as connection:
             differences = await connection.run_sync(_differences)

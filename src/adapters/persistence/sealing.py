@@ -21,24 +21,36 @@ from adapters.persistence.tables import installations
 SEALED_PREFIX = "fernet:"
 
 
+OPENED_KEPT = 1024  # sealed values whose plain text is kept (an installation read per click)
+
+
 class TokenSealer:
-    """Encrypts and decrypts secrets; `rotate` re-seals with the newest key."""
+    """Encrypts and decrypts secrets; `rotate` re-seals with the newest key. What it opened
+    it keeps (up to `OPENED_KEPT` values): a sealed value always opens to the same text, and
+    decrypting a bot token cost about a quarter of a millisecond on every Slack click."""
 
     def __init__(self, secrets: Sequence[str]) -> None:
         if not secrets:
             raise ValueError("at least one secret key is needed")
         self._fernet = MultiFernet([Fernet(_key(s)) for s in secrets])
+        self._opened: dict[str, str] = {}
 
     def seal(self, plain: str) -> str:
         return SEALED_PREFIX + self._fernet.encrypt(plain.encode()).decode()
 
     def unseal(self, sealed: str) -> str:
+        if (kept := self._opened.get(sealed)) is not None:
+            return kept
         if not sealed.startswith(SEALED_PREFIX):
             raise ValueError("not a sealed value")
         try:
-            return self._fernet.decrypt(sealed.removeprefix(SEALED_PREFIX).encode()).decode()
+            plain = self._fernet.decrypt(sealed.removeprefix(SEALED_PREFIX).encode()).decode()
         except InvalidToken as error:
             raise ValueError("no configured key opens this token; was a key removed?") from error
+        if len(self._opened) >= OPENED_KEPT:
+            self._opened.clear()
+        self._opened[sealed] = plain
+        return plain
 
     def rotate(self, sealed: str) -> str:
         token = sealed.removeprefix(SEALED_PREFIX).encode()

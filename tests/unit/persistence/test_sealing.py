@@ -30,3 +30,21 @@ def test_a_value_that_was_never_sealed_is_refused() -> None:
         TokenSealer(["k"]).unseal("xoxb-plain")
     with pytest.raises(ValueError, match="at least one"):
         TokenSealer([])
+
+
+def test_a_value_opened_once_is_not_decrypted_again() -> None:
+    sealer = TokenSealer(["k1"])
+    sealed = sealer.seal("xoxb-secret")
+    opened: list[bytes] = []
+    fernet = sealer._fernet
+
+    class Counting:
+        def decrypt(self, token: bytes) -> bytes:
+            opened.append(token)
+            return fernet.decrypt(token)
+
+    sealer._fernet = Counting()  # type: ignore[assignment]
+    assert [sealer.unseal(sealed) for _ in range(3)] == ["xoxb-secret"] * 3
+    assert len(opened) == 1
+    with pytest.raises(ValueError, match="no configured key"):
+        TokenSealer(["other"]).unseal(sealed)  # kept per sealer: another key still refuses
