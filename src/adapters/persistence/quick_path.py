@@ -32,7 +32,6 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from adapters.persistence import asyncpg_quick as pg
 
 Processor = Callable[[Any], Any] | None
-_UNSUITABLE = None
 
 
 class _Plan(NamedTuple):
@@ -68,7 +67,7 @@ def _plan(statement: Executable, dialect: Dialect, keys: tuple[str, ...]) -> _Pl
         or any(b.expanding for b in compiled.binds.values())
         or not set(names) <= set(keys) | set(fixed)
     ):  # fmt: skip
-        return _UNSUITABLE  # SQLAlchemy would compute or expand something per call
+        return None  # SQLAlchemy would compute or expand something per call
     binds = tuple(
         compiled.binds[n].type.dialect_impl(dialect).bind_processor(dialect) for n in names
     )
