@@ -160,6 +160,7 @@ class HomePublisher:
     not_before: datetime | None = None  # the pacing's answer for what is still stale
     turns: Turns = attrs.field(factory=EveryTurn)  # inside serve: requests go first
     _held: dict[str, datetime] = attrs.field(factory=dict)  # workspace -> the pace's "not before"
+    _found_in: dict[str, frozenset[str]] = attrs.field(factory=dict)  # user -> their workspaces
     looping: bool = False  # `run` is publishing what goes stale (it coalesces refreshes)
 
     async def opened(self, cmd: HomeOpened) -> None:
@@ -190,6 +191,7 @@ class HomePublisher:
         read), and `_Paced` is raised when it holds back any of the person's workspaces (they
         stay stale; publishing again where it went is harmless)."""
         targets = await self._targets(user_id)
+        self._found_in[user_id] = frozenset(t.workspace for t in targets)
         held: datetime | None = None
         if paced:
             targets, held = await self._reserved(targets)
@@ -234,6 +236,10 @@ class HomePublisher:
         people, self.stale, self.not_before = sorted(self.stale), set(), None
         published = 0
         for user_id in people:
+            if (until := self._held_back(user_id)) is not None:
+                self.stale.add(user_id)  # their workspaces are still held: no read, no call
+                self.not_before = min(self.not_before or until, until)
+                continue
             await self.turns.wait_turn()
             try:
                 published += await self.publish_for(user_id, paced=True) > 0
@@ -243,6 +249,15 @@ class HomePublisher:
             except Exception:  # one person's Home must not stop the others'
                 log.exception("Could not publish the Home of %s", user_id)
         return published
+
+    def _held_back(self, user_id: str) -> datetime | None:
+        """When the person was last found only in workspaces the pace still holds back: the
+        earliest of those moments. (Where they are found is read again once one lapses.)"""
+        now = self.clock.now()
+        moments = [self._held.get(w) for w in self._found_in.get(user_id, ())]
+        if not moments or any(m is None or m <= now for m in moments):
+            return None
+        return min(m for m in moments if m is not None)
 
     async def run(self, stop: asyncio.Event, pause: float = 0.2) -> None:
         """Until `stop`: publish what went stale, a moment after it did (changes that come

@@ -181,3 +181,27 @@ async def test_a_home_the_pace_holds_back_is_not_read(
     clock.current = homes.not_before or clock.now()
     assert await homes.publish_stale() == 1
     assert len(read) == 2
+
+
+async def test_where_a_held_back_person_is_found_is_not_read_again_while_the_hold_lasts(
+    homes: HomePublisher, scene: Scene, clock: FixedClock
+) -> None:
+    opened: list[int] = []
+    factory = homes.uow_factory
+
+    def counting() -> object:
+        opened.append(1)
+        return factory()
+
+    homes.uow_factory = counting  # type: ignore[assignment]
+    homes.mark_stale([scene.maria.actor.user_id, scene.sam.actor.user_id])
+    assert await homes.publish_stale() == 1
+    first = len(opened)
+    assert first > 0
+    for _ in range(3):  # the round again and again while the workspace waits: nothing read
+        assert await homes.publish_stale() == 0
+    assert len(opened) == first, "a Home held back in every workspace costs no read"
+    assert len(homes.stale) == 1
+    clock.current = homes.not_before or clock.now()
+    assert await homes.publish_stale() == 1
+    assert len(opened) > first and homes.stale == set()
