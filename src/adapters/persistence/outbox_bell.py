@@ -2,10 +2,11 @@
 bell, which wakes the delivery workers that listen.
 
 In one process (the embedded default's in-process worker) the unit of work rings it directly.
-Across processes on PostgreSQL, the same commit sends `NOTIFY mentorlink_outbox` (delivered
-when the transaction commits, never for a rolled-back one) and `listen_for_outbox` rings the
-worker process's bell for every notification. Polling stays the safety net: a notification
-lost with a dropped connection only costs one poll interval."""
+Across processes on PostgreSQL, the outbox's insert trigger (migration 0010) sends
+`NOTIFY mentorlink_outbox` (delivered when the transaction commits, never for a rolled-back
+one) and `listen_for_outbox` rings the worker process's bell for every notification.
+Polling stays the safety net: a notification lost with a dropped connection only costs one
+poll interval."""
 
 from __future__ import annotations
 
@@ -14,13 +15,11 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 log = logging.getLogger(__name__)
 
 CHANNEL = "mentorlink_outbox"
-NOTIFY = text(f"NOTIFY {CHANNEL}")
 RECONNECT_AFTER = 1.0  # seconds between attempts to listen again
 
 

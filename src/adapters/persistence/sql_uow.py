@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from adapters.persistence import quick_path as quick
 from adapters.persistence import tables as t
-from adapters.persistence.outbox_bell import NOTIFY, OutboxBell
+from adapters.persistence.outbox_bell import OutboxBell
 from adapters.persistence.sealing import TokenSealer
 from adapters.persistence.sql_repositories import SqlRepositories
 from adapters.persistence.sql_session import SqlSession
@@ -131,9 +131,7 @@ class SqlUnitOfWork(SqlRepositories):
                 await conn.execute(t.slack_events.insert(), events)
             outbox_rows = pending.outbox_rows()
             if outbox_rows:
-                await quick.write(conn, _ADD_OUTBOX, outbox_rows)
-                if conn.dialect.name == "postgresql":
-                    await conn.execute(NOTIFY)  # delivered at commit: other processes' workers
+                await quick.write(conn, _ADD_OUTBOX, outbox_rows)  # on PostgreSQL: NOTIFY too
             await conn.commit()
         except IntegrityError as error:
             await self.rollback()
