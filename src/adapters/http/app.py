@@ -88,7 +88,7 @@ def build_app(
             homes,
         )
         routes += slack_endpoints(
-            slack=slack, reactions=reactions or Reactions(runner), inbox=inbox
+            slack=slack, reactions=reactions or Reactions(runner), inbox=inbox, clock=runner.clock
         )
     return Litestar(
         route_handlers=routes,

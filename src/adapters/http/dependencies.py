@@ -1,6 +1,6 @@
 """What more than one surface receives by name: the use case runner, our Slack app (the Slack
-page and Slack's endpoints), and the check of an API token (the JSON API's bearer guard and
-the admin sign-in page)."""
+page and the OAuth callback), Slack's door (its endpoints), and the check of an API token (the
+JSON API's bearer guard and the admin sign-in page)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import TypeVar
 
 from litestar.di import NamedDependency, Provide
 
-from adapters.slack.inbox import SlackInbox
+from adapters.http.slack.door import SlackDoor
 from adapters.slack.slack_app import SlackApp
 from application.actors import Actor
 from application.running import UseCaseRunner
@@ -22,9 +22,8 @@ Authenticate = Callable[[str], Awaitable[Actor | None]]
 Runner = NamedDependency[UseCaseRunner]
 """Runs one use case in its own unit of work."""
 
-Inbox = NamedDependency[SlackInbox]
-"""Handles what Slack sends (events, clicks, modal submissions) once it is trusted: the same
-code for the HTTP endpoints and the Socket Mode connection."""
+Door = NamedDependency[SlackDoor]
+"""Slack's endpoints' signature check and inbox, in one (see `slack.door`)."""
 
 CurrentSlackApp = NamedDependency[SlackApp]
 """Our Slack app's credentials and OAuth URLs, as the composition root handed them over."""

@@ -9,24 +9,26 @@ from litestar.types import ControllerRouterHandler
 
 from adapters.http.admin.pages import page_router
 from adapters.http.dependencies import always
+from adapters.http.slack.door import SlackDoor
 from adapters.http.slack.events import slack_events
 from adapters.http.slack.interactivity import slack_interactivity
 from adapters.http.slack.oauth_callback import oauth_callback
 from adapters.slack.inbox import SlackInbox
 from adapters.slack.slack_app import SlackApp
+from application.ports import Clock
 from application.reactions import Reactions
 
 
 def slack_endpoints(
-    *, slack: SlackApp, reactions: Reactions, inbox: SlackInbox
+    *, slack: SlackApp, reactions: Reactions, inbox: SlackInbox, clock: Clock
 ) -> list[ControllerRouterHandler]:
     """`slack` is our app's signing secret and OAuth URLs; `reactions` run what follows an
     install once the browser has its answer; `inbox` handles events, clicks and submissions
-    (the same one a Socket Mode connection feeds)."""
+    (the same one a Socket Mode connection feeds); `clock` dates Slack's signatures."""
     events = Router(
         path="/",
         route_handlers=[slack_events, slack_interactivity],
-        dependencies={"slack": always(slack), "inbox": always(inbox)},
+        dependencies={"door": always(SlackDoor(slack=slack, inbox=inbox, clock=clock))},
     )
     callback = page_router([oauth_callback], slack=always(slack), reactions=always(reactions))
     return [events, callback]

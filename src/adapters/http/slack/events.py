@@ -22,10 +22,9 @@ from typing import Any
 from litestar import MediaType, Request, Response, post
 from litestar.background_tasks import BackgroundTask, BackgroundTasks
 
-from adapters.http.dependencies import CurrentSlackApp, Inbox, Runner
+from adapters.http.dependencies import Door
 from adapters.slack.actions.dispatch import Later
 from adapters.slack.inbound import MalformedEnvelope, envelope_of
-from adapters.slack.signing import verify_slack_request
 
 _NO_RETRY = {"X-Slack-No-Retry": "1"}
 
@@ -42,15 +41,13 @@ def afterwards(later: list[Later] | tuple[Later, ...] | Any) -> BackgroundTasks 
 
 
 @post("/slack/events", status_code=200, include_in_schema=False)
-async def slack_events(
-    request: Request[Any, Any, Any], runner: Runner, slack: CurrentSlackApp, inbox: Inbox
-) -> Response[dict[str, Any]]:
+async def slack_events(request: Request[Any, Any, Any], door: Door) -> Response[dict[str, Any]]:
     raw = await request.body()
-    if not verify_slack_request(slack.signing_secret, request.headers, raw, runner.clock.now()):
+    if not door.signed(request.headers, raw):
         return Response({"error": "invalid_signature"}, status_code=401,
                         media_type=MediaType.JSON)  # fmt: skip
     try:
-        reply = await inbox.event(envelope_of(raw))
+        reply = await door.inbox.event(envelope_of(raw))
     except MalformedEnvelope:
         return Response({"error": "malformed_event"}, status_code=400,
                         media_type=MediaType.JSON, headers=_NO_RETRY)  # fmt: skip

@@ -15,22 +15,19 @@ from typing import Any
 
 from litestar import MediaType, Request, Response, post
 
-from adapters.http.dependencies import CurrentSlackApp, Inbox, Runner
+from adapters.http.dependencies import Door
 from adapters.http.slack.events import afterwards
 from adapters.slack.actions.payloads import payload_of
 from adapters.slack.inbound import MalformedEnvelope
-from adapters.slack.signing import verify_slack_request
 
 
 @post("/slack/interactivity", status_code=200, include_in_schema=False)
-async def slack_interactivity(
-    request: Request[Any, Any, Any], runner: Runner, slack: CurrentSlackApp, inbox: Inbox
-) -> Response[Any]:
+async def slack_interactivity(request: Request[Any, Any, Any], door: Door) -> Response[Any]:
     raw = await request.body()
-    if not verify_slack_request(slack.signing_secret, request.headers, raw, runner.clock.now()):
+    if not door.signed(request.headers, raw):
         return Response({"error": "invalid_signature"}, status_code=401, media_type=MediaType.JSON)
     try:
-        reply = await inbox.interaction(payload_of(raw))
+        reply = await door.inbox.interaction(payload_of(raw))
     except MalformedEnvelope:
         return Response({"error": "malformed_interaction"}, status_code=400,
                         media_type=MediaType.JSON)  # fmt: skip
