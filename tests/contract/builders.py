@@ -99,13 +99,18 @@ def meeting(c: Connection, *, hours: tuple[int, ...] = (1, 2, 3)) -> MeetingProp
     )
 
 
-def installation(organization_id: str, installer: str) -> WorkspaceInstallation:
+ACME_WORKSPACE = SlackWorkspace(
+    enterprise_id="E0GRID", enterprise_name="Acme Grid", team_id="T0ACME", team_name="Acme"
+)
+
+
+def installation(
+    organization_id: str, installer: str, workspace: SlackWorkspace = ACME_WORKSPACE
+) -> WorkspaceInstallation:
     return WorkspaceInstallation.install(
         id=InstallationId(new_id()),
         organization_id=OrganizationId(organization_id),
-        workspace=SlackWorkspace(
-            enterprise_id="E0GRID", enterprise_name="Acme Grid", team_id="T0ACME", team_name="Acme"
-        ),
+        workspace=workspace,
         bot=BotCredentials(
             token="xoxb-contract-secret",
             bot_user_id="U0BOT",

@@ -1,6 +1,6 @@
 """What more than one surface receives by name: the use case runner, our Slack app (the Slack
-page and the OAuth callback), Slack's door (its endpoints), and the check of an API token (the
-JSON API's bearer guard and the admin sign-in page)."""
+page and the OAuth callback), and the check of an API token (the JSON API's bearer guard and the
+admin sign-in page)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from typing import TypeVar
 
 from litestar.di import NamedDependency, Provide
 
-from adapters.http.slack.door import SlackDoor
 from adapters.slack.slack_app import SlackApp
 from application.actors import Actor
 from application.running import UseCaseRunner
@@ -21,9 +20,6 @@ Authenticate = Callable[[str], Awaitable[Actor | None]]
 
 Runner = NamedDependency[UseCaseRunner]
 """Runs one use case in its own unit of work."""
-
-Door = NamedDependency[SlackDoor]
-"""Slack's endpoints' signature check and inbox, in one (see `slack.door`)."""
 
 CurrentSlackApp = NamedDependency[SlackApp]
 """Our Slack app's credentials and OAuth URLs, as the composition root handed them over."""

@@ -1,4 +1,4 @@
-# Over 300 lines: one small repository class per aggregate, kept beside their shared base.
+# Over 300 lines: one small repository class per aggregate (and who clicked), beside their base.
 """The in-memory repositories: queries over the store's encoded rows, loaded through the
 transaction's identity map. Writes happen in `MemoryUnitOfWork.commit` (memory.py); plain-row
 stores are in `memory_rows`."""
@@ -18,6 +18,7 @@ from adapters.persistence.memory_rows import (
 )
 from adapters.persistence.memory_store import MemorySession
 from adapters.persistence.sealing import seal_installation, unseal_installation
+from application.slack.ports import WorkspaceCaller
 from domain.aggregate import Aggregate
 from domain.connection import Connection
 from domain.errors import NotFound
@@ -74,13 +75,18 @@ class MemoryTable(Generic[A]):
         return self._where(lambda a: str(getattr(a, "id")) in wanted)  # noqa: B009
 
     async def get(self, id: str) -> A:
+        found = self.stored(id)
+        if found is None:
+            raise NotFound(f"No such {self.noun}.")
+        return found
+
+    def stored(self, id: str) -> A | None:
+        """The aggregate of this id, None when there is none (what a join finds)."""
         known = self._session.seen.known(self.name, id)
         if isinstance(known, self.kind):
             return known
         row = self._rows().get(id)
-        if row is None:
-            raise NotFound(f"No such {self.noun}.")
-        return self._load(id, row)
+        return None if row is None else self._load(id, row)
 
 
 class MemoryOrganizations(MemoryTable[Organization]):
@@ -243,6 +249,57 @@ class MemorySlackIdentities(MemoryTable[SlackIdentity]):
     async def list_for_user(self, user_id: str) -> Sequence[SlackIdentity]:
         return self._where(lambda i: i.user_id == user_id)
 
+    def of_person(
+        self, organization_id: str, directory_key: str, slack_user_id: str
+    ) -> SlackIdentity | None:
+        person = (organization_id, directory_key, slack_user_id)
+        return self._first(
+            lambda i: (i.organization_id, i.directory_key, i.slack_user_id) == person
+        )
+
+
+class MemorySlackCallers:
+    """Who clicked, composed from the other in-memory stores as the SQL join does."""
+
+    def __init__(
+        self,
+        *,
+        installations: MemoryInstallations,
+        organizations: MemoryOrganizations,
+        identities: MemorySlackIdentities,
+        users: MemoryUsers,
+    ) -> None:
+        self._installations = installations
+        self._organizations = organizations
+        self._identities = identities
+        self._users = users
+
+    async def find(
+        self, slack_keys: Sequence[str], directory_key: str, slack_user_id: str
+    ) -> Sequence[WorkspaceCaller]:
+        if len(slack_keys) > 2:
+            raise ValueError("A click comes from a workspace and its Grid: at most two keys.")
+        found = [i for k in slack_keys if (i := await self._installations.find_by_key(k))]
+        return [c for i in found if (c := self._caller(i, directory_key, slack_user_id))]
+
+    def _caller(
+        self, installation: WorkspaceInstallation, directory_key: str, slack_user_id: str
+    ) -> WorkspaceCaller | None:
+        organization = self._organizations.stored(installation.organization_id)
+        if organization is None:
+            return None
+        identity = self._identities.of_person(
+            installation.organization_id, directory_key, slack_user_id
+        )
+        user = self._users.stored(identity.user_id) if identity else None
+        known = identity is not None and user is not None
+        return WorkspaceCaller(
+            installation=installation,
+            organization=organization,
+            identity=identity if known else None,
+            user=user if known else None,
+        )
+
 
 class MemoryInstallAttempts(MemoryTable[InstallAttempt]):
     name, kind, noun = "install_attempts", InstallAttempt, "install attempt"
@@ -263,6 +320,12 @@ class MemoryRepositories:
         self.survey_assignments = MemorySurveyAssignments(session)
         self.installations = MemoryInstallations(session)
         self.slack_identities = MemorySlackIdentities(session)
+        self.slack_callers = MemorySlackCallers(
+            installations=self.installations,
+            organizations=self.organizations,
+            identities=self.slack_identities,
+            users=self.users,
+        )
         self.install_attempts = MemoryInstallAttempts(session)
         self.messages = MemoryMessages(session)
         self.slack_events = MemorySlackEvents(session)

@@ -25,6 +25,7 @@ from adapters.persistence.sql_session import SqlSession
 from adapters.persistence.sql_slack_repositories import (
     SqlInstallations,
     SqlInstallAttempts,
+    SqlSlackCallers,
     SqlSlackIdentities,
 )
 from adapters.persistence.sql_table import SqlTable, rows_of
@@ -351,6 +352,13 @@ class SqlRepositories:
         self.survey_assignments = SqlSurveyAssignments(session)
         self.installations = SqlInstallations(session)
         self.slack_identities = SqlSlackIdentities(session)
+        self.slack_callers = SqlSlackCallers(
+            session,
+            installations=self.installations,
+            organizations=self.organizations,
+            identities=self.slack_identities,
+            users=self.users,
+        )
         self.install_attempts = SqlInstallAttempts(session)
         self.messages = SqlMessages(session)
         self.slack_events = SqlSlackEvents(session)

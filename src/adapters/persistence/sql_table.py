@@ -93,13 +93,14 @@ class SqlTable(Generic[A]):
     async def _fetch(self, query: Query, **values: Any) -> list[A]:
         """The aggregates a prebuilt query (see `rows_of`) finds with these parameter values."""
         rows = await quick.rows(self._session.connection, query, values)
-        return [self._track(row.data, row.version) for row in rows]
+        return [self.track(row.data, row.version) for row in rows]
 
     async def _first(self, query: Query, **values: Any) -> A | None:
         found = await self._fetch(query, **values)
         return found[0] if found else None
 
-    def _track(self, data: dict[str, Any], version: int) -> A:
+    def track(self, data: dict[str, Any], version: int) -> A:
+        """The aggregate of a stored row, as this transaction holds it (the identity map)."""
         fresh = load(self.kind, self.decode(data), version)
         aggregate = self._session.seen.loaded(self.name, fresh)
         assert isinstance(aggregate, self.kind)

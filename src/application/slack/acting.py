@@ -13,11 +13,9 @@ from application.actors import Actor
 from application.ports import Clock
 from application.slack.bot_tokens import BotTokens
 from application.slack.gateway import SlackGateway
-from application.slack.ports import SlackUnitOfWork
+from application.slack.ports import SlackUnitOfWork, WorkspaceCaller
 from domain.errors import NotAllowed, NotFound
-from domain.ids import OrganizationId
-from domain.slack.identity import identity_id
-from domain.slack.installation import SlackWorkspace, WorkspaceInstallation
+from domain.slack.installation import SlackWorkspace
 
 UNKNOWN_WORKSPACE = (
     "This Slack workspace is not connected to mentorlink. Ask your program administrator to add it."
@@ -68,9 +66,15 @@ def _candidate_keys(cmd: IdentifySlackUser) -> list[str]:
     return keys
 
 
-async def _installation(uow: SlackUnitOfWork, cmd: IdentifySlackUser) -> WorkspaceInstallation:
-    found = [i for k in _candidate_keys(cmd) if (i := await uow.installations.find_by_key(k))]
-    active = [i for i in found if i.is_active]
+def _directory_key(cmd: IdentifySlackUser) -> str:
+    """The directory scoping the Slack user id (the same for every candidate key)."""
+    return SlackWorkspace(enterprise_id=cmd.enterprise_id, team_id=cmd.team_id).directory_key
+
+
+async def _workspace_caller(uow: SlackUnitOfWork, cmd: IdentifySlackUser) -> WorkspaceCaller:
+    keys = _candidate_keys(cmd)
+    found = await uow.slack_callers.find(keys, _directory_key(cmd), cmd.slack_user_id)
+    active = [c for c in found if c.installation.is_active]
     if active:
         return active[0]
     raise NotFound(REMOVED_WORKSPACE if found else UNKNOWN_WORKSPACE)
@@ -86,20 +90,14 @@ async def identify_slack_user(
     """The platform user a Slack user is, in the organization that installed the app there.
     Raises NotFound / NotAllowed worded for the person who clicked."""
     async with uow:
-        installation = await _installation(uow, cmd)
+        found = await _workspace_caller(uow, cmd)
+        installation, identity, user = found.installation, found.identity, found.user
         if installation.bot is None:
             raise NotFound(REMOVED_WORKSPACE)
-        organization = await uow.organizations.get(OrganizationId(installation.organization_id))
-        if not organization.slack_enabled:
+        if not found.organization.slack_enabled:
             raise NotAllowed(SLACK_OFF)
-        key = installation.workspace.directory_key
-        try:
-            identity = await uow.slack_identities.get(
-                identity_id(installation.organization_id, key, cmd.slack_user_id)
-            )
-        except NotFound:
-            raise NotFound(UNKNOWN_PERSON) from None
-        user = await uow.users.get(identity.user_id)
+        if identity is None or user is None:
+            raise NotFound(UNKNOWN_PERSON)
         if not user.active:
             raise NotAllowed(DEACTIVATED)
         caller = SlackCaller(

@@ -7,8 +7,12 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
+import attrs
+
 from application.ports import UnitOfWork
 from domain.ids import InstallationId, OrganizationId, UserId
+from domain.organization import Organization
+from domain.people import User
 from domain.slack.identity import SlackIdentity
 from domain.slack.install_attempt import InstallAttempt
 from domain.slack.installation import WorkspaceInstallation
@@ -45,6 +49,30 @@ class SlackIdentityRepository(Protocol):
     async def list_for_user(self, user_id: UserId) -> Sequence[SlackIdentity]: ...
 
 
+@attrs.frozen(kw_only=True)
+class WorkspaceCaller:
+    """An installation a click may come from, its organization, and who the clicking Slack
+    user is there: their identity and platform user, both None when mentorlink does not know
+    them in that organization."""
+
+    installation: WorkspaceInstallation
+    organization: Organization
+    identity: SlackIdentity | None
+    user: User | None
+
+
+class SlackCallerRepository(Protocol):
+    """Who clicked, read in one go (every Slack click asks)."""
+
+    async def find(
+        self, slack_keys: Sequence[str], directory_key: str, slack_user_id: str
+    ) -> Sequence[WorkspaceCaller]:
+        """For each installation of these Slack keys (at most two: a workspace's and its
+        Grid's), in the order of the keys, active or removed: the Slack user
+        `slack_user_id` of the directory `directory_key` there."""
+        ...
+
+
 class InstallAttemptRepository(Protocol):
     """OAuth states of "Add a workspace" clicks."""
 
@@ -67,6 +95,8 @@ class SlackUnitOfWork(UnitOfWork, Protocol):
     def installations(self) -> InstallationRepository: ...
     @property
     def slack_identities(self) -> SlackIdentityRepository: ...
+    @property
+    def slack_callers(self) -> SlackCallerRepository: ...
     @property
     def install_attempts(self) -> InstallAttemptRepository: ...
     @property

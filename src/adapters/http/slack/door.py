@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import attrs
+from litestar.di import NamedDependency
 
 from adapters.slack.inbox import SlackInbox
 from adapters.slack.signing import verify_slack_request
@@ -26,3 +27,7 @@ class SlackDoor:
     def signed(self, headers: Mapping[str, str], raw: bytes) -> bool:
         """Signed with our signing secret, less than 5 minutes ago (see `signing`)."""
         return verify_slack_request(self.slack.signing_secret, headers, raw, self.clock.now())
+
+
+Door = NamedDependency[SlackDoor]
+"""What Slack's endpoints receive by name."""

@@ -22,7 +22,7 @@ from typing import Any
 from litestar import MediaType, Request, Response, post
 from litestar.background_tasks import BackgroundTask, BackgroundTasks
 
-from adapters.http.dependencies import Door
+from adapters.http.slack.door import Door
 from adapters.slack.actions.dispatch import Later
 from adapters.slack.inbound import MalformedEnvelope, envelope_of
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from litestar import MediaType, Request, Response, post
 
-from adapters.http.dependencies import Door
+from adapters.http.slack.door import Door
 from adapters.http.slack.events import afterwards
 from adapters.slack.actions.payloads import payload_of
 from adapters.slack.inbound import MalformedEnvelope
