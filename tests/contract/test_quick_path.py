@@ -26,7 +26,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from adapters.persistence import quick_path as quick
 from adapters.persistence.database import create_engine
@@ -158,6 +158,51 @@ async def test_a_driver_error_is_sqlalchemys_and_the_transaction_rolls_back(
             await quick.write(conn, INSERT, _note("n1"))  # the same primary key
     async with engine.connect() as conn:
         assert (await conn.execute(select(func.count()).select_from(notes))).scalar_one() == 0
+
+
+def _open_on_postgres(conn: AsyncConnection) -> bool:
+    """Whether PostgreSQL holds a transaction open on this connection (its own answer)."""
+    driver = conn.sync_connection.connection.dbapi_connection._connection  # type: ignore[union-attr]
+    return bool(driver.is_in_transaction())
+
+
+LOCKED = select(notes.c.id).where(notes.c.id == bindparam("id")).with_for_update()
+
+
+@pytest.mark.postgres
+async def test_reads_before_the_first_write_need_no_begin_on_postgres(
+    tmp_path: Path, postgres_url: str | None
+) -> None:
+    """A unit of work that only reads sends neither BEGIN nor ROLLBACK; one that writes begins
+    just before its first write (or a locking read), and what it wrote rolls back with it."""
+    engine = create_engine(_url("postgres", tmp_path, postgres_url))
+    async with engine.begin() as conn:
+        await conn.run_sync(metadata.drop_all)
+        await conn.run_sync(metadata.create_all)
+    try:
+        async with engine.begin() as conn:
+            await quick.write(conn, INSERT, _note("n1"))
+        async with engine.connect() as conn:
+            await conn.begin()
+            [row] = await quick.rows(conn, BY_KIND, {"kind": "task"})
+            assert row.id == "n1" and not _open_on_postgres(conn)
+            await quick.write(conn, INSERT, _note("n2"))
+            assert _open_on_postgres(conn)
+            [(tasks,)] = await quick.rows(conn, COUNT_TASKS, {})
+            assert tasks == 2  # a read after the write is in the transaction
+            await conn.rollback()
+        async with engine.connect() as conn:
+            await conn.begin()
+            [(tasks,)] = await quick.rows(conn, COUNT_TASKS, {})
+            assert tasks == 1 and not _open_on_postgres(conn)
+            assert [r.id for r in await quick.rows(conn, LOCKED, {"id": "n1"})] == ["n1"]
+            assert _open_on_postgres(conn)  # the row stays locked until the end
+            await conn.rollback()
+            assert not _open_on_postgres(conn)
+    finally:
+        async with engine.begin() as conn:
+            await conn.run_sync(metadata.drop_all)
+        await engine.dispose()
 
 
 @pytest.mark.parametrize("kind", BOTH)

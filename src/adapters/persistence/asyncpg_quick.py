@@ -1,7 +1,14 @@
 """The quick path's runner on PostgreSQL: a compiled statement straight on the transaction's
 asyncpg connection, the way SQLAlchemy's asyncpg adapter runs it (under the adapter's lock,
 in the transaction it began — or begins now —, through its prepared-statement cache), minus
-SQLAlchemy's per-call execution context. Errors are raised as SQLAlchemy's own."""
+SQLAlchemy's per-call execution context. Errors are raised as SQLAlchemy's own.
+
+A plain read that comes before the transaction's first write runs on its own, without the
+`BEGIN` (and the `ROLLBACK` of a unit of work that only read): at READ COMMITTED, which is
+ours, each statement sees the data as of its own start inside a transaction too, and a plain
+`SELECT` takes no lock a transaction would keep. A Slack click is identified by one read: that
+is two round trips of its five fewer. A locking read (`FOR UPDATE`, `FOR SHARE`) or any write
+begins the transaction first, as before."""
 
 from __future__ import annotations
 
@@ -13,6 +20,18 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 _TOUCHED = re.compile(r"(?:SELECT|UPDATE|DELETE|INSERT \d+) (\d+)")
+_LOCKING = re.compile(r"\bFOR\s+(?:NO\s+KEY\s+)?(?:UPDATE|SHARE|KEY\s+SHARE)\b", re.IGNORECASE)
+_alone: dict[str, bool] = {}  # SQL text -> may run before the transaction begins
+
+
+def _may_run_alone(sql: str) -> bool:
+    """A plain read: a `SELECT` that locks nothing (the stores' statements are few and fixed)."""
+    alone = _alone.get(sql)
+    if alone is None:
+        alone = sql.lstrip()[:6].upper() == "SELECT" and not _LOCKING.search(sql)
+        if len(_alone) < 1000:
+            _alone[sql] = alone
+    return alone
 
 
 def _adapter(conn: AsyncConnection) -> Any:
@@ -42,7 +61,7 @@ async def run(
     adapter = _adapter(conn)
     async with adapter._execute_mutex:
         try:
-            if adapter._transaction is None:
+            if adapter._transaction is None and not _may_run_alone(sql):
                 await adapter._start_transaction()
             prepared, _ = await adapter._prepare(sql, _schema_as_of(conn))
             found = await prepared.fetch(*parameters)
