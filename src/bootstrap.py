@@ -30,7 +30,7 @@ from adapters.mail.render import PlainMailRenderer
 from adapters.mail.smtp import SmtpMailer
 from adapters.metrics import DeliveryMetrics
 from adapters.persistence.browser_sessions import MemoryBrowserSessions, SqlBrowserSessions
-from adapters.persistence.database import create_engine
+from adapters.persistence.database import create_engine, warm_pool
 from adapters.persistence.memory import MemoryStore, MemoryUnitOfWork, memory_uow_factory
 from adapters.persistence.memory_deliveries import MemoryDeliveryStore
 from adapters.persistence.outbox import MemoryOutbox, SqlOutbox
@@ -308,6 +308,8 @@ def create_app(settings: Settings | None = None, container: Container | None = N
 
     async def start() -> None:
         container.slack_connections().open()
+        if not config.uses_memory:
+            await warm_pool(container.engine())
         if checkpointer is not None:
             engine = container.engine()
             if group_commit is not None:

@@ -1,14 +1,17 @@
-"""PostgreSQL's connection pool: a connection that sat idle is checked before it is reused."""
+"""PostgreSQL's connection pool: opened at start, never more connections than its size, and a
+connection that sat idle is checked before it is reused."""
 
 from __future__ import annotations
 
+import asyncio
+
 import asyncpg
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from adapters.persistence.database import create_engine
+from adapters.persistence.database import create_engine, warm_pool
 from tests.support.infra import require
 
 pytestmark = pytest.mark.postgres
@@ -57,3 +60,26 @@ async def test_a_connection_used_moments_ago_is_not_pinged(postgres_url: str | N
             assert int((await connection.execute(BACKEND)).scalar_one()) > 0
     finally:
         await engine.dispose()
+
+
+async def test_the_pool_opens_its_connections_at_start_and_a_burst_opens_no_more(
+    postgres_url: str | None,
+) -> None:
+    require(postgres_url is not None, "PostgreSQL at 127.0.0.1:5432")
+    assert postgres_url is not None
+    engine = create_engine(postgres_url, pool_size=3)
+    opened: list[object] = []
+    event.listen(engine.sync_engine, "connect", lambda connection, _: opened.append(connection))
+
+    async def busy() -> int:
+        async with engine.connect() as connection:
+            await connection.execute(text("SELECT pg_sleep(0.02)"))
+            return int((await connection.execute(BACKEND)).scalar_one())
+
+    try:
+        assert await warm_pool(engine) == 3
+        assert len(opened) == 3 and engine.pool.checkedin() == 3  # type: ignore[attr-defined]
+        backends = await asyncio.gather(*(busy() for _ in range(12)))  # 12 at once: in turns
+    finally:
+        await engine.dispose()
+    assert len(opened) == 3 and len(set(backends)) == 3
