@@ -78,3 +78,19 @@ async def test_a_home_click_carries_the_views_live_state(
     await click_home(http, view_id, "accept")
     values = sandbox.receiver.of("/slack/interactivity")[-1].json()["view"]["state"]["values"]
     assert values["meeting:m1"]["slot"]["selected_option"] is None
+
+
+async def test_a_home_published_again_as_it_was_is_shown_again(
+    sandbox: Running, http: httpx.AsyncClient
+) -> None:
+    """The UI redraws the Home when its key changes: a box ticked in the page gives way to the
+    app's answer even when the app publishes the same blocks (a refused change)."""
+    token = (await install(http))["access_token"]
+    web = client(sandbox, token)
+    surface = "/ui/T0ACMEENG/W0MARIASA/surface"
+    await web.views_publish(user_id="W0MARIASA", view=HOME)
+    first = (await http.get(surface, params={"tab": "home"})).json()
+    assert first["html_key"] == (await http.get(surface, params={"tab": "home"})).json()["html_key"]
+    await web.views_publish(user_id="W0MARIASA", view=HOME)  # the same blocks again
+    again = (await http.get(surface, params={"tab": "home"})).json()
+    assert again["html"] == first["html"] and again["html_key"] != first["html_key"]

@@ -119,6 +119,9 @@ def surface(state: SandboxState, team_id: str, user_id: str, tab: str) -> JSON:
                       f"{render_modal(view_json(state, view), tz=user.tz, names=names)}</div>")
         modal_key = f"{view.id}:{view.hash}"
         errors = view.errors
-    digest = hashlib.sha1(html.encode(), usedforsecurity=False).hexdigest()
+    # A Home published again shows again, even as it was: what the person ticked on it
+    # before gives way to what the app published (its hash is new on every publish).
+    published = home.hash if tab == "home" and home is not None else ""
+    digest = hashlib.sha1((published + html).encode(), usedforsecurity=False).hexdigest()
     return {"version": state.version, "html": html, "html_key": digest,
             "modal_html": modal_html, "modal_key": modal_key, "errors": errors}
