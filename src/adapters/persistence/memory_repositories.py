@@ -18,7 +18,7 @@ from adapters.persistence.memory_rows import (
 )
 from adapters.persistence.memory_store import MemorySession
 from adapters.persistence.sealing import seal_installation, unseal_installation
-from application.slack.ports import WorkspaceCaller
+from application.slack.ports import WorkspaceCaller, caller_keys
 from domain.aggregate import Aggregate
 from domain.connection import Connection
 from domain.errors import NotFound
@@ -277,8 +277,7 @@ class MemorySlackCallers:
     async def find(
         self, slack_keys: Sequence[str], directory_key: str, slack_user_id: str
     ) -> Sequence[WorkspaceCaller]:
-        if len(slack_keys) > 2:
-            raise ValueError("A click comes from a workspace and its Grid: at most two keys.")
+        slack_keys = caller_keys(slack_keys)
         found = [i for k in slack_keys if (i := await self._installations.find_by_key(k))]
         return [c for i in found if (c := self._caller(i, directory_key, slack_user_id))]
 

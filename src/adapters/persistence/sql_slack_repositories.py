@@ -15,7 +15,7 @@ from adapters.persistence import tables as t
 from adapters.persistence.sealing import seal_installation, unseal_installation
 from adapters.persistence.sql_session import SqlSession
 from adapters.persistence.sql_table import SqlTable, rows_of
-from application.slack.ports import WorkspaceCaller
+from application.slack.ports import WorkspaceCaller, caller_keys
 from domain.errors import NotFound
 from domain.organization import Organization
 from domain.people import User
@@ -148,8 +148,7 @@ class SqlSlackCallers:
     async def find(
         self, slack_keys: Sequence[str], directory_key: str, slack_user_id: str
     ) -> Sequence[WorkspaceCaller]:
-        if len(slack_keys) > 2:
-            raise ValueError("A click comes from a workspace and its Grid: at most two keys.")
+        slack_keys = caller_keys(slack_keys)
         if not slack_keys:
             return []
         values = {"first_key": slack_keys[0], "second_key": slack_keys[-1],

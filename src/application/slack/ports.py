@@ -61,6 +61,13 @@ class WorkspaceCaller:
     user: User | None
 
 
+def caller_keys(slack_keys: Sequence[str]) -> Sequence[str]:
+    """The keys a `SlackCallerRepository.find` is asked for, refused beyond two."""
+    if len(slack_keys) > 2:
+        raise ValueError("A click comes from a workspace and its Grid: at most two keys.")
+    return slack_keys
+
+
 class SlackCallerRepository(Protocol):
     """Who clicked, read in one go (every Slack click asks)."""
 
