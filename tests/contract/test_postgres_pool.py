@@ -4,6 +4,7 @@ connection that sat idle is checked before it is reused."""
 from __future__ import annotations
 
 import asyncio
+import socket
 
 import asyncpg
 import pytest
@@ -83,3 +84,17 @@ async def test_the_pool_opens_its_connections_at_start_and_a_burst_opens_no_more
     finally:
         await engine.dispose()
     assert len(opened) == 3 and len(set(backends)) == 3
+
+
+async def test_a_database_not_there_at_start_is_no_reason_not_to_start(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    engine = create_engine(f"postgresql://postgres@127.0.0.1:{port}/nowhere", pool_size=2)
+    try:
+        assert await warm_pool(engine) == 0
+    finally:
+        await engine.dispose()
+    assert "opened when first needed" in caplog.text

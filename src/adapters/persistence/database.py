@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import time
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.dialects import registry
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.exc import DisconnectionError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from adapters.persistence.sqlite_checkpoints import SAFETY_NET_PAGES
 from adapters.persistence.sqlite_group_commit import group_commit_of
+
+log = logging.getLogger(__name__)
 
 # How long a SQLite statement waits for another *process's* write lock (this process's writers
 # take turns on an asyncio lock). Statements run on the event loop, so keep it short: write
@@ -75,12 +78,18 @@ def create_engine(
 async def warm_pool(engine: AsyncEngine) -> int:
     """Open the PostgreSQL pool's connections now, at start, rather than under the first burst
     of requests (each costs the server some 10 ms of CPU: the handshake, the dialect's first
-    queries, the JSON codecs); how many were opened. SQLite's cost nothing: none here."""
+    queries, the JSON codecs); how many were opened. SQLite's cost nothing: none here. A
+    database not reachable yet is no reason not to start: 0, and a warning."""
     if engine.dialect.name == "sqlite":
         return 0
     size = engine.pool.size()  # type: ignore[attr-defined]
-    async with contextlib.AsyncExitStack() as held:
-        opened = [await held.enter_async_context(engine.connect()) for _ in range(size)]
+    try:
+        async with contextlib.AsyncExitStack() as held:
+            opened = [await held.enter_async_context(engine.connect()) for _ in range(size)]
+    except (OSError, SQLAlchemyError) as error:  # the database is not there yet: on demand
+        log.warning("Could not open the database's connections at start (%s): each will be "
+                    "opened when first needed", error)  # fmt: skip
+        return 0
     return len(opened)
 
 
