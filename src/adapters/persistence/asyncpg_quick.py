@@ -20,18 +20,6 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 _TOUCHED = re.compile(r"(?:SELECT|UPDATE|DELETE|INSERT \d+) (\d+)")
-_LOCKING = re.compile(r"\bFOR\s+(?:NO\s+KEY\s+)?(?:UPDATE|SHARE|KEY\s+SHARE)\b", re.IGNORECASE)
-_alone: dict[str, bool] = {}  # SQL text -> may run before the transaction begins
-
-
-def _may_run_alone(sql: str) -> bool:
-    """A plain read: a `SELECT` that locks nothing (the stores' statements are few and fixed)."""
-    alone = _alone.get(sql)
-    if alone is None:
-        alone = sql.lstrip()[:6].upper() == "SELECT" and not _LOCKING.search(sql)
-        if len(_alone) < 1000:
-            _alone[sql] = alone
-    return alone
 
 
 def _adapter(conn: AsyncConnection) -> Any:
@@ -55,13 +43,14 @@ def _schema_as_of(conn: AsyncConnection) -> float:
 
 
 async def run(
-    conn: AsyncConnection, sql: str, parameters: Sequence[Any]
+    conn: AsyncConnection, sql: str, parameters: Sequence[Any], *, plain_read: bool = False
 ) -> tuple[Sequence[Sequence[Any]], int]:
-    """The rows `sql` returns and the rows it touched."""
+    """The rows `sql` returns and the rows it touched. A `plain_read` (a select that locks
+    nothing) before the transaction began runs without beginning it."""
     adapter = _adapter(conn)
     async with adapter._execute_mutex:
         try:
-            if adapter._transaction is None and not _may_run_alone(sql):
+            if adapter._transaction is None and not plain_read:
                 await adapter._start_transaction()
             prepared, _ = await adapter._prepare(sql, _schema_as_of(conn))
             found = await prepared.fetch(*parameters)

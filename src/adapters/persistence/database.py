@@ -82,15 +82,16 @@ async def warm_pool(engine: AsyncEngine) -> int:
     database not reachable yet is no reason not to start: 0, and a warning."""
     if engine.dialect.name == "sqlite":
         return 0
-    size = engine.pool.size()  # type: ignore[attr-defined]
+    size: int = engine.pool.size()  # type: ignore[attr-defined]
     try:
-        async with contextlib.AsyncExitStack() as held:
-            opened = [await held.enter_async_context(engine.connect()) for _ in range(size)]
+        async with contextlib.AsyncExitStack() as held:  # all held at once: each a new one
+            for _ in range(size):
+                await held.enter_async_context(engine.connect())
     except (OSError, SQLAlchemyError) as error:  # the database is not there yet: on demand
         log.warning("Could not open the database's connections at start (%s): each will be "
                     "opened when first needed", error)  # fmt: skip
         return 0
-    return len(opened)
+    return size
 
 
 def _ping_when_idle(engine: AsyncEngine, idle_seconds: float) -> None:

@@ -18,6 +18,7 @@ catch one kind."""
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections import namedtuple
 from collections.abc import Callable, Mapping, Sequence
@@ -41,6 +42,7 @@ class _Plan(NamedTuple):
     binds: tuple[Processor, ...]
     row: Callable[..., Any] | None  # a named tuple of the result columns (selects)
     results: tuple[Processor, ...]
+    plain_read: bool = False  # a select that locks nothing (`FOR UPDATE` / `FOR SHARE`)
 
 
 # Plans by statement (by identity: the stores' statements are built once, at import) and the
@@ -48,6 +50,7 @@ class _Plan(NamedTuple):
 # ones simply go through SQLAlchemy.
 _plans: dict[tuple[Executable, tuple[str, ...], str], _Plan | None] = {}
 QUICK_DRIVERS = frozenset({"inloop", "asyncpg"})
+_LOCKING = re.compile(r"\bFOR\s+(?:NO\s+KEY\s+)?(?:UPDATE|SHARE|KEY\s+SHARE)\b", re.IGNORECASE)
 MOST_PLANS = 500
 
 
@@ -76,7 +79,8 @@ def _plan(statement: Executable, dialect: Dialect, keys: tuple[str, ...]) -> _Pl
     columns = list(getattr(statement, "selected_columns", ()))
     row = namedtuple("Row", [str(c.key) for c in columns], rename=True)  # type: ignore[misc]
     results = tuple(c.type.dialect_impl(dialect).result_processor(dialect, None) for c in columns)
-    return _Plan(str(compiled), names, fixed, binds, row, results)
+    sql = str(compiled)
+    return _Plan(sql, names, fixed, binds, row, results, plain_read=not _LOCKING.search(sql))
 
 
 def _plan_for(conn: AsyncConnection, statement: Executable, keys: tuple[str, ...]) -> _Plan | None:
@@ -117,7 +121,9 @@ async def rows(
     if plan is None or plan.row is None:
         return (await conn.execute(statement, dict(values))).all()
     if conn.dialect.driver == "asyncpg":
-        found, _ = await pg.run(conn, plan.sql, _parameters(plan, values))
+        found, _ = await pg.run(
+            conn, plan.sql, _parameters(plan, values), plain_read=plan.plain_read
+        )
         return _made(plan, found)
     cursor = _cursor(conn)
     try:
